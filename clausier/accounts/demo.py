@@ -1,0 +1,150 @@
+"""Demo data: two providers, staff in each role, one client each with an admin and two
+members. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from clausier.accounts.models import (
+    ClientOrganisation,
+    Membership,
+    Person,
+    Provider,
+    Role,
+    ServiceLine,
+)
+
+DEMO_PASSWORD = "Clausier-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    where: str
+
+
+PROVIDERS: list[dict[str, Any]] = [
+    {
+        "slug": "kalanda",
+        "legal_name": "Kalanda Infogérance SAS",
+        "service_line": ServiceLine.MANAGED_HOSTING,
+        "siren": "812345676",
+        "siret": "81234567600017",
+        "vat_number": "FR19812345676",
+        "address_line1": "12 rue des Serveurs",
+        "postal_code": "75011",
+        "city": "Paris",
+        "contact_email": "contact@kalanda.example",
+        "support_email": "support@kalanda.example",
+        "iban": "FR7630006000011234567890189",
+        "bic": "AGRIFRPP",
+        "domain": "kalanda.example",
+        "client": {
+            "legal_name": "Boulangerie Martin SAS",
+            "siren": "456789122",
+            "vat_number": "FR72456789122",
+            "address_line1": "3 place du Marché",
+            "postal_code": "69002",
+            "city": "Lyon",
+            "billing_email": "compta@boulangerie-martin.example",
+            "email_domains": ["boulangerie-martin.example"],
+        },
+    },
+    {
+        "slug": "kestio",
+        "legal_name": "Kestio Coaching SAS",
+        "service_line": ServiceLine.COACHING_TRAINING,
+        "siren": "523456788",
+        "siret": "52345678800018",
+        "vat_number": "FR31523456788",
+        "address_line1": "57 place de la République",
+        "postal_code": "69002",
+        "city": "Lyon",
+        "contact_email": "admin@kestio.example",
+        "support_email": "support@kestio.example",
+        "iban": "FR1420041010050500013M02606",
+        "bic": "PSSTFRPP",
+        "domain": "kestio.example",
+        "client": {
+            "legal_name": "Atelier Durand SARL",
+            "siren": "798765434",
+            "vat_number": "FR69798765434",
+            "address_line1": "8 quai des Chartrons",
+            "postal_code": "33000",
+            "city": "Bordeaux",
+            "billing_email": "factures@atelier-durand.example",
+            "email_domains": ["atelier-durand.example"],
+        },
+    },
+]
+
+STAFF = [
+    (Role.OWNER, "direction", "Claire", "Morel"),
+    (Role.ENGINEER, "astreinte", "Hugo", "Lefèvre"),
+    (Role.COACH, "coach", "Inès", "Garnier"),
+    (Role.ACCOUNTANT, "compta", "Paul", "Roux"),
+]
+CLIENT_PEOPLE = [
+    (Role.CLIENT_ADMIN, "admin", "Sophie", "Bernard"),
+    (Role.CLIENT_MEMBER, "lea", "Léa", "Petit"),
+    (Role.CLIENT_MEMBER, "marc", "Marc", "Dubois"),
+]
+
+
+def _person(
+    email: str, first: str, last: str, password_hash: str, *, is_staff: bool = False
+) -> Person:
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        person = Person(email=email, first_name=first, last_name=last, is_staff=is_staff)
+        person.password = password_hash
+        person.save()
+    return person
+
+
+def _member(
+    person: Person, provider: Provider, client: ClientOrganisation | None, role: str
+) -> None:
+    if not Membership.objects.filter(person=person, provider=provider, client=client).exists():
+        Membership.objects.create(person=person, provider=provider, client=client, role=role)
+
+
+@transaction.atomic
+def load_demo() -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+    # One Argon2 hash for every demo person: same password, a fraction of the start-up.
+    password_hash = make_password(DEMO_PASSWORD)
+    root = Person.objects.filter(email__iexact="root@clausier.example").first()
+    if root is None:
+        Person.objects.create_superuser("root@clausier.example", DEMO_PASSWORD, first_name="Admin")
+    logins.append(DemoLogin("root@clausier.example", "superuser", "Clausier"))
+    for spec in PROVIDERS:
+        data = {k: v for k, v in spec.items() if k not in {"domain", "client"}}
+        provider = Provider.objects.filter(slug=data["slug"]).first()
+        if provider is None:
+            provider = Provider(**data)
+            provider.full_clean()
+            provider.save()
+        client_spec = cast(dict[str, Any], spec["client"])
+        client = ClientOrganisation.objects.filter(
+            provider=provider, legal_name=client_spec["legal_name"]
+        ).first()
+        if client is None:
+            client = ClientOrganisation(provider=provider, **client_spec)
+            client.full_clean()
+            client.save()
+        for role, local, first, last in STAFF:
+            email = f"{local}@{spec['domain']}"
+            _member(_person(email, first, last, password_hash, is_staff=True), provider, None, role)
+            logins.append(DemoLogin(email, str(Role(role).label), provider.legal_name))
+        client_domain = client.email_domains[0]
+        for role, local, first, last in CLIENT_PEOPLE:
+            email = f"{local}@{client_domain}"
+            _member(_person(email, first, last, password_hash), provider, client, role)
+            logins.append(DemoLogin(email, str(Role(role).label), client.legal_name))
+    return logins

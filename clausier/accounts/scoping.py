@@ -1,0 +1,89 @@
+"""Who sees what. Every query of provider or client data goes through these.
+
+A person's reach is the union of their active memberships: staff see their providers'
+data; client users see only their own organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db.models import QuerySet
+
+from clausier.accounts.models import (
+    ClientOrganisation,
+    Invitation,
+    Membership,
+    MembershipQuerySet,
+    Person,
+    Provider,
+    Role,
+)
+
+
+def _active(person: Any) -> MembershipQuerySet:
+    if not getattr(person, "is_authenticated", False):
+        return cast(MembershipQuerySet, Membership.objects.none())
+    return cast(MembershipQuerySet, Membership.objects.filter(person=person)).active()
+
+
+def staff_provider_ids(person: Any, roles: set[str] | None = None) -> set[int]:
+    memberships = _active(person).staff()
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return set(memberships.values_list("provider_id", flat=True))
+
+
+def client_ids(person: Any, roles: set[str] | None = None) -> set[int]:
+    memberships = _active(person).client_side()
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return {cid for cid in memberships.values_list("client_id", flat=True) if cid is not None}
+
+
+def has_active_membership(person: Person) -> bool:
+    return _active(person).exists()
+
+
+def visible_providers(person: Any) -> QuerySet[Provider]:
+    ids = staff_provider_ids(person)
+    ids |= set(
+        ClientOrganisation.objects.filter(pk__in=client_ids(person)).values_list(
+            "provider_id", flat=True
+        )
+    )
+    return Provider.objects.filter(pk__in=ids)
+
+
+def visible_clients(person: Any) -> QuerySet[ClientOrganisation]:
+    return ClientOrganisation.objects.filter(provider_id__in=staff_provider_ids(person)) | (
+        ClientOrganisation.objects.filter(pk__in=client_ids(person))
+    )
+
+
+def managed_clients(person: Any) -> QuerySet[ClientOrganisation]:
+    """Clients whose members this person may invite, suspend or revoke."""
+    return ClientOrganisation.objects.filter(provider_id__in=staff_provider_ids(person)) | (
+        ClientOrganisation.objects.filter(pk__in=client_ids(person, {Role.CLIENT_ADMIN}))
+    )
+
+
+def visible_memberships(person: Any) -> QuerySet[Membership]:
+    """Staff see every membership of their providers; client admins their organisation's."""
+    return Membership.objects.filter(provider_id__in=staff_provider_ids(person)) | (
+        Membership.objects.filter(client_id__in=client_ids(person, {Role.CLIENT_ADMIN}))
+    )
+
+
+def visible_invitations(person: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(provider_id__in=staff_provider_ids(person)) | (
+        Invitation.objects.filter(client_id__in=client_ids(person, {Role.CLIENT_ADMIN}))
+    )
+
+
+def is_owner_of(person: Any, provider_id: int) -> bool:
+    return provider_id in staff_provider_ids(person, {Role.OWNER})
+
+
+def can_manage_client(person: Any, client: ClientOrganisation) -> bool:
+    return managed_clients(person).filter(pk=client.pk).exists()

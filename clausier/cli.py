@@ -1,0 +1,20 @@
+"""The `clausier` command: Django's management commands under one name.
+
+`clausier run` starts everything (web, scheduler), `clausier demo` loads demo data,
+`clausier migrate`, `clausier sendmail`... are the usual management commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clausier.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else ["clausier", *argv])
+    args[0] = "clausier"
+    execute_from_command_line(args)
+    return 0

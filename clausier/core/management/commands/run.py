@@ -1,0 +1,54 @@
+"""`clausier run`: the web server and the scheduler in one process (the embedded default)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from waitress import serve
+
+from clausier.core.scheduler import Scheduler
+
+
+class Command(BaseCommand):
+    help = "Starts Clausier: web server, scheduler and outbox delivery."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("CLAUSIER_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("CLAUSIER_PORT", "8000"))
+        )
+        parser.add_argument(
+            "--mailcatcher",
+            action="store_true",
+            default=os.environ.get("CLAUSIER_MAILCATCHER") == "1",
+            help="receive outgoing mail on a local SMTP server and keep it in var/mail",
+        )
+
+    def handle(self, *args: Any, host: str, port: int, mailcatcher: bool, **options: Any) -> None:
+        catcher = None
+        if mailcatcher:
+            from clausier.notify.mailcatcher import start_mailcatcher
+
+            folder = settings.VAR_DIR / "mail"
+            catcher = start_mailcatcher(folder, settings.EMAIL_HOST, settings.EMAIL_PORT)
+            self.stdout.write(
+                f"Mail catcher on {settings.EMAIL_HOST}:{settings.EMAIL_PORT}, messages in {folder}"
+            )
+        scheduler = Scheduler()
+        scheduler.start()
+        base = f"http://{host}:{port}"
+        self.stdout.write(
+            f"Clausier is running:\n  portal      {base}/\n  back-office {base}/admin/\n"
+            f"  API         {base}/api/docs (OpenAPI: {base}/api/openapi.json)\n"
+        )
+        try:
+            from clausier.wsgi import application
+
+            serve(application, host=host, port=port, threads=8, ident="Clausier")
+        finally:
+            scheduler.stop()
+            if catcher is not None:
+                catcher.stop()

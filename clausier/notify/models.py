@@ -1,0 +1,56 @@
+"""The outbox: every outgoing message is a row before it is sent."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("en file")
+    SENDING = "sending", _("en cours d'envoi")
+    SENT = "sent", _("envoyé")
+    RETRYING = "retrying", _("nouvel essai prévu")
+    FAILED = "failed", _("échec")
+
+
+class OutboxMessage(models.Model):
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox",
+        verbose_name=_("prestataire"),
+    )
+    # A retried action finds its row by this key and never sends twice.
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=200, unique=True)
+    template = models.CharField(_("modèle"), max_length=64)
+    language = models.CharField(_("langue"), max_length=2)
+    from_email = models.CharField(_("expéditeur"), max_length=254)
+    to_email = models.EmailField(_("destinataire"))
+    reply_to = models.EmailField(_("répondre à"), blank=True)
+    subject = models.CharField(_("objet"), max_length=250)
+    body = models.TextField(_("corps"))
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
+    # RFC 3834: automatic messages say so, so that auto-responders stay quiet.
+    auto_submitted = models.BooleanField(_("envoi automatique"), default=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message sortant")
+        verbose_name_plural = _("messages sortants")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

@@ -1,0 +1,160 @@
+"""Queueing messages and delivering them.
+
+`enqueue` writes the row (rendered, with its Message-ID) in the caller's transaction;
+`deliver_due` is the worker's loop body: it claims due rows one by one with a
+conditional UPDATE, sends them through `clausier.notify.smtp`, and reschedules
+failures with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from clausier.notify import smtp
+from clausier.notify.models import OutboxMessage, OutboxStatus
+from clausier.notify.templates import render
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+# A row left "sending" by a worker that died is taken again after this long.
+STALE_CLAIM = timedelta(minutes=10)
+DUE_STATUSES = (OutboxStatus.QUEUED, OutboxStatus.RETRYING)
+
+
+def new_message_id() -> str:
+    return f"<{secrets.token_hex(16)}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+def enqueue(
+    *,
+    template: str,
+    to_email: str,
+    language: str,
+    context: dict[str, Any],
+    idempotency_key: str,
+    now: datetime,
+    provider: Any = None,
+    reply_to: str = "",
+    auto_submitted: bool = True,
+) -> OutboxMessage:
+    """Queue a message once: a second call with the same key returns the first row."""
+    existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    rendered = render(template, language, context)
+    from_email = settings.DEFAULT_FROM_EMAIL
+    if provider is not None:
+        from_email = (
+            f"{provider.legal_name} <{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}>"
+        )
+    with transaction.atomic():
+        message, _created = OutboxMessage.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "provider": provider,
+                "template": template,
+                "language": language,
+                "from_email": from_email,
+                "to_email": to_email,
+                "reply_to": reply_to,
+                "subject": rendered.subject,
+                "body": rendered.body,
+                "message_id": new_message_id(),
+                "auto_submitted": auto_submitted,
+                "status": OutboxStatus.QUEUED,
+                "next_attempt_at": now,
+                "created_at": now,
+            },
+        )
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min… capped at one hour."""
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_MAX)
+
+
+def release_stale_claims(now: datetime) -> int:
+    return OutboxMessage.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=OutboxStatus.RETRYING, claimed_at=None)
+
+
+def claim(message_id: int, now: datetime) -> bool:
+    """Take one row for sending; True only for the one worker whose UPDATE changed it."""
+    changed = OutboxMessage.objects.filter(
+        pk=message_id, status__in=DUE_STATUSES, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.SENDING, claimed_at=now)
+    return changed == 1
+
+
+def deliver_due(now: datetime, limit: int | None = None) -> dict[str, int]:
+    """Send every due message once; returns counts by outcome."""
+    release_stale_claims(now)
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    due_ids = list(
+        OutboxMessage.objects.filter(status__in=DUE_STATUSES, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    connection = None
+    for message_id in due_ids:
+        if not claim(message_id, now):
+            continue
+        message = OutboxMessage.objects.get(pk=message_id)
+        try:
+            if connection is None:
+                connection = smtp.open_connection()
+            smtp.send(message, connection)
+        except smtp.DeliveryError as exc:
+            smtp.close_quietly(connection)
+            connection = None
+            counts[_record_failure(message, str(exc), now)] += 1
+            continue
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxStatus.SENT,
+            sent_at=now,
+            attempts=message.attempts + 1,
+            last_error="",
+            claimed_at=None,
+        )
+        counts["sent"] += 1
+    smtp.close_quietly(connection)
+    return counts
+
+
+def _record_failure(message: OutboxMessage, error: str, now: datetime) -> str:
+    attempts = message.attempts + 1
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        status, next_at = OutboxStatus.FAILED, message.next_attempt_at
+        log.error("message %s failed for good after %s attempts: %s", message.pk, attempts, error)
+    else:
+        status, next_at = OutboxStatus.RETRYING, now + backoff(attempts)
+        log.warning(
+            "message %s: attempt %s failed, retry at %s: %s", message.pk, attempts, next_at, error
+        )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=status,
+        attempts=attempts,
+        next_attempt_at=next_at,
+        last_error=error[:2000],
+        claimed_at=None,
+    )
+    return "failed" if status == OutboxStatus.FAILED else "retrying"
+
+
+def retry_now(message: OutboxMessage, now: datetime) -> None:
+    """Staff action: put a failed message back in the queue."""
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.RETRYING, next_attempt_at=now, attempts=0
+    )

@@ -1,0 +1,60 @@
+"""The one module that talks SMTP. Tests point it at a real server on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+from typing import Any
+
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+
+from clausier.notify.models import OutboxMessage
+
+
+class DeliveryError(Exception):
+    """The message could not be handed to the SMTP server; it will be retried."""
+
+
+def open_connection() -> BaseEmailBackend:
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(f"cannot connect to the SMTP server: {exc}") from exc
+    return connection
+
+
+def close_quietly(connection: Any) -> None:
+    if connection is None:
+        return
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        connection.close()
+
+
+def build(message: OutboxMessage) -> EmailMessage:
+    headers = {
+        "Message-ID": message.message_id,
+        "Content-Language": message.language,
+        "X-Clausier-Template": message.template,
+    }
+    if message.auto_submitted:
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"
+    return EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.from_email,
+        to=[message.to_email],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers=headers,
+    )
+
+
+def send(message: OutboxMessage, connection: BaseEmailBackend) -> None:
+    try:
+        sent = connection.send_messages([build(message)])
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(str(exc) or exc.__class__.__name__) from exc
+    if sent != 1:
+        raise DeliveryError("the SMTP server did not accept the message")

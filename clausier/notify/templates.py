@@ -1,0 +1,53 @@
+"""The catalogue of message templates and how they render, per recipient language.
+
+Each template is a pair of Django templates, `notify/email/<name>.subject.txt` and
+`<name>.body.txt`, translated with gettext; the catalogue lists the context each needs
+so that a missing value fails at enqueue time, not in a half-rendered e-mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+class UnknownTemplate(ValueError):
+    pass
+
+
+class MissingContext(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    body: str
+
+
+CATALOGUE: dict[str, frozenset[str]] = {
+    "invitation": frozenset(
+        {"inviter_name", "organisation", "provider", "activation_url", "expires_at", "role"}
+    ),
+    "access_suspended": frozenset({"person_name", "provider", "reason"}),
+    "access_reinstated": frozenset({"person_name", "provider"}),
+}
+
+SUPPORTED_LANGUAGES = ("fr", "de", "en")
+
+
+def render(template: str, language: str, context: dict[str, Any]) -> RenderedMessage:
+    if template not in CATALOGUE:
+        raise UnknownTemplate(f"unknown message template {template!r}")
+    missing = CATALOGUE[template] - context.keys()
+    if missing:
+        raise MissingContext(f"template {template!r} needs {', '.join(sorted(missing))}")
+    language = language if language in SUPPORTED_LANGUAGES else "fr"
+    with translation.override(language):
+        subject = render_to_string(f"notify/email/{template}.subject.txt", context)
+        body = render_to_string(f"notify/email/{template}.body.txt", context)
+    # A subject is one line: template whitespace and newlines must not leak into headers.
+    return RenderedMessage(subject=" ".join(subject.split()), body=body.strip() + "\n")

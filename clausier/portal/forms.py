@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from clausier.accounts.models import Role
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    password = forms.CharField(label=_("Mot de passe"), strip=False, widget=forms.PasswordInput)
+
+
+class ActivationForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    password = forms.CharField(label=_("Mot de passe"), strip=False, widget=forms.PasswordInput)
+    password_confirm = forms.CharField(
+        label=_("Confirmez le mot de passe"), strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", _("Les deux mots de passe ne sont pas identiques."))
+        return data
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    language = forms.ChoiceField(label=_("Langue"), choices=settings.LANGUAGES)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail professionnel"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=[
+            (Role.CLIENT_MEMBER.value, Role.CLIENT_MEMBER.label),
+            (Role.CLIENT_ADMIN.value, Role.CLIENT_ADMIN.label),
+        ],
+    )
+    language = forms.ChoiceField(label=_("Langue de l'invitation"), choices=settings.LANGUAGES)

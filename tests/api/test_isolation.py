@@ -1,0 +1,190 @@
+"""Every API endpoint and portal page, walked as outsiders of tenant A / client A1.
+
+Outsiders: a client admin of another organisation of the same provider (admin_a2), a
+client admin at another provider (admin_b1), staff of another provider (owner_b,
+engineer_b), and, for admin-only pages, a plain member of A1 itself. They get 403/404,
+never A1's data. A new endpoint without a row here makes the coverage test fail.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from clausier.accounts.models import ClientOrganisation, Invitation
+from clausier.api.api import api
+from tests.api.world import A1_MARKERS, build_world
+from tests.helpers import PASSWORD
+
+OUTSIDERS = ["admin_a2", "admin_b1", "owner_b", "engineer_b"]
+
+# (method, path) -> body sent (valid, so that only scoping can refuse), or None.
+SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
+    ("GET", "/api/providers/{provider_id}"): None,
+    ("PATCH", "/api/providers/{provider_id}"): {"city": "Nantes"},
+    ("GET", "/api/clients/{client_id}"): None,
+    ("PATCH", "/api/clients/{client_id}"): {"city": "Nantes"},
+    ("GET", "/api/clients/{client_id}/members"): None,
+    ("POST", "/api/invitations/{invitation_id}/resend"): None,
+    ("POST", "/api/invitations/{invitation_id}/revoke"): None,
+    ("POST", "/api/memberships/{membership_id}/suspend"): {"reason": "test"},
+    ("POST", "/api/memberships/{membership_id}/reinstate"): None,
+    ("POST", "/api/memberships/{membership_id}/revoke"): None,
+    ("DELETE", "/api/tokens/{token_id}"): None,
+}
+# Creation endpoints aimed at tenant A: refused for outsiders, nothing created.
+CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
+    ("POST", "/api/clients"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "legal_name": "Intrus",
+        "address_line1": "1 rue",
+        "postal_code": "75001",
+        "city": "Paris",
+    },
+    ("POST", "/api/invitations"): lambda w: {
+        "client_id": w.client_a1.pk,
+        "email": "intrus@boulangerie.example",
+        "role": "member",
+    },
+}
+# Lists and the caller's own objects: 200, filtered to what the caller may see.
+LIST_OPERATIONS = {
+    ("GET", "/api/me"),
+    ("PATCH", "/api/me"),
+    ("GET", "/api/tokens"),
+    ("POST", "/api/tokens"),
+    ("GET", "/api/providers"),
+    ("GET", "/api/clients"),
+    ("GET", "/api/invitations"),
+    ("GET", "/api/audit"),
+    ("GET", "/api/outbox"),
+}
+LIST_BODIES = {("PATCH", "/api/me"): {"first_name": "X"}, ("POST", "/api/tokens"): {"name": "mine"}}
+
+PORTAL_PAGES = [
+    ("GET", "/organisations/{client_id}/membres/"),
+    ("POST", "/organisations/{client_id}/membres/"),
+    ("POST", "/organisations/{client_id}/membres/{membership_id}/revoke/"),
+    ("POST", "/organisations/{client_id}/invitations/{invitation_id}/resend/"),
+    ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),
+]
+
+
+def schema_operations() -> set[tuple[str, str]]:
+    paths = api.get_openapi_schema()["paths"]
+    return {(method.upper(), path) for path, methods in paths.items() for method in methods}
+
+
+def call(client: Client, method: str, path: str, body: Any, secret: str) -> Any:
+    kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    if body is not None:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method.lower())(path, **kwargs)
+
+
+def test_every_api_operation_is_covered_by_the_isolation_walk():
+    covered = set(SCOPED_OPERATIONS) | set(CREATE_OPERATIONS) | LIST_OPERATIONS
+    assert schema_operations() == covered
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize(("method", "path"), sorted(SCOPED_OPERATIONS))
+def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, path):
+    world = build_world()
+    response = call(
+        client,
+        method,
+        path.format(**world.ids()),
+        SCOPED_OPERATIONS[(method, path)],
+        world.secrets[outsider],
+    )
+    if (outsider, method, path) == ("admin_a2", "GET", "/api/providers/{provider_id}"):
+        # A2 is a client of provider A too: it reads its provider's public record, nothing of A1.
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404), response.content
+    assert not any(marker in response.content.decode() for marker in A1_MARKERS)
+    world.membership_a1.refresh_from_db()
+    assert world.membership_a1.is_active
+    assert Invitation.objects.get(pk=world.invitation_a1.pk).revoked_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize(("method", "path"), sorted(CREATE_OPERATIONS))
+def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
+    world = build_world()
+    clients_before = ClientOrganisation.objects.count()
+    invitations_before = Invitation.objects.count()
+    response = call(
+        client, method, path, CREATE_OPERATIONS[(method, path)](world), world.secrets[outsider]
+    )
+    assert response.status_code in (403, 404), response.content
+    assert ClientOrganisation.objects.count() == clients_before
+    assert Invitation.objects.count() == invitations_before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize(("method", "path"), sorted(LIST_OPERATIONS))
+def test_lists_never_show_another_tenants_data(client, outsider, method, path):
+    world = build_world()
+    response = call(client, method, path, LIST_BODIES.get((method, path)), world.secrets[outsider])
+    assert response.status_code in (200, 201), response.content
+    assert not any(marker in response.content.decode() for marker in A1_MARKERS)
+
+
+@pytest.mark.django_db
+def test_the_insiders_do_see_their_data(client):
+    """The walk above would pass on an API that shows nothing: prove it shows A1 to A."""
+    world = build_world()
+    for insider in ("owner_a", "admin_a1"):
+        response = call(
+            client, "GET", f"/api/clients/{world.client_a1.pk}", None, world.secrets[insider]
+        )
+        assert response.status_code == 200
+        assert "SECRET-A1" in response.content.decode()
+    members = call(
+        client, "GET", f"/api/clients/{world.client_a1.pk}/members", None, world.secrets["owner_a"]
+    )
+    assert "secret-member@" in members.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", [*OUTSIDERS, "member_a1"])
+@pytest.mark.parametrize(("method", "page"), PORTAL_PAGES)
+def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, method, page):
+    world = build_world()
+    assert client.login(username=world.people[outsider].email, password=PASSWORD)
+    data = {"email": "intrus@boulangerie.example", "role": "member", "language": "fr"}
+    response = getattr(client, method.lower())(
+        page.format(**world.ids()), data if method == "POST" else None
+    )
+    assert response.status_code == 404
+    assert not any(marker in response.content.decode() for marker in A1_MARKERS)
+    world.membership_a1.refresh_from_db()
+    assert world.membership_a1.is_active
+    assert Invitation.objects.filter(email="intrus@boulangerie.example").count() == 0
+
+
+@pytest.mark.django_db
+def test_the_client_admin_does_see_the_members_page(client):
+    world = build_world()
+    assert client.login(username="admin@boulangerie.example", password=PASSWORD)
+    response = client.get(f"/organisations/{world.client_a1.pk}/membres/")
+    assert response.status_code == 200
+    assert "secret-member@" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(SCOPED_OPERATIONS | {k: None for k in CREATE_OPERATIONS})
+)
+def test_anonymous_callers_get_401(client, method, path):
+    world = build_world()
+    response = getattr(client, method.lower())(path.format(**world.ids()))
+    assert response.status_code == 401

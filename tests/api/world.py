@@ -1,0 +1,91 @@
+"""Two tenants with people in every position, for isolation and bad-input tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from clausier.accounts import services
+from clausier.accounts.models import (
+    ClientOrganisation,
+    Invitation,
+    Membership,
+    Person,
+    Provider,
+    Role,
+)
+from tests.helpers import make_client, make_client_user, make_provider, make_staff
+
+
+@dataclass
+class World:
+    provider_a: Provider
+    client_a1: ClientOrganisation
+    client_a2: ClientOrganisation
+    provider_b: Provider
+    client_b1: ClientOrganisation
+    people: dict[str, Person]
+    invitation_a1: Invitation
+    membership_a1: Membership
+    token_ids: dict[str, int]
+    secrets: dict[str, str]
+
+    def ids(self) -> dict[str, Any]:
+        """Path parameters that all point at objects of tenant A, client A1."""
+        return {
+            "provider_id": self.provider_a.pk,
+            "client_id": self.client_a1.pk,
+            "invitation_id": self.invitation_a1.pk,
+            "membership_id": self.membership_a1.pk,
+            "token_id": self.token_ids["admin_a1"],
+        }
+
+
+def build_world() -> World:
+    now = timezone.now()
+    provider_a = make_provider("Kalanda")
+    client_a1 = make_client(provider_a, "Boulangerie", legal_name="SECRET-A1 Boulangerie")
+    client_a2 = make_client(provider_a, "Fromagerie")
+    provider_b = make_provider("Kestio")
+    client_b1 = make_client(provider_b, "Atelier")
+    people = {
+        "owner_a": make_staff(provider_a, Role.OWNER),
+        "admin_a1": make_client_user(client_a1, Role.CLIENT_ADMIN, "admin@boulangerie.example"),
+        "member_a1": make_client_user(
+            client_a1, Role.CLIENT_MEMBER, "secret-member@boulangerie.example"
+        ),
+        "admin_a2": make_client_user(client_a2, Role.CLIENT_ADMIN),
+        "owner_b": make_staff(provider_b, Role.OWNER),
+        "engineer_b": make_staff(provider_b, Role.ENGINEER),
+        "admin_b1": make_client_user(client_b1, Role.CLIENT_ADMIN),
+    }
+    invitation_a1, _token = services.invite(
+        now=now,
+        actor=people["admin_a1"],
+        provider=provider_a,
+        client=client_a1,
+        email="secret-invitee@boulangerie.example",
+        role=Role.CLIENT_MEMBER,
+    )
+    token_ids, secrets = {}, {}
+    for name, person in people.items():
+        token, secret = services.create_api_token(now=now, person=person, name=f"token of {name}")
+        token_ids[name], secrets[name] = token.pk, secret
+    return World(
+        provider_a=provider_a,
+        client_a1=client_a1,
+        client_a2=client_a2,
+        provider_b=provider_b,
+        client_b1=client_b1,
+        people=people,
+        invitation_a1=invitation_a1,
+        membership_a1=Membership.objects.get(person=people["member_a1"]),
+        token_ids=token_ids,
+        secrets=secrets,
+    )
+
+
+# Strings only tenant A / client A1 data contains: an outsider's response must not carry any.
+A1_MARKERS = ("SECRET-A1", "secret-member@", "secret-invitee@", "admin@boulangerie.example")
