@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "clausier.core",
     "clausier.accounts",
     "clausier.notify",
+    "clausier.terms",
     "clausier.portal",
     "clausier.api",
 ]

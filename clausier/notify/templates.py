@@ -34,6 +34,17 @@ CATALOGUE: dict[str, frozenset[str]] = {
     ),
     "access_suspended": frozenset({"person_name", "provider", "reason"}),
     "access_reinstated": frozenset({"person_name", "provider"}),
+    "terms_published": frozenset(
+        {
+            "provider",
+            "organisation",
+            "version",
+            "effective_at",
+            "termination_deadline",
+            "clause",
+            "review_url",
+        }
+    ),
 }
 
 SUPPORTED_LANGUAGES = ("fr", "de", "en")

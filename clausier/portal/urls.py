@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clausier.portal import views
+from clausier.portal import terms_views, views
 
 app_name = "portal"
 
@@ -21,4 +21,8 @@ urlpatterns = [
         views.invitation_action,
         name="invitation_action",
     ),
+    path("conditions/", terms_views.terms_list, name="terms"),
+    path("conditions/<int:terms_id>/", terms_views.terms_detail, name="terms_detail"),
+    path("conditions/<int:terms_id>/valider/", terms_views.terms_validate, name="terms_validate"),
+    path("conditions/<int:terms_id>/confirmer/", terms_views.terms_confirm, name="terms_confirm"),
 ]

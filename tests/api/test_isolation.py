@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
+from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.helpers import PASSWORD
 
@@ -34,6 +36,15 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/memberships/{membership_id}/reinstate"): None,
     ("POST", "/api/memberships/{membership_id}/revoke"): None,
     ("DELETE", "/api/tokens/{token_id}"): None,
+    ("GET", "/api/terms/{terms_id}"): None,
+    ("POST", "/api/terms/{terms_id}/publish"): {},
+    ("POST", "/api/terms/{terms_id}/review"): "client_a1",
+    ("POST", "/api/terms/{terms_id}/accept"): "client_a1+token",
+}
+# Provider A's own clients legitimately read its public record and its published terms.
+SAME_TENANT_READS = {
+    ("admin_a2", "GET", "/api/providers/{provider_id}"),
+    ("admin_a2", "GET", "/api/terms/{terms_id}"),
 }
 # Creation endpoints aimed at tenant A: refused for outsiders, nothing created.
 CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
@@ -49,6 +60,13 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "email": "intrus@boulangerie.example",
         "role": "member",
     },
+    ("POST", "/api/terms"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "service_line": "managed_hosting",
+        "version": "intrus",
+        "pack_version": "1.0",
+        "text_fr": "x",
+    },
 }
 # Lists and the caller's own objects: 200, filtered to what the caller may see.
 LIST_OPERATIONS = {
@@ -61,6 +79,8 @@ LIST_OPERATIONS = {
     ("GET", "/api/invitations"),
     ("GET", "/api/audit"),
     ("GET", "/api/outbox"),
+    ("GET", "/api/terms"),
+    ("GET", "/api/acceptances"),
 }
 LIST_BODIES = {("PATCH", "/api/me"): {"first_name": "X"}, ("POST", "/api/tokens"): {"name": "mine"}}
 
@@ -73,9 +93,37 @@ PORTAL_PAGES = [
 ]
 
 
+def body_for(world: Any, spec: Any) -> Any:
+    """Bodies aimed at client A1; the accept body carries a token A1's admin really got."""
+    if spec == "client_a1":
+        return {"client_id": world.client_a1.pk, "language": "fr"}
+    if spec == "client_a1+token":
+        first, _text = terms_services.review(
+            now=timezone.now(),
+            person=world.people["admin_a1"],
+            client=world.client_a1,
+            terms=world.terms_a,
+            language="fr",
+        )
+        return {"client_id": world.client_a1.pk, "review_token": first.sign()}
+    return spec
+
+
 def schema_operations() -> set[tuple[str, str]]:
     paths = api.get_openapi_schema()["paths"]
     return {(method.upper(), path) for path, methods in paths.items() for method in methods}
+
+
+def id_fields(payload: Any) -> list[tuple[str, Any]]:
+    """Every (key, value) of *_id fields anywhere in a JSON payload."""
+    if isinstance(payload, dict):
+        found = [(k, v) for k, v in payload.items() if k.endswith("_id")]
+        for value in payload.values():
+            found += id_fields(value)
+        return found
+    if isinstance(payload, list):
+        return [pair for item in payload for pair in id_fields(item)]
+    return []
 
 
 def call(client: Client, method: str, path: str, body: Any, secret: str) -> Any:
@@ -95,15 +143,9 @@ def test_every_api_operation_is_covered_by_the_isolation_walk():
 @pytest.mark.parametrize(("method", "path"), sorted(SCOPED_OPERATIONS))
 def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, path):
     world = build_world()
-    response = call(
-        client,
-        method,
-        path.format(**world.ids()),
-        SCOPED_OPERATIONS[(method, path)],
-        world.secrets[outsider],
-    )
-    if (outsider, method, path) == ("admin_a2", "GET", "/api/providers/{provider_id}"):
-        # A2 is a client of provider A too: it reads its provider's public record, nothing of A1.
+    body = body_for(world, SCOPED_OPERATIONS[(method, path)])
+    response = call(client, method, path.format(**world.ids()), body, world.secrets[outsider])
+    if (outsider, method, path) in SAME_TENANT_READS:
         assert response.status_code == 200
     else:
         assert response.status_code in (403, 404), response.content
@@ -136,6 +178,10 @@ def test_lists_never_show_another_tenants_data(client, outsider, method, path):
     response = call(client, method, path, LIST_BODIES.get((method, path)), world.secrets[outsider])
     assert response.status_code in (200, 201), response.content
     assert not any(marker in response.content.decode() for marker in A1_MARKERS)
+    foreign = {("client_id", world.client_a1.pk)}
+    if outsider in {"admin_b1", "owner_b", "engineer_b"}:
+        foreign.add(("provider_id", world.provider_a.pk))
+    assert not foreign & set(id_fields(response.json())), response.content
 
 
 @pytest.mark.django_db

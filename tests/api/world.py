@@ -15,7 +15,10 @@ from clausier.accounts.models import (
     Person,
     Provider,
     Role,
+    ServiceLine,
 )
+from clausier.terms import services as terms_services
+from clausier.terms.models import Acceptance, TermsVersion
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
 
@@ -30,6 +33,8 @@ class World:
     invitation_a1: Invitation
     membership_a1: Membership
     token_ids: dict[str, int]
+    terms_a: TermsVersion
+    acceptance_a1: Acceptance
     secrets: dict[str, str]
 
     def ids(self) -> dict[str, Any]:
@@ -40,6 +45,7 @@ class World:
             "invitation_id": self.invitation_a1.pk,
             "membership_id": self.membership_a1.pk,
             "token_id": self.token_ids["admin_a1"],
+            "terms_id": self.terms_a.pk,
         }
 
 
@@ -69,6 +75,26 @@ def build_world() -> World:
         email="secret-invitee@boulangerie.example",
         role=Role.CLIENT_MEMBER,
     )
+    terms_a = terms_services.create_draft(
+        now=now,
+        actor=people["owner_a"],
+        provider=provider_a,
+        service_line=ServiceLine.MANAGED_HOSTING,
+        version="A-2026",
+        pack_version="1.0",
+        text_fr="CGV du prestataire A",
+    )
+    terms_services.publish(now=now, actor=people["owner_a"], terms=terms_a)
+    first, _text = terms_services.review(
+        now=now, person=people["admin_a1"], client=client_a1, terms=terms_a, language="fr"
+    )
+    acceptance_a1 = terms_services.accept(
+        now=now,
+        person=people["admin_a1"],
+        client=client_a1,
+        terms=terms_a,
+        review_token=first.sign(),
+    )
     token_ids, secrets = {}, {}
     for name, person in people.items():
         token, secret = services.create_api_token(now=now, person=person, name=f"token of {name}")
@@ -83,6 +109,8 @@ def build_world() -> World:
         invitation_a1=invitation_a1,
         membership_a1=Membership.objects.get(person=people["member_a1"]),
         token_ids=token_ids,
+        terms_a=terms_a,
+        acceptance_a1=acceptance_a1,
         secrets=secrets,
     )
 

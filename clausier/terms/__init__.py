@@ -1,0 +1,1 @@
+"""Terms of sale as data: versioned terms packs and the pure rules that read them."""

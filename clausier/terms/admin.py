@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clausier.accounts.errors import AccountsError
+from clausier.core import audit
+from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
+from clausier.terms import services
+from clausier.terms.digests import pack_digest
+from clausier.terms.models import Acceptance, TermsVersion
+from clausier.terms.packs import available_versions
+
+
+@admin.register(TermsVersion)
+class TermsVersionAdmin(ProviderScopedAdmin):
+    list_display = (
+        "version",
+        "provider",
+        "service_line",
+        "pack_version",
+        "published_at",
+        "effective_at",
+    )
+    list_filter = ("service_line",)
+    readonly_fields = ("pack_digest", "created_at", "published_at", "published_by")
+    actions = ["publish_now"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class TermsForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                line, version = data.get("service_line"), data.get("pack_version")
+                if line and version and version not in available_versions(line):
+                    self.add_error(
+                        "pack_version", _("Aucun pack de règles dans cette version pour ce métier.")
+                    )
+                return data
+
+        return TermsForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if obj.published_at is not None:
+            self.message_user(
+                request,
+                _("Une version publiée ne change plus : créez une nouvelle version."),
+                messages.ERROR,
+            )
+            return
+        obj.pack_digest = pack_digest(obj.service_line, obj.pack_version)
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "terms.drafted" if not change else "terms.edited",
+            obj,
+            actor=request.user,
+            provider=obj.provider,
+        )
+
+    @admin.action(description=_("Publier maintenant et prévenir les clients"))
+    def publish_now(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for terms in queryset.filter(published_at__isnull=True):
+            try:
+                services.publish(now=timezone.now(), actor=request.user, terms=terms)  # type: ignore[arg-type]
+            except AccountsError as exc:
+                self.message_user(request, str(exc.message), messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(terms)s publiée.") % {"terms": terms}, messages.SUCCESS
+                )
+
+
+@admin.register(Acceptance)
+class AcceptanceAdmin(ReadOnlyScopedAdmin):
+    provider_path = "terms__provider_id"
+    list_display = (
+        "client",
+        "terms",
+        "person",
+        "reviewed_at",
+        "accepted_at",
+        "language",
+        "ip_address",
+    )
+    search_fields = ("client__legal_name", "person__email")
