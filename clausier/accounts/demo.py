@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from clausier.accounts.models import (
     ClientOrganisation,
@@ -142,9 +143,50 @@ def load_demo() -> list[DemoLogin]:
             email = f"{local}@{spec['domain']}"
             _member(_person(email, first, last, password_hash, is_staff=True), provider, None, role)
             logins.append(DemoLogin(email, str(Role(role).label), provider.legal_name))
+        _demo_terms(provider, client)
         client_domain = client.email_domains[0]
         for role, local, first, last in CLIENT_PEOPLE:
             email = f"{local}@{client_domain}"
             _member(_person(email, first, last, password_hash), provider, client, role)
             logins.append(DemoLogin(email, str(Role(role).label), client.legal_name))
     return logins
+
+
+DEMO_TERMS_FR = {
+    ServiceLine.MANAGED_HOSTING: (
+        "Conditions générales infogérance serveur (démonstration)\n\n"
+        "Art. 5 — Conditions d'intervention : délai de prise en charge garanti (GTI) d'une heure "
+        "ouvrée en heures ouvrées, trois heures en heures non ouvrées.\n"
+        "Art. 11 — Modification : le client peut résilier dans les trente jours de l'entrée en "
+        "vigueur d'une modification.\n"
+        "Art. 14 — Pénalités et SLA : crédits de service selon les retards constatés."
+    ),
+    ServiceLine.COACHING_TRAINING: (
+        "Conditions générales de vente et d'utilisation du service (démonstration)\n\n"
+        "Art. 2 — Définitions : la commande est acceptée par double clic positif.\n"
+        "Art. 9 — Durée : douze mois à compter du paiement de la première facture, reconduction "
+        "tacite.\n"
+        "Art. 38 — Langue : la version française fait foi."
+    ),
+}
+
+
+def _demo_terms(provider: Provider, client: ClientOrganisation) -> None:
+    """A published CGV version per provider, not yet accepted: the demo admin can try it."""
+    from clausier.terms.digests import pack_digest
+    from clausier.terms.models import TermsVersion
+
+    if TermsVersion.objects.filter(provider=provider).exists():
+        return
+    now = timezone.now()
+    TermsVersion.objects.create(
+        provider=provider,
+        service_line=provider.service_line,
+        version="2026-11",
+        pack_version="1.0",
+        pack_digest=pack_digest(provider.service_line, "1.0"),
+        text_fr=DEMO_TERMS_FR[ServiceLine(provider.service_line)],
+        created_at=now,
+        published_at=now,
+        effective_at=now,
+    )
