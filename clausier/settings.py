@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "clausier.accounts",
     "clausier.notify",
     "clausier.terms",
+    "clausier.billing",
     "clausier.portal",
     "clausier.api",
 ]

@@ -87,3 +87,34 @@ def activation_token(body: str) -> str:
     match = re.search(r"/invitation/([A-Za-z0-9_\-]+)/", body)
     assert match, f"no activation link in:\n{body}"
     return match.group(1)
+
+
+def accepted_terms(client: ClientOrganisation, service_line: str, now: Any = None) -> Any:
+    """Publish a CGV version of the client's provider and have its admin accept it."""
+    from django.utils import timezone
+
+    from clausier.terms import services as terms_services
+
+    now = now or timezone.now()
+    owner = Membership.objects.filter(provider=client.provider, role=Role.OWNER).first()
+    owner_person = owner.person if owner else make_staff(client.provider, Role.OWNER)
+    admin_membership = Membership.objects.filter(client=client, role=Role.CLIENT_ADMIN).first()
+    admin = (
+        admin_membership.person if admin_membership else make_client_user(client, Role.CLIENT_ADMIN)
+    )
+    terms = terms_services.create_draft(
+        now=now,
+        actor=owner_person,
+        provider=client.provider,
+        service_line=service_line,
+        version=f"v{next(_counter)}",
+        pack_version="1.0",
+        text_fr="CGV",
+    )
+    terms_services.publish(now=now, actor=owner_person, terms=terms)
+    first, _text = terms_services.review(
+        now=now, person=admin, client=client, terms=terms, language="fr"
+    )
+    return terms_services.accept(
+        now=now, person=admin, client=client, terms=terms, review_token=first.sign()
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -121,7 +122,9 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
                 translation.activate(person.language)
                 messages.success(request, _("Votre compte est activé. Bienvenue !"))
                 return redirect("portal:home")
-    with translation.override(invitation.language):
+    # The invitation's language, unless the visitor chose another with the selector.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    with translation.override(chosen or invitation.language):
         return render(
             request,
             "portal/activate.html",

@@ -1,0 +1,84 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from clausier.billing.models import Invoice, InvoiceLine, Payment, Plan, SlaCredit, Subscription
+from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
+
+
+@admin.register(Plan)
+class PlanAdmin(ProviderScopedAdmin):
+    writable_roles = {"owner", "accountant"}
+    list_display = (
+        "name",
+        "code",
+        "service_line",
+        "price_ht",
+        "periodicity",
+        "alignment",
+        "active",
+    )
+    list_filter = ("service_line", "periodicity", "active")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyScopedAdmin):
+    list_display = (
+        "client",
+        "label",
+        "price_ht",
+        "periodicity",
+        "status",
+        "start_date",
+        "billed_until",
+    )
+    list_filter = ("status", "periodicity")
+    search_fields = ("client__legal_name", "label")
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    can_delete = False
+    fields = (
+        "position",
+        "description",
+        "quantity",
+        "unit_price_ht",
+        "vat_rate",
+        "total_ht",
+        "clause",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyScopedAdmin):
+    list_display = (
+        "display_number",
+        "kind",
+        "client",
+        "issued_at",
+        "due_on",
+        "total_ht",
+        "total_ttc",
+    )
+    list_filter = ("kind", "series")
+    search_fields = ("client__legal_name", "idempotency_key")
+    inlines = [InvoiceLineInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyScopedAdmin):
+    provider_path = "invoice__provider_id"
+    list_display = ("invoice", "amount", "received_at", "method", "reference")
+
+
+@admin.register(SlaCredit)
+class SlaCreditAdmin(ReadOnlyScopedAdmin):
+    list_display = ("client", "month", "amount", "granted", "status", "clause")
+    list_filter = ("status",)

@@ -1,0 +1,5 @@
+from clausier.accounts.errors import AccountsError
+
+
+class BillingError(AccountsError):
+    code = "billing_refused"

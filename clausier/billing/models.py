@@ -1,0 +1,310 @@
+"""Plans, subscriptions, invoices and credit notes, payments, SLA credits.
+
+Both contracts bill in advance ("terme à échoir"). Invoice numbers are gap-free per
+provider and series, taken from a counter row locked in the transaction that issues the
+invoice; an issued invoice never changes: corrections are credit notes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clausier.accounts.models import ServiceLine
+
+
+class Periodicity(models.TextChoices):
+    MONTHLY = "monthly", _("mensuelle")
+    QUARTERLY = "quarterly", _("trimestrielle")
+    SEMIANNUAL = "semiannual", _("semestrielle")
+    ANNUAL = "annual", _("annuelle")
+
+
+PERIOD_MONTHS = {
+    Periodicity.MONTHLY: 1,
+    Periodicity.QUARTERLY: 3,
+    Periodicity.SEMIANNUAL: 6,
+    Periodicity.ANNUAL: 12,
+}
+
+
+class Alignment(models.TextChoices):
+    # Periods run from the start date (coaching: 12 instalments from the contract start).
+    ANNIVERSARY = "anniversary", _("date anniversaire")
+    # Calendar periods (managed hosting art. 8.3: quarters are calendar quarters), the
+    # first one prorated.
+    CALENDAR = "calendar", _("périodes civiles")
+
+
+class Plan(models.Model):
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("prestataire"),
+    )
+    service_line = models.CharField(_("métier"), max_length=32, choices=ServiceLine.choices)
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("nom"), max_length=120)
+    price_ht = models.DecimalField(_("prix HT par période"), max_digits=14, decimal_places=2)
+    vat_rate = models.DecimalField(
+        _("taux de TVA (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00")
+    )
+    periodicity = models.CharField(_("périodicité"), max_length=16, choices=Periodicity.choices)
+    alignment = models.CharField(_("alignement"), max_length=16, choices=Alignment.choices)
+    commitment_months = models.PositiveIntegerField(_("engagement (mois)"), default=0)
+    tacit_renewal = models.BooleanField(_("reconduction tacite"), default=True)
+    session_allowance = models.PositiveIntegerField(_("sessions par an"), null=True, blank=True)
+    setup_fee_ht = models.DecimalField(
+        _("frais de mise en service HT"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    active = models.BooleanField(_("proposée"), default=True)
+
+    class Meta:
+        verbose_name = _("formule")
+        verbose_name_plural = _("formules")
+        ordering = ["provider", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "code"], name="plan_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubscriptionStatus(models.TextChoices):
+    PENDING = "pending", _("en attente du premier paiement")
+    ACTIVE = "active", _("active")
+    TERMINATED = "terminated", _("résiliée")
+
+
+class Subscription(models.Model):
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    client = models.ForeignKey(
+        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    acceptance = models.ForeignKey(
+        "terms.Acceptance", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    price_ht = models.DecimalField(_("prix HT par période"), max_digits=14, decimal_places=2)
+    vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
+    periodicity = models.CharField(_("périodicité"), max_length=16, choices=Periodicity.choices)
+    alignment = models.CharField(_("alignement"), max_length=16, choices=Alignment.choices)
+    commitment_months = models.PositiveIntegerField(_("engagement (mois)"), default=0)
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.PENDING,
+    )
+    ordered_at = models.DateTimeField(_("commandée le"), default=timezone.now)
+    start_date = models.DateField(_("début du contrat"), null=True, blank=True)
+    # The next period to bill starts here: the billing run's stored deadline.
+    billed_until = models.DateField(_("facturée jusqu'au"), null=True, blank=True, db_index=True)
+    end_date = models.DateField(_("fin du contrat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
+        ordering = ["-ordered_at"]
+        indexes = [models.Index(fields=["status", "billed_until"], name="subscription_due")]
+
+    def __str__(self) -> str:
+        return f"{self.client} — {self.label}"
+
+    @property
+    def period_months(self) -> int:
+        return PERIOD_MONTHS[Periodicity(self.periodicity)]
+
+    @property
+    def monthly_fee(self) -> Decimal:
+        return self.price_ht / self.period_months
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("facture")
+    CREDIT_NOTE = "credit_note", _("avoir")
+
+
+class InvoiceCounter(models.Model):
+    """The next number of a series. Locked (SELECT … FOR UPDATE) by the issuing transaction."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=16)
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "series"], name="counter_unique_series")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.next_number}"
+
+
+class ImmutableInvoiceError(Exception):
+    """An issued invoice never changes: issue a credit note."""
+
+
+class Invoice(models.Model):
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.PROTECT, related_name="invoices"
+    )
+    client = models.ForeignKey(
+        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(
+        _("type"), max_length=16, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
+    )
+    series = models.CharField(_("série"), max_length=16)
+    number = models.PositiveIntegerField(_("numéro"))
+    issued_at = models.DateTimeField(_("émise le"))
+    due_on = models.DateField(_("échéance"))
+    currency = models.CharField(max_length=3, default="EUR")
+    total_ht = models.DecimalField(_("total HT"), max_digits=14, decimal_places=2)
+    total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2)
+    total_ttc = models.DecimalField(_("total TTC"), max_digits=14, decimal_places=2)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("facture corrigée"),
+    )
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    # Seller and buyer as they were at issue: later edits of the records never alter it.
+    seller = models.JSONField(_("vendeur"))
+    buyer = models.JSONField(_("acheteur"))
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["-issued_at", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "series", "number"], name="invoice_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableInvoiceError(
+                f"invoice {self.display_number} is issued and cannot change"
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableInvoiceError(
+            f"invoice {self.display_number} is issued and cannot be deleted"
+        )
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.series}-{self.number:06d}"
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveIntegerField()
+    description = models.CharField(_("désignation"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantité"), max_digits=12, decimal_places=4, default=Decimal("1")
+    )
+    unit_price_ht = models.DecimalField(_("prix unitaire HT"), max_digits=14, decimal_places=2)
+    vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
+    total_ht = models.DecimalField(_("total HT"), max_digits=14, decimal_places=2)
+    clause = models.CharField(_("clause"), max_length=200, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
+    )
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="line_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Payment(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    received_at = models.DateTimeField(_("reçu le"))
+    method = models.CharField(_("moyen"), max_length=32)
+    reference = models.CharField(_("référence"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        constraints = [
+            models.UniqueConstraint(fields=["method", "reference"], name="payment_unique_reference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.amount}"
+
+
+class SlaCreditStatus(models.TextChoices):
+    PENDING = "pending", _("à déduire")
+    APPLIED = "applied", _("déduit")
+    CAPPED = "capped", _("écrêté par le plafond mensuel")
+
+
+class SlaCredit(models.Model):
+    """A service credit owed to a client (penalty), deducted from the next invoice,
+    capped per month and service at that month's fee (managed hosting art. 14)."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="sla_credits"
+    )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="sla_credits"
+    )
+    month = models.DateField(_("mois"))
+    amount = models.DecimalField(_("montant demandé"), max_digits=14, decimal_places=2)
+    clause = models.CharField(_("clause"), max_length=200)
+    description = models.CharField(_("désignation"), max_length=300)
+    source_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=SlaCreditStatus.choices, default=SlaCreditStatus.PENDING
+    )
+    applied_line = models.ForeignKey(
+        InvoiceLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted = models.DecimalField(
+        _("montant déduit"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+
+    class Meta:
+        verbose_name = _("crédit de service")
+        verbose_name_plural = _("crédits de service")
+        ordering = ["month", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.month:%Y-%m} {self.amount}"

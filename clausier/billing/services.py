@@ -1,0 +1,353 @@
+"""Subscriptions and the billing run; payments; credit notes; SLA credits.
+
+Every function takes `now`. The billing run issues one period per transaction, so a
+crash at any point leaves either the whole period (invoice, number, lines, credits
+applied, `billed_until` moved) or nothing of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from clausier.accounts import scoping
+from clausier.accounts.errors import NotAllowed
+from clausier.accounts.models import ClientOrganisation, Person, Role, ServiceLine
+from clausier.billing.credits import plan_credit_deductions, settle_credits
+from clausier.billing.errors import BillingError
+from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.models import (
+    Alignment,
+    Invoice,
+    InvoiceKind,
+    Payment,
+    Plan,
+    Subscription,
+    SubscriptionStatus,
+)
+from clausier.billing.periods import BillingPeriod, period_at
+from clausier.core import audit
+from clausier.core.calendar import add_months
+from clausier.core.money import to_cents
+from clausier.terms import services as terms_services
+from clausier.terms.digests import load_accepted_pack
+from clausier.terms.packs import Pack
+from clausier.terms.rules import coaching_training
+
+BILLING_ROLES = {Role.OWNER.value, Role.ACCOUNTANT.value}
+# Pack entry naming the instalments clause, per periodicity (coaching art. 8.2.3).
+COACHING_INSTALMENT_KEYS = {
+    "monthly": "billing.instalments_per_year.monthly",
+    "quarterly": "billing.instalments_per_year.quarterly",
+    "semiannual": "billing.instalments_per_year.half_yearly",
+    "annual": "billing.instalments_per_year.yearly",
+}
+
+
+def pack_of(subscription: Subscription) -> Pack:
+    acceptance = subscription.acceptance
+    return load_accepted_pack(
+        subscription.plan.service_line, acceptance.pack_version, acceptance.pack_digest
+    )
+
+
+def _instalment_clause(subscription: Subscription, pack: Pack) -> str:
+    if subscription.plan.service_line == ServiceLine.MANAGED_HOSTING:
+        return str(pack.clause("payment.quarter"))
+    key = COACHING_INSTALMENT_KEYS[subscription.periodicity]
+    return str(pack.clause(key)) if key in pack.entries else ""
+
+
+# -- Subscribing ------------------------------------------------------------------------
+
+
+def subscribe(
+    *, now: datetime, actor: Person, client: ClientOrganisation, plan: Plan
+) -> Subscription:
+    """Subscribe a client to a plan; the accepted terms apply; the first invoice is issued."""
+    if plan.provider_id != client.provider_id or not plan.active:
+        raise NotAllowed(_("Formule introuvable."))
+    staff = client.provider_id in scoping.staff_provider_ids(actor, BILLING_ROLES)
+    if not staff and client.pk not in scoping.client_ids(actor, {Role.CLIENT_ADMIN}):
+        raise NotAllowed(
+            _("Seuls l'administrateur du client ou la facturation du prestataire souscrivent.")
+        )
+    acceptance = terms_services.require_acceptance(client, plan.service_line)
+    with transaction.atomic():
+        subscription = Subscription.objects.create(
+            provider=plan.provider,
+            client=client,
+            plan=plan,
+            acceptance=acceptance,
+            label=plan.name,
+            price_ht=plan.price_ht,
+            vat_rate=plan.vat_rate,
+            periodicity=plan.periodicity,
+            alignment=plan.alignment,
+            commitment_months=plan.commitment_months,
+            ordered_at=now,
+            billed_until=local_date(now),
+        )
+        audit.record(
+            "subscription.created", subscription, actor=actor, provider=plan.provider, client=client
+        )
+        bill_next_period(now=now, subscription=subscription, first=True)
+    return subscription
+
+
+# -- The billing run ---------------------------------------------------------------------
+
+
+def _anchor(subscription: Subscription) -> date:
+    return subscription.start_date or local_date(subscription.ordered_at)
+
+
+def next_period(subscription: Subscription) -> BillingPeriod:
+    assert subscription.billed_until is not None
+    period = period_at(
+        subscription.billed_until,
+        _anchor(subscription),
+        subscription.period_months,
+        subscription.alignment == Alignment.CALENDAR,
+    )
+    if subscription.end_date is not None and period.end > subscription.end_date:
+        days_full = (period.end - period.start).days
+        days = (subscription.end_date - period.start).days
+        period = BillingPeriod(
+            period.start, subscription.end_date, period.prorata * Decimal(days) / Decimal(days_full)
+        )
+    return period
+
+
+def bill_next_period(*, now: datetime, subscription: Subscription, first: bool = False) -> Invoice:
+    """Issue the invoice of the subscription's next period, in advance ("terme à échoir")."""
+    pack = pack_of(subscription)
+    period = next_period(subscription)
+    clause = _instalment_clause(subscription, pack)
+    amount = to_cents(subscription.price_ht * period.prorata)
+    description = _("%(label)s — du %(start)s au %(end)s") % {
+        "label": subscription.label,
+        "start": period.start.strftime("%d/%m/%Y"),
+        "end": period.last_day.strftime("%d/%m/%Y"),
+    }
+    if period.prorata != 1:
+        description += _(" (prorata %(days)s jours)") % {"days": (period.end - period.start).days}
+    lines = [
+        LineDraft(
+            description=description,
+            unit_price_ht=amount,
+            vat_rate=subscription.vat_rate,
+            clause=clause,
+            period_start=period.start,
+            period_end=period.last_day,
+            subscription=subscription,
+        )
+    ]
+    if first and subscription.plan.setup_fee_ht:
+        lines.append(
+            LineDraft(
+                description=_("Frais de mise en service — %(label)s")
+                % {"label": subscription.label},
+                unit_price_ht=subscription.plan.setup_fee_ht,
+                vat_rate=subscription.vat_rate,
+                subscription=subscription,
+            )
+        )
+    with transaction.atomic():
+        grants = plan_credit_deductions(
+            subscription, pack, sum((line.total_ht for line in lines), Decimal(0))
+        )
+        first_credit_position = len(lines) + 1
+        lines += [grant.line for grant in grants if grant.line is not None]
+        invoice = issue(
+            now=now,
+            provider=subscription.provider,
+            client=subscription.client,
+            lines=lines,
+            idempotency_key=f"subscription:{subscription.pk}:{period.start.isoformat()}",
+            due_on=max(period.start, local_date(now)),
+        )
+        moved = Subscription.objects.filter(pk=subscription.pk, billed_until=period.start).update(
+            billed_until=period.end
+        )
+        if moved != 1:
+            # Another run billed this period meanwhile; the idempotency key returned its invoice.
+            transaction.set_rollback(True)
+            return Invoice.objects.get(
+                idempotency_key=f"subscription:{subscription.pk}:{period.start.isoformat()}"
+            )
+        settle_credits(
+            grants, {line.position: line for line in invoice.lines.all()}, first_credit_position
+        )
+        subscription.billed_until = period.end
+    return invoice
+
+
+def due_subscriptions(until: date) -> Any:
+    return (
+        Subscription.objects.filter(status=SubscriptionStatus.ACTIVE, billed_until__lte=until)
+        .exclude(end_date__isnull=False, billed_until__gte=F("end_date"))
+        .order_by("pk")
+    )
+
+
+def bill_due(
+    *, now: datetime, until: date, progress: Callable[[int, int], None] | None = None
+) -> list[Invoice]:
+    """Issue everything due up to `until`. Run it twice: nothing new the second time."""
+    issued: list[Invoice] = []
+    ids = list(due_subscriptions(until).values_list("pk", flat=True))
+    for done, subscription_id in enumerate(ids, start=1):
+        subscription = Subscription.objects.select_related(
+            "plan", "acceptance", "provider", "client"
+        ).get(pk=subscription_id)
+        while (
+            subscription.status == SubscriptionStatus.ACTIVE
+            and subscription.billed_until is not None
+            and subscription.billed_until <= until
+            and (subscription.end_date is None or subscription.billed_until < subscription.end_date)
+        ):
+            issued.append(bill_next_period(now=now, subscription=subscription))
+        if progress is not None:
+            progress(done, len(ids))
+    return issued
+
+
+# -- Payments ----------------------------------------------------------------------------
+
+
+def amount_paid(invoice: Invoice) -> Decimal:
+    paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    credited = invoice.credit_notes.aggregate(total=Sum("total_ttc"))["total"] or Decimal(0)
+    return to_cents(paid + credited)
+
+
+def balance_due(invoice: Invoice) -> Decimal:
+    return to_cents(invoice.total_ttc - amount_paid(invoice))
+
+
+def record_payment(
+    *,
+    now: datetime,
+    invoice: Invoice,
+    amount: Decimal,
+    method: str,
+    reference: str,
+    actor: Any = None,
+) -> Payment:
+    """Record a payment once per (method, reference); the first payment starts the contract."""
+    if amount <= 0:
+        raise BillingError(_("Le montant d'un paiement doit être positif."), "invalid_amount")
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise BillingError(_("Un avoir ne se paie pas."), "credit_note")
+    with transaction.atomic():
+        existing = Payment.objects.filter(method=method, reference=reference).first()
+        if existing is not None:
+            return existing
+        payment = Payment.objects.create(
+            invoice=invoice,
+            amount=to_cents(amount),
+            received_at=now,
+            method=method,
+            reference=reference,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(
+            "payment.recorded",
+            payment,
+            actor=actor,
+            provider=invoice.provider,
+            client=invoice.client,
+            details={"invoice": invoice.display_number, "amount": str(payment.amount)},
+        )
+        if balance_due(invoice) <= 0:
+            _start_paid_subscriptions(invoice, now)
+    return payment
+
+
+def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> None:
+    """Coaching art. 9.1.1: the contract starts at payment of its first invoice."""
+    pending = (
+        Subscription.objects.filter(
+            invoice_lines__invoice=invoice, status=SubscriptionStatus.PENDING
+        )
+        .distinct()
+        .select_related("plan", "acceptance")
+    )
+    for subscription in pending:
+        pack = pack_of(subscription)
+        start = (
+            coaching_training.contract_start(now, pack).start
+            if subscription.plan.service_line == ServiceLine.COACHING_TRAINING
+            else local_date(now)
+        )
+        billed_until = subscription.billed_until
+        if subscription.alignment == Alignment.ANNIVERSARY:
+            # The first invoice paid for the first period, which now runs from the start.
+            billed_until = add_months(start, subscription.period_months)
+        Subscription.objects.filter(pk=subscription.pk).update(
+            status=SubscriptionStatus.ACTIVE, start_date=start, billed_until=billed_until
+        )
+        audit.record(
+            "subscription.started",
+            subscription,
+            provider=subscription.provider,
+            client=subscription.client,
+            details={"start": start.isoformat()},
+        )
+
+
+# -- Credit notes ------------------------------------------------------------------------
+
+
+def credit_note(*, now: datetime, actor: Person, invoice: Invoice, reason: str) -> Invoice:
+    """Cancel an issued invoice in full by a credit note (an issued invoice never changes)."""
+    if invoice.provider_id not in scoping.staff_provider_ids(actor, BILLING_ROLES):
+        raise NotAllowed(_("Seule la facturation du prestataire émet des avoirs."))
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise BillingError(_("On ne crédite pas un avoir."), "credit_note")
+    if not (reason or "").strip():
+        raise BillingError(_("Le motif de l'avoir est obligatoire."), "reason_required")
+    if invoice.credit_notes.exists():
+        raise BillingError(_("Cette facture a déjà un avoir."), "already_credited")
+    lines = [
+        LineDraft(
+            description=line.description,
+            unit_price_ht=line.unit_price_ht,
+            vat_rate=line.vat_rate,
+            quantity=line.quantity,
+            clause=line.clause,
+            period_start=line.period_start,
+            period_end=line.period_end,
+            subscription=line.subscription,
+        )
+        for line in invoice.lines.all()
+    ]
+    with transaction.atomic():
+        note = issue(
+            now=now,
+            provider=invoice.provider,
+            client=invoice.client,
+            lines=lines,
+            idempotency_key=f"credit_note:{invoice.pk}",
+            due_on=local_date(now),
+            kind=InvoiceKind.CREDIT_NOTE,
+            corrects=invoice,
+            reason=reason.strip(),
+            actor=actor,
+        )
+        audit.record(
+            "credit_note.issued",
+            note,
+            actor=actor,
+            provider=invoice.provider,
+            client=invoice.client,
+            details={"corrects": invoice.display_number, "reason": reason.strip()},
+        )
+    return note

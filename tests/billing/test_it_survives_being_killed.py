@@ -1,0 +1,128 @@
+"""`clausier bill` killed with SIGKILL at random points, then run again: no gap, no
+duplicate, nothing lost — on SQLite and, when reachable, on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBSCRIPTIONS, MONTHS = 150, 6
+CHECK = """
+import json
+from django.db.models import Count
+from clausier.billing.models import Invoice, InvoiceLine, Subscription
+numbers = sorted(Invoice.objects.values_list('number', flat=True))
+per_period = InvoiceLine.objects.values('subscription_id', 'period_start').annotate(n=Count('id'))
+print(json.dumps({
+    'numbers': numbers,
+    'series': sorted(set(Invoice.objects.values_list('series', flat=True))),
+    'duplicates': [p['n'] for p in per_period if p['n'] != 1],
+    'lines': InvoiceLine.objects.count(),
+    'billed_until': sorted(
+        {str(d) for d in Subscription.objects.values_list('billed_until', flat=True)}
+    ),
+}))
+"""
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=600,
+    )
+
+
+def kill_repeatedly(env: dict[str, str], rng: random.Random, kills: int) -> int:
+    killed = 0
+    for _ in range(kills):
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "bill", "--until", "2026-06-01", "--quiet"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(1.0, 3.0))  # interpreter start-up, then somewhere in the run
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+    return killed
+
+
+def run_crash_scenario(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "demo")
+    manage(
+        env,
+        "seed_billing",
+        "--provider",
+        "kestio",
+        "--count",
+        str(SUBSCRIPTIONS),
+        "--start",
+        "2026-01-01",
+    )
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "20261122")))
+    killed = kill_repeatedly(env, rng, kills=4)
+    manage(env, "bill", "--until", "2026-06-01", "--quiet")
+    second = manage(env, "bill", "--until", "2026-06-01", "--quiet")
+    assert second.stdout.startswith("0 invoice(s)"), second.stdout
+    state = json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])
+    expected = SUBSCRIPTIONS * MONTHS
+    assert killed >= 1, "no run was killed: the scenario proved nothing"
+    assert state["numbers"] == list(range(1, expected + 1)), "gap or duplicate in the numbering"
+    assert state["duplicates"] == []
+    assert state["lines"] == expected
+    assert state["billed_until"] == ["2026-07-01"]
+
+
+def base_env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(CLAUSIER_VAR_DIR=str(tmp_path), EMAIL_PORT="1")
+    return env
+
+
+def test_sigkill_on_sqlite_loses_nothing(tmp_path):
+    run_crash_scenario(base_env(tmp_path))
+
+
+@pytest.fixture
+def scratch_postgres() -> Iterator[str]:
+    psycopg = pytest.importorskip("psycopg")
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    try:
+        connection = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    name = f"clausier_crash_{uuid.uuid4().hex[:10]}"
+    connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+def test_sigkill_on_postgresql_loses_nothing(tmp_path, scratch_postgres):
+    env = base_env(tmp_path)
+    env["DATABASE_URL"] = scratch_postgres
+    run_crash_scenario(env)
