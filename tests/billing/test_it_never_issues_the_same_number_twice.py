@@ -1,0 +1,81 @@
+"""Two issuers at once on PostgreSQL: first the race without the lock (same number
+read twice), then the lock preventing it (STYLE.md habit 7)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, connections
+
+from clausier.accounts.models import ServiceLine
+from clausier.billing import numbering
+from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.models import Invoice
+from tests.billing.builders import billing_world
+
+NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
+LINE = LineDraft(
+    description="Prestation", unit_price_ht=Decimal("10.00"), vat_rate=Decimal("20.00")
+)
+WORKERS = 4
+
+
+def issue_concurrently(world: dict, *, lock: bool) -> list[str]:
+    barrier = threading.Barrier(WORKERS)
+    outcomes: list[str] = []
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        try:
+            issue(
+                now=NOW,
+                provider=world["provider"],
+                client=world["client"],
+                lines=[LINE],
+                idempotency_key=f"{'locked' if lock else 'unlocked'}-{n}",
+                due_on=NOW.date(),
+                lock=lock,
+            )
+            outcomes.append("ok")
+        except IntegrityError:
+            outcomes.append("duplicate number")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.fixture
+def slow_read(monkeypatch):
+    # Widen the window between reading the counter and writing it back, as a busy
+    # server would.
+    monkeypatch.setattr(numbering, "after_read", lambda: time.sleep(0.2))
+
+
+@pytest.fixture
+def world(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions need PostgreSQL (DATABASE_URL)")
+    return billing_world(ServiceLine.MANAGED_HOSTING, NOW)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_two_issuers_take_the_same_number(world, slow_read):
+    outcomes = issue_concurrently(world, lock=False)
+    assert "duplicate number" in outcomes, outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_lock_numbers_are_unique_and_gap_free(world, slow_read):
+    outcomes = issue_concurrently(world, lock=True)
+    assert outcomes == ["ok"] * WORKERS
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, WORKERS + 1))
