@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.api.auth import LiveSessionAuth, TokenAuth
-from clausier.api.routers import accounts, people, terms
+from clausier.api.routers import accounts, billing, people, terms
 
 api = NinjaAPI(
     title="Clausier API",
@@ -26,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/", people.router)
 api.add_router("/", accounts.router)
 api.add_router("/", terms.router)
+api.add_router("/", billing.router)
 
 
 def _error(

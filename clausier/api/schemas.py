@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
@@ -278,3 +279,81 @@ class AcceptanceOut(Schema):
     pack_version: str
     pack_digest: str
     ip_address: str | None
+
+
+class PlanOut(Schema):
+    id: int
+    provider_id: int
+    service_line: str
+    code: str
+    name: str
+    price_ht: Decimal
+    vat_rate: Decimal
+    periodicity: str
+    alignment: str
+    commitment_months: int
+    session_allowance: int | None
+    setup_fee_ht: Decimal
+
+
+class SubscriptionIn(StrictIn):
+    client_id: int
+    plan_id: int
+
+
+class SubscriptionOut(Schema):
+    id: int
+    provider_id: int
+    client_id: int
+    plan_id: int
+    label: str
+    price_ht: Decimal
+    vat_rate: Decimal
+    periodicity: str
+    alignment: str
+    commitment_months: int
+    status: str
+    ordered_at: datetime
+    start_date: date | None
+    billed_until: date | None
+    end_date: date | None
+
+
+class InvoiceLineOut(Schema):
+    position: int
+    description: str
+    quantity: Decimal
+    unit_price_ht: Decimal
+    vat_rate: Decimal
+    total_ht: Decimal
+    clause: str
+    period_start: date | None
+    period_end: date | None
+
+
+class InvoiceOut(Schema):
+    id: int
+    provider_id: int
+    client_id: int
+    kind: str
+    number: str
+    issued_at: datetime
+    due_on: date
+    currency: str
+    total_ht: Decimal
+    total_vat: Decimal
+    total_ttc: Decimal
+    balance_due: Decimal
+    corrects_id: int | None
+    reason: str
+    lines: list[InvoiceLineOut]
+
+
+class PaymentIn(StrictIn):
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    method: str = Field(..., min_length=1, max_length=32)
+    reference: str = Field(..., min_length=1, max_length=100)
+
+
+class CreditNoteIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=300)

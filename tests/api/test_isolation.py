@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
+from clausier.billing.models import Payment, Subscription
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.helpers import PASSWORD
@@ -40,6 +41,14 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/terms/{terms_id}/publish"): {},
     ("POST", "/api/terms/{terms_id}/review"): "client_a1",
     ("POST", "/api/terms/{terms_id}/accept"): "client_a1+token",
+    ("GET", "/api/subscriptions/{subscription_id}"): None,
+    ("GET", "/api/invoices/{invoice_id}"): None,
+    ("POST", "/api/invoices/{invoice_id}/payments"): {
+        "amount": "10.00",
+        "method": "transfer",
+        "reference": "x",
+    },
+    ("POST", "/api/invoices/{invoice_id}/credit-note"): {"reason": "intrus"},
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -59,6 +68,10 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "client_id": w.client_a1.pk,
         "email": "intrus@boulangerie.example",
         "role": "member",
+    },
+    ("POST", "/api/subscriptions"): lambda w: {
+        "client_id": w.client_a1.pk,
+        "plan_id": w.subscription_a1.plan_id,
     },
     ("POST", "/api/terms"): lambda w: {
         "provider_id": w.provider_a.pk,
@@ -81,6 +94,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/outbox"),
     ("GET", "/api/terms"),
     ("GET", "/api/acceptances"),
+    ("GET", "/api/plans"),
+    ("GET", "/api/subscriptions"),
+    ("GET", "/api/invoices"),
 }
 LIST_BODIES = {("PATCH", "/api/me"): {"first_name": "X"}, ("POST", "/api/tokens"): {"name": "mine"}}
 
@@ -153,6 +169,8 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     world.membership_a1.refresh_from_db()
     assert world.membership_a1.is_active
     assert Invitation.objects.get(pk=world.invitation_a1.pk).revoked_at is None
+    assert not Payment.objects.exists()
+    assert not world.invoice_a1.credit_notes.exists()
 
 
 @pytest.mark.django_db
@@ -162,12 +180,14 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     world = build_world()
     clients_before = ClientOrganisation.objects.count()
     invitations_before = Invitation.objects.count()
+    subscriptions_before = Subscription.objects.count()
     response = call(
         client, method, path, CREATE_OPERATIONS[(method, path)](world), world.secrets[outsider]
     )
     assert response.status_code in (403, 404), response.content
     assert ClientOrganisation.objects.count() == clients_before
     assert Invitation.objects.count() == invitations_before
+    assert Subscription.objects.count() == subscriptions_before
 
 
 @pytest.mark.django_db
@@ -198,6 +218,10 @@ def test_the_insiders_do_see_their_data(client):
         client, "GET", f"/api/clients/{world.client_a1.pk}/members", None, world.secrets["owner_a"]
     )
     assert "secret-member@" in members.content.decode()
+    invoice_url = f"/api/invoices/{world.invoice_a1.pk}"
+    assert call(client, "GET", invoice_url, None, world.secrets["admin_a1"]).status_code == 200
+    # Members of the client do not see its invoices.
+    assert call(client, "GET", invoice_url, None, world.secrets["member_a1"]).status_code == 404
 
 
 @pytest.mark.django_db

@@ -17,8 +17,10 @@ from clausier.accounts.models import (
     Role,
     ServiceLine,
 )
+from clausier.billing import services as billing_services
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
+from tests.billing.builders import hosting_plan
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
 
@@ -36,6 +38,8 @@ class World:
     terms_a: TermsVersion
     acceptance_a1: Acceptance
     secrets: dict[str, str]
+    subscription_a1: Any = None
+    invoice_a1: Any = None
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -46,6 +50,8 @@ class World:
             "membership_id": self.membership_a1.pk,
             "token_id": self.token_ids["admin_a1"],
             "terms_id": self.terms_a.pk,
+            "subscription_id": self.subscription_a1.pk,
+            "invoice_id": self.invoice_a1.pk,
         }
 
 
@@ -95,6 +101,10 @@ def build_world() -> World:
         terms=terms_a,
         review_token=first.sign(),
     )
+    plan_a = hosting_plan(provider_a)
+    subscription_a1 = billing_services.subscribe(
+        now=now, actor=people["admin_a1"], client=client_a1, plan=plan_a
+    )
     token_ids, secrets = {}, {}
     for name, person in people.items():
         token, secret = services.create_api_token(now=now, person=person, name=f"token of {name}")
@@ -111,6 +121,8 @@ def build_world() -> World:
         token_ids=token_ids,
         terms_a=terms_a,
         acceptance_a1=acceptance_a1,
+        subscription_a1=subscription_a1,
+        invoice_a1=subscription_a1.invoice_lines.get().invoice,
         secrets=secrets,
     )
 

@@ -1,0 +1,146 @@
+"""Plans, subscriptions, invoices and credit notes; payments recorded by staff.
+
+Invoices are for the provider's billing staff and the client's administrators; members
+of a client organisation do not see them.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from clausier.accounts import scoping
+from clausier.accounts.errors import NotAllowed
+from clausier.accounts.models import Role
+from clausier.api.routers.people import caller
+from clausier.api.schemas import (
+    CreditNoteIn,
+    InvoiceOut,
+    PaymentIn,
+    PlanOut,
+    SubscriptionIn,
+    SubscriptionOut,
+)
+from clausier.billing import services
+from clausier.billing.models import Invoice, Plan, Subscription
+
+router = Router(tags=["billing"])
+
+
+def visible_invoices(person: Any) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(
+        Q(provider_id__in=scoping.staff_provider_ids(person, services.BILLING_ROLES))
+        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
+    )
+
+
+def visible_subscriptions(person: Any) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(
+        Q(provider_id__in=scoping.staff_provider_ids(person))
+        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
+    )
+
+
+def invoice_out(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.pk,
+        "provider_id": invoice.provider_id,
+        "client_id": invoice.client_id,
+        "kind": invoice.kind,
+        "number": invoice.display_number,
+        "issued_at": invoice.issued_at,
+        "due_on": invoice.due_on,
+        "currency": invoice.currency,
+        "total_ht": invoice.total_ht,
+        "total_vat": invoice.total_vat,
+        "total_ttc": invoice.total_ttc,
+        "balance_due": services.balance_due(invoice) if invoice.kind == "invoice" else 0,
+        "corrects_id": invoice.corrects_id,
+        "reason": invoice.reason,
+        "lines": list(invoice.lines.all()),
+    }
+
+
+@router.get("/plans", response=list[PlanOut])
+@paginate(LimitOffsetPagination)
+def list_plans(request: HttpRequest) -> Any:
+    return Plan.objects.filter(provider__in=scoping.visible_providers(caller(request))).order_by(
+        "name", "pk"
+    )
+
+
+@router.get("/subscriptions", response=list[SubscriptionOut])
+@paginate(LimitOffsetPagination)
+def list_subscriptions(request: HttpRequest) -> Any:
+    return visible_subscriptions(caller(request)).order_by("-ordered_at", "-pk")
+
+
+@router.post("/subscriptions", response={201: SubscriptionOut})
+def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status[Subscription]:
+    person = caller(request)
+    client = get_object_or_404(scoping.visible_clients(person), pk=payload.client_id)
+    plan = get_object_or_404(
+        Plan.objects.filter(provider_id=client.provider_id, active=True), pk=payload.plan_id
+    )
+    return Status(
+        201, services.subscribe(now=timezone.now(), actor=person, client=client, plan=plan)
+    )
+
+
+@router.get("/subscriptions/{subscription_id}", response=SubscriptionOut)
+def get_subscription(request: HttpRequest, subscription_id: int) -> Subscription:
+    return get_object_or_404(visible_subscriptions(caller(request)), pk=subscription_id)
+
+
+@router.get("/invoices", response=list[InvoiceOut])
+@paginate(LimitOffsetPagination)
+def list_invoices(request: HttpRequest) -> Any:
+    invoices = (
+        visible_invoices(caller(request)).order_by("-issued_at", "-pk").prefetch_related("lines")
+    )
+    return [invoice_out(invoice) for invoice in invoices]
+
+
+@router.get("/invoices/{invoice_id}", response=InvoiceOut)
+def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+    return invoice_out(get_object_or_404(visible_invoices(caller(request)), pk=invoice_id))
+
+
+def _staff_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+    person = caller(request)
+    invoice = get_object_or_404(visible_invoices(person), pk=invoice_id)
+    if invoice.provider_id not in scoping.staff_provider_ids(person, services.BILLING_ROLES):
+        raise NotAllowed(_("Seule la facturation du prestataire enregistre paiements et avoirs."))
+    return invoice
+
+
+@router.post("/invoices/{invoice_id}/payments", response={201: InvoiceOut})
+def record_payment(
+    request: HttpRequest, invoice_id: int, payload: PaymentIn
+) -> Status[dict[str, Any]]:
+    invoice = _staff_invoice(request, invoice_id)
+    services.record_payment(
+        now=timezone.now(),
+        invoice=invoice,
+        amount=payload.amount,
+        method=payload.method.strip(),
+        reference=payload.reference.strip(),
+        actor=caller(request),
+    )
+    return Status(201, invoice_out(invoice))
+
+
+@router.post("/invoices/{invoice_id}/credit-note", response={201: InvoiceOut})
+def issue_credit_note(
+    request: HttpRequest, invoice_id: int, payload: CreditNoteIn
+) -> Status[dict[str, Any]]:
+    invoice = _staff_invoice(request, invoice_id)
+    note = services.credit_note(
+        now=timezone.now(), actor=caller(request), invoice=invoice, reason=payload.reason
+    )
+    return Status(201, invoice_out(note))

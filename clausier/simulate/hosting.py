@@ -1,0 +1,369 @@
+"""Managed-hosting events: emergencies (GTI, GTR, quota), tickets, availability, SYNTEC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from clausier.simulate.engine import Context, Handler
+from clausier.simulate.loader import Event
+from clausier.simulate.output import JsonValue, amount, day, instant, minutes, month, percent
+from clausier.simulate.state import Emergency, MonthCredits, Ticket
+from clausier.terms.packs import Pack
+from clausier.terms.rules.managed_hosting import (
+    Pause,
+    cap_monthly_credits,
+    emergency_overage,
+    emergency_quota,
+    gti_credit,
+    gti_deadline,
+    gtr_credit,
+    ha_credit,
+    office_calendar,
+    syntec_index,
+    syntec_revision,
+    ticket_ack_deadline,
+)
+
+_ZERO = timedelta(0)
+# Paused for parts a third party replaces: the provider is not working, so it is neither
+# counted in GTR (art. 14) nor billed as overage time (art. 8.1, read against the drafter).
+_NOT_WORKED = "third_party_parts"
+
+
+def _contract_zone(pack: Pack) -> ZoneInfo:
+    return office_calendar(pack).tz
+
+
+def _contract_day(pack: Pack, at: datetime) -> date:
+    return at.astimezone(_contract_zone(pack)).date()
+
+
+def _contract_start(context: Context) -> date:
+    """`contract_start` from the scenario, else the contract day of the first event."""
+    scenario = context.scenario
+    if scenario.contract_start is not None:
+        return scenario.contract_start
+    return _contract_day(scenario.pack, scenario.events[0].at)
+
+
+def _register_fee(context: Context, event: Event, name: str, first_day: date) -> MonthCredits:
+    fee = event.decimal("monthly_fee")
+    key = (name, first_day)
+    known = context.hosting.credits.get(key)
+    if known is None:
+        known = context.hosting.credits[key] = MonthCredits(fee, event.lines["monthly_fee"])
+    elif known.monthly_fee != fee:
+        raise event.error(
+            "monthly_fee",
+            f"{name} already has a monthly fee of {amount(known.monthly_fee)} for "
+            f"{month(first_day)} (line {known.fee_line}); one fee per service and month",
+        )
+    return known
+
+
+def _add_credit(context: Context, name: str, first_day: date, credit: Decimal) -> None:
+    month_credits = context.hosting.credits[(name, first_day)]
+    month_credits.amounts.append(credit)
+    month_credits.last_at = context.now
+
+
+def _emergency(context: Context, event: Event) -> Emergency:
+    return context.hosting.emergencies[event.text("request")]
+
+
+def _request_month(context: Context, emergency: Emergency) -> date:
+    return _contract_day(context.pack, emergency.requested_at).replace(day=1)
+
+
+# -- emergencies ----------------------------------------------------------------------------
+
+
+def emergency_request(context: Context, event: Event) -> None:
+    pack, now = context.pack, context.now
+    server = event.text("server")
+    start = _contract_start(context)
+    requested_on = _contract_day(pack, now)
+    if requested_on < start:
+        raise event.error("at", f"is before the contract start {start.isoformat()}")
+    previous = context.hosting.request_days.setdefault(server, [])
+    quota = emergency_quota(start, previous, requested_on, pack)
+    previous.append(requested_on)
+    emergency = Emergency(
+        id=event.id,
+        server=server,
+        monthly_fee=event.decimal("monthly_fee"),
+        blocking=event.flag("blocking"),
+        full_backup_option=event.flag("full_backup_option"),
+        requested_at=now,
+        gti=gti_deadline(now, pack),
+        quota=quota,
+    )
+    _register_fee(context, event, server, requested_on.replace(day=1))
+    context.hosting.emergencies[emergency.id] = emergency
+
+
+def _emit_gti(context: Context, emergency: Emergency) -> None:
+    credit = gti_credit(
+        emergency.gti.deadline,
+        emergency.started_at,
+        emergency.monthly_fee,
+        context.pack,
+        context.now,
+    )
+    zone = context.scenario.zone
+    fields: dict[str, JsonValue] = {
+        "server": emergency.server,
+        "requested_at": instant(emergency.requested_at, zone),
+        "in_office_hours": emergency.gti.in_office_hours,
+        "due": instant(emergency.gti.deadline, zone),
+        "due_clause": emergency.gti.clause.short,
+        "started_at": instant(emergency.started_at, zone) if emergency.started_at else None,
+        "late_minutes": minutes(credit.measured),
+        "credit_percent": percent(credit.percent),
+        "credit_amount": amount(credit.amount),
+    }
+    context.emit("gti", emergency.id, credit.clause, fields)
+    _add_credit(context, emergency.server, _request_month(context, emergency), credit.amount)
+
+
+def intervention_start(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    if emergency.started_at is not None:
+        raise event.error("request", f"{emergency.id} was already started")
+    emergency.started_at = context.now
+    _emit_gti(context, emergency)
+
+
+def _require_running(event: Event, emergency: Emergency) -> None:
+    if emergency.started_at is None:
+        raise event.error("request", f"{emergency.id} has not started (intervention_start)")
+    if emergency.ended_at is not None:
+        raise event.error("request", f"{emergency.id} has already ended")
+
+
+def intervention_pause(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    _require_running(event, emergency)
+    if emergency.paused_since is not None:
+        raise event.error("request", f"{emergency.id} is already paused")
+    if emergency.restored_at is not None:
+        raise event.error("request", f"{emergency.id}'s service is already restored")
+    emergency.paused_since = (context.now, event.text("reason"))
+
+
+def _close_pause(context: Context, emergency: Emergency) -> None:
+    if emergency.paused_since is not None:
+        since, reason = emergency.paused_since
+        emergency.pauses.append(Pause(since, context.now, reason))
+        emergency.paused_since = None
+
+
+def intervention_resume(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    _require_running(event, emergency)
+    if emergency.paused_since is None:
+        raise event.error("request", f"{emergency.id} is not paused")
+    _close_pause(context, emergency)
+
+
+def _emit_gtr(context: Context, emergency: Emergency) -> None:
+    assert emergency.started_at is not None
+    pauses = list(emergency.pauses)
+    if emergency.paused_since is not None:
+        pauses.append(Pause(emergency.paused_since[0], context.now, emergency.paused_since[1]))
+    credit = gtr_credit(
+        emergency.started_at,
+        emergency.restored_at,
+        emergency.monthly_fee,
+        context.pack,
+        context.now,
+        pauses=pauses,
+        full_backup_managed=emergency.full_backup_option,
+        blocking_server_failure=emergency.blocking,
+    )
+    zone = context.scenario.zone
+    restored = emergency.restored_at
+    fields: dict[str, JsonValue] = {
+        "server": emergency.server,
+        "started_at": instant(emergency.started_at, zone),
+        "restored_at": instant(restored, zone) if restored else None,
+        "eligible": credit.eligible,
+        "elapsed_minutes": minutes(credit.elapsed),
+        "excluded_minutes": minutes(credit.elapsed - credit.counted),
+        "restore_minutes": minutes(credit.counted),
+        "credit_percent": percent(credit.percent),
+        "credit_amount": amount(credit.amount),
+    }
+    context.emit("gtr", emergency.id, credit.clause, fields)
+    _add_credit(context, emergency.server, _request_month(context, emergency), credit.amount)
+
+
+def service_restored(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    if emergency.started_at is None:
+        raise event.error("request", f"{emergency.id} has not started (intervention_start)")
+    if emergency.restored_at is not None:
+        raise event.error("request", f"{emergency.id}'s service is already restored")
+    _close_pause(context, emergency)
+    emergency.restored_at = context.now
+    _emit_gtr(context, emergency)
+
+
+def _emit_overage(context: Context, emergency: Emergency) -> None:
+    assert emergency.started_at is not None
+    end = emergency.ended_at or context.now
+    pauses = list(emergency.pauses)
+    if emergency.paused_since is not None:
+        pauses.append(Pause(emergency.paused_since[0], end, emergency.paused_since[1]))
+    idle = sum((p.end - p.start for p in pauses if p.reason == _NOT_WORKED), _ZERO)
+    worked = max(end - emergency.started_at - idle, _ZERO)
+    # Beyond the covered hours the work needs an accepted quote (art. 5, art. 3.3); a
+    # scenario has no quote, so only the covered hours are billable.
+    covered = context.pack.duration("intervention.covered_duration")
+    overage = emergency_overage(min(worked, covered), context.pack)
+    zone = context.scenario.zone
+    fields: dict[str, JsonValue] = {
+        "server": emergency.server,
+        "contract_year": [day(emergency.quota.year_start), day(emergency.quota.year_end)],
+        "number_in_year": emergency.quota.used_before + 1,
+        "yearly_quota": emergency.quota.quota,
+        "ended_at": instant(emergency.ended_at, zone) if emergency.ended_at else None,
+        "worked_minutes": minutes(worked),
+        "billed_minutes": minutes(overage.billed),
+        "hourly_rate": amount(overage.hourly_rate),
+        "amount": amount(overage.amount),
+    }
+    context.emit("emergency_overage", emergency.id, overage.clause, fields)
+
+
+def intervention_end(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    _require_running(event, emergency)
+    _close_pause(context, emergency)
+    emergency.ended_at = context.now
+    if not emergency.quota.within_quota:
+        _emit_overage(context, emergency)
+
+
+# -- tickets, availability, revision --------------------------------------------------------
+
+
+def ticket_opened(context: Context, event: Event) -> None:
+    ack = ticket_ack_deadline(context.now, context.pack)
+    context.hosting.tickets[event.id] = Ticket(event.id, ack)
+
+
+def _emit_ticket(context: Context, ticket: Ticket) -> None:
+    end = ticket.acknowledged_at or context.now
+    zone = context.scenario.zone
+    fields: dict[str, JsonValue] = {
+        "received_at": instant(ticket.ack.received_at, zone),
+        "due": instant(ticket.ack.deadline, zone),
+        "acknowledged_at": instant(end, zone) if ticket.acknowledged_at else None,
+        "late_minutes": minutes(max(end - ticket.ack.deadline, _ZERO)),
+        "breached": ticket.ack.is_breached(ticket.acknowledged_at, context.now),
+    }
+    context.emit("ticket_ack", ticket.id, ticket.ack.clause, fields)
+
+
+def ticket_acknowledged(context: Context, event: Event) -> None:
+    ticket = context.hosting.tickets[event.text("ticket")]
+    if ticket.acknowledged_at is not None:
+        raise event.error("ticket", f"{ticket.id} was already acknowledged")
+    ticket.acknowledged_at = context.now
+    _emit_ticket(context, ticket)
+
+
+def ha_availability(context: Context, event: Event) -> None:
+    service, first_day = event.text("service"), event.day("month")
+    _register_fee(context, event, service, first_day)
+    credit = ha_credit(event.decimal("percent"), event.decimal("monthly_fee"), context.pack)
+    fields: dict[str, JsonValue] = {
+        "month": month(first_day),
+        "availability_percent": percent(credit.availability),
+        "credit_percent": percent(credit.percent),
+        "credit_amount": amount(credit.amount),
+    }
+    context.emit("ha_credit", service, credit.clause, fields)
+    _add_credit(context, service, first_day, credit.amount)
+
+
+def syntec(context: Context, event: Event) -> None:
+    index = syntec_index(event.decimal("value"), event.day("month"), context.pack)
+    if index.series != event.text("series"):
+        change = context.pack.date_of("indexation.series_change")
+        raise event.error(
+            "series",
+            f"an index for {month(event.day('month'))} is in the {index.series} series "
+            f"(the series changed in {month(change)})",
+        )
+    latest = context.hosting.latest_index
+    if latest is None or latest.month is None or index.month is None or index.month >= latest.month:
+        context.hosting.latest_index = index
+
+
+def anniversary_revision(context: Context, event: Event) -> None:
+    latest = context.hosting.latest_index
+    if latest is None or latest.month is None:
+        raise event.error("type", "an anniversary_revision needs a syntec_index event before it")
+    revision = syntec_revision(event.decimal("amount"), latest, context.pack)
+    fields: dict[str, JsonValue] = {
+        "current_amount": amount(revision.current_amount),
+        "index_month": month(latest.month),
+        "index_series": latest.series,
+        "latest_index": percent(revision.latest),
+        "base_index": percent(revision.base),
+        "revised_amount": amount(revision.revised_amount),
+    }
+    context.emit("revision", event.id, revision.clause, fields)
+
+
+# -- the end of the scenario ----------------------------------------------------------------
+
+
+def finish(context: Context) -> None:
+    """Settle what is still open: unstarted GTI, unrestored GTR, unanswered tickets, caps."""
+    for emergency in context.hosting.emergencies.values():
+        if emergency.started_at is None:
+            _emit_gti(context, emergency)
+        elif emergency.restored_at is None and emergency.blocking and emergency.full_backup_option:
+            _emit_gtr(context, emergency)
+        if (
+            emergency.started_at is not None
+            and emergency.ended_at is None
+            and not emergency.quota.within_quota
+        ):
+            _emit_overage(context, emergency)
+    for ticket in context.hosting.tickets.values():
+        if ticket.acknowledged_at is None:
+            _emit_ticket(context, ticket)
+    for (name, first_day), credits in context.hosting.credits.items():
+        if not any(credits.amounts):
+            continue
+        capped = cap_monthly_credits(credits.amounts, credits.monthly_fee, context.pack)
+        fields: dict[str, JsonValue] = {
+            "month": month(first_day),
+            "monthly_fee": amount(credits.monthly_fee),
+            "requested_amount": amount(capped.requested),
+            "capped_amount": amount(capped.granted),
+            "capped": capped.capped,
+        }
+        assert credits.last_at is not None
+        context.emit("credit_cap", name, capped.clause, fields, at=credits.last_at)
+
+
+HANDLERS: dict[str, Handler] = {
+    "emergency_request": emergency_request,
+    "intervention_start": intervention_start,
+    "intervention_pause": intervention_pause,
+    "intervention_resume": intervention_resume,
+    "service_restored": service_restored,
+    "intervention_end": intervention_end,
+    "ticket_opened": ticket_opened,
+    "ticket_acknowledged": ticket_acknowledged,
+    "ha_availability": ha_availability,
+    "syntec_index": syntec,
+    "anniversary_revision": anniversary_revision,
+}

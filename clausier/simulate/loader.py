@@ -1,0 +1,431 @@
+"""Reading and validating a scenario: YAML nodes (with their line numbers) to typed events.
+
+Every problem is reported as a `ScenarioError` naming the line and the field, before
+anything runs: unknown event types, missing or extra fields, bad dates and amounts,
+references to ids no earlier event created, events out of chronological order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from clausier.simulate.errors import ScenarioError
+from clausier.simulate.values import (
+    ValueProblem,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_day,
+    parse_decimal,
+    parse_id,
+    parse_instant,
+    parse_month,
+    parse_percent,
+)
+from clausier.terms.packs import Pack, PackError, available_versions, load_pack
+
+MANAGED_HOSTING = "managed_hosting"
+COACHING_TRAINING = "coaching_training"
+SERVICE_LINES = (MANAGED_HOSTING, COACHING_TRAINING)
+DEFAULT_TIMEZONE = "Europe/Paris"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TOP_KEYS = ("service_line", "terms", "timezone", "contract_start", "until", "events")
+
+Parser = Callable[[str, ZoneInfo], object]
+
+
+def _plain(parse: Callable[[str], object]) -> Parser:
+    return lambda text, _zone: parse(text)
+
+
+def _enum(*choices: str) -> Parser:
+    def parse(text: str, _zone: ZoneInfo) -> object:
+        if text not in choices:
+            raise ValueProblem(f"{text!r} is not one of {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+def _percent(low: str, high: str) -> Parser:
+    return lambda text, _zone: parse_percent(text, Decimal(low), Decimal(high))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    parse: Parser
+    ref: str | None = None  # the event type whose `id` this field names
+    optional: bool = False
+    default: object = None
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    lines: tuple[str, ...]  # the service lines this event belongs to
+    fields: Mapping[str, FieldSpec]
+    creates: bool = False  # the event has an `id`
+
+
+_ID = FieldSpec(_plain(parse_id))
+_AMOUNT = FieldSpec(_plain(parse_amount))
+_INSTANT = FieldSpec(parse_instant)
+_BOTH = SERVICE_LINES
+_MH = (MANAGED_HOSTING,)
+_CT = (COACHING_TRAINING,)
+
+
+def _ref(event_type: str) -> FieldSpec:
+    return FieldSpec(_plain(parse_id), ref=event_type)
+
+
+def _flag(default: bool) -> FieldSpec:
+    return FieldSpec(_plain(parse_bool), optional=True, default=default)
+
+
+def _spec(lines: tuple[str, ...], creates: bool = False, **fields: FieldSpec) -> EventSpec:
+    return EventSpec(lines, MappingProxyType(fields), creates)
+
+
+_REQUEST = _ref("emergency_request")
+_SESSION = _ref("session_scheduled")
+_TRAINING = _ref("training_scheduled")
+_INVOICE = _ref("invoice_issued")
+_SUBSCRIPTION = _ref("subscription_started")
+
+EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
+    {
+        "emergency_request": _spec(
+            _MH,
+            True,
+            server=_ID,
+            monthly_fee=_AMOUNT,
+            blocking=_flag(False),
+            full_backup_option=_flag(False),
+        ),
+        "intervention_start": _spec(_MH, request=_REQUEST),
+        "intervention_pause": _spec(
+            _MH,
+            request=_REQUEST,
+            reason=FieldSpec(_enum("third_party_parts", "backup_restore")),
+        ),
+        "intervention_resume": _spec(_MH, request=_REQUEST),
+        "service_restored": _spec(_MH, request=_REQUEST),
+        "intervention_end": _spec(_MH, request=_REQUEST),
+        "ticket_opened": _spec(_MH, True),
+        "ticket_acknowledged": _spec(_MH, ticket=_ref("ticket_opened")),
+        "ha_availability": _spec(
+            _MH,
+            service=_ID,
+            month=FieldSpec(_plain(parse_month)),
+            percent=FieldSpec(_percent("0", "100")),
+            monthly_fee=_AMOUNT,
+        ),
+        "syntec_index": _spec(
+            _MH,
+            series=FieldSpec(_enum("old", "new")),
+            month=FieldSpec(_plain(parse_month)),
+            value=FieldSpec(_plain(parse_decimal)),
+        ),
+        "anniversary_revision": _spec(_MH, True, amount=_AMOUNT),
+        "session_scheduled": _spec(_CT, True, starts_at=_INSTANT),
+        "session_postpone_request": _spec(_CT, session=_SESSION),
+        "session_cancel": _spec(_CT, session=_SESSION),
+        "training_scheduled": _spec(_CT, True, starts_at=_INSTANT, price_ht=_AMOUNT),
+        "training_cancel_by_client": _spec(_CT, training=_TRAINING),
+        "training_cancel_by_provider": _spec(_CT, training=_TRAINING),
+        "opco_request": _spec(_CT, training=_TRAINING, amount_ht=_AMOUNT),
+        "opco_agreement": _spec(_CT, training=_TRAINING, covered_ht=_AMOUNT),
+        "invoice_issued": _spec(_BOTH, True, amount_ttc=_AMOUNT, due_at=FieldSpec(parse_day)),
+        # The 10-day dispute window is a clause of the coaching contract only.
+        "invoice_disputed": _spec(_CT, invoice=_INVOICE),
+        "invoice_paid": _spec(_BOTH, invoice=_INVOICE),
+        "ecb_rate": _spec(
+            _BOTH, effective=FieldSpec(_plain(parse_date)), percent=FieldSpec(_percent("-5", "20"))
+        ),
+        "subscription_started": _spec(
+            _CT,
+            True,
+            instalment_ht=_AMOUNT,
+            periodicity=FieldSpec(_enum("monthly", "quarterly", "half_yearly", "yearly")),
+        ),
+        "first_invoice_paid": _spec(_CT, subscription=_SUBSCRIPTION),
+        "termination_notice": _spec(_CT, subscription=_SUBSCRIPTION),
+        "debit_rejected": _spec(_CT, subscription=_SUBSCRIPTION),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One validated event. Values are typed by their field spec; getters check the type."""
+
+    source: str
+    index: int  # position in the file, from 0
+    type: str
+    at: datetime  # UTC
+    line: int
+    values: Mapping[str, object]
+    lines: Mapping[str, int]
+
+    def error(self, name: str, message: str) -> ScenarioError:
+        return ScenarioError(self.source, self.lines.get(name, self.line), name, message)
+
+    def text(self, name: str) -> str:
+        value = self.values[name]
+        assert isinstance(value, str)
+        return value
+
+    def decimal(self, name: str) -> Decimal:
+        value = self.values[name]
+        assert isinstance(value, Decimal)
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.values[name]
+        assert isinstance(value, bool)
+        return value
+
+    def instant(self, name: str) -> datetime:
+        value = self.values[name]
+        assert isinstance(value, datetime)
+        return value
+
+    def day(self, name: str) -> date:
+        value = self.values[name]
+        assert isinstance(value, date) and not isinstance(value, datetime)
+        return value
+
+    @property
+    def id(self) -> str:
+        return self.text("id")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    source: str
+    service_line: str
+    pack: Pack
+    zone: ZoneInfo
+    contract_start: date | None
+    until: datetime | None
+    events: tuple[Event, ...] = field(default=())
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping(node: yaml.Node, source: str, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """Keys to (key node, value node); duplicate and non-text keys are errors."""
+    if not isinstance(node, yaml.MappingNode):
+        raise ScenarioError(source, _line(node), None, f"{what} must be a mapping of fields")
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise ScenarioError(source, _line(key_node), None, "field names must be plain text")
+        name = str(key_node.value)
+        if name in out:
+            first = _line(out[name][0])
+            raise ScenarioError(
+                source, _line(key_node), name, f"appears twice in {what} (first on line {first})"
+            )
+        out[name] = (key_node, value_node)
+    return out
+
+
+def _scalar(node: yaml.Node, source: str, name: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ScenarioError(source, _line(node), name, "must be a single value, not a list or map")
+    if node.tag == _NULL_TAG and node.style is None:
+        raise ScenarioError(source, _line(node), name, "is empty")
+    return str(node.value)
+
+
+def _value(node: yaml.Node, source: str, name: str, parse: Parser, zone: ZoneInfo) -> object:
+    text = _scalar(node, source, name)
+    try:
+        return parse(text, zone)
+    except ValueProblem as problem:
+        raise ScenarioError(source, _line(node), name, str(problem)) from None
+
+
+def load_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse and validate a scenario; the first problem raises `ScenarioError`."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ScenarioError(source, line, None, f"invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(source, None, None, f"invalid YAML: {exc}") from None
+    if root is None:
+        raise ScenarioError(source, None, None, "the scenario is empty")
+    top = _mapping(root, source, "the scenario")
+    for name, (key_node, _value_node) in top.items():
+        if name not in _TOP_KEYS:
+            raise ScenarioError(
+                source, _line(key_node), name, f"unknown field; expected {', '.join(_TOP_KEYS)}"
+            )
+    for name in ("service_line", "events"):
+        if name not in top:
+            raise ScenarioError(source, _line(root), name, "is required")
+    zone = _zone(top, source)
+    service_line, pack = _pack(top, source)
+    contract_start: date | None = None
+    until: datetime | None = None
+    if "contract_start" in top:
+        node = top["contract_start"][1]
+        start_value = _value(node, source, "contract_start", _plain(parse_date), zone)
+        assert isinstance(start_value, date)
+        contract_start = start_value
+    if "until" in top:
+        until_value = _value(top["until"][1], source, "until", parse_instant, zone)
+        assert isinstance(until_value, datetime)
+        until = until_value
+    events = _events(top["events"][1], source, service_line, zone)
+    if until is not None and events and until < events[-1].at:
+        raise ScenarioError(
+            source, _line(top["until"][1]), "until", "is before the last event of the scenario"
+        )
+    return Scenario(source, service_line, pack, zone, contract_start, until, events)
+
+
+def _zone(top: Mapping[str, tuple[yaml.Node, yaml.Node]], source: str) -> ZoneInfo:
+    if "timezone" not in top:
+        return ZoneInfo(DEFAULT_TIMEZONE)
+    node = top["timezone"][1]
+    name = _scalar(node, source, "timezone")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScenarioError(
+            source, _line(node), "timezone", f"unknown time zone {name!r}"
+        ) from None
+
+
+def _pack(top: Mapping[str, tuple[yaml.Node, yaml.Node]], source: str) -> tuple[str, Pack]:
+    node = top["service_line"][1]
+    service_line = _scalar(node, source, "service_line")
+    if service_line not in SERVICE_LINES:
+        raise ScenarioError(
+            source, _line(node), "service_line", f"must be one of {', '.join(SERVICE_LINES)}"
+        )
+    if "terms" not in top:
+        return service_line, load_pack(service_line)
+    terms_node = top["terms"][1]
+    version = _scalar(terms_node, source, "terms")
+    try:
+        return service_line, load_pack(service_line, version)
+    except PackError:
+        versions = ", ".join(available_versions(service_line))
+        raise ScenarioError(
+            source,
+            _line(terms_node),
+            "terms",
+            f"no {service_line} terms version {version!r} (available: {versions})",
+        ) from None
+
+
+def _events(node: yaml.Node, source: str, service_line: str, zone: ZoneInfo) -> tuple[Event, ...]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise ScenarioError(source, _line(node), "events", "must be a list of events")
+    created: dict[str, tuple[str, int]] = {}  # id -> (event type, line)
+    events: list[Event] = []
+    for index, item in enumerate(node.value):
+        event = _event(item, index, source, service_line, zone, created)
+        if events and event.at < events[-1].at:
+            previous = events[-1]
+            raise event.error(
+                "at",
+                f"is before the previous event ({previous.type} on line {previous.line}); "
+                "events must be in chronological order",
+            )
+        events.append(event)
+    return tuple(events)
+
+
+def _event(
+    node: yaml.Node,
+    index: int,
+    source: str,
+    service_line: str,
+    zone: ZoneInfo,
+    created: dict[str, tuple[str, int]],
+) -> Event:
+    fields = _mapping(node, source, "an event")
+    line = _line(node)
+    for name in ("type", "at"):
+        if name not in fields:
+            raise ScenarioError(source, line, name, "is required in every event")
+    type_node = fields["type"][1]
+    event_type = _scalar(type_node, source, "type")
+    spec = EVENT_TYPES.get(event_type)
+    if spec is None:
+        raise ScenarioError(source, _line(type_node), "type", f"unknown event type {event_type!r}")
+    if service_line not in spec.lines:
+        raise ScenarioError(
+            source,
+            _line(type_node),
+            "type",
+            f"{event_type} is not an event of {service_line} (only of {', '.join(spec.lines)})",
+        )
+    expected = {"type", "at", *spec.fields, *(("id",) if spec.creates else ())}
+    for name, (key_node, _value_node) in fields.items():
+        if name not in expected:
+            raise ScenarioError(
+                source,
+                _line(key_node),
+                name,
+                f"unknown field for {event_type}; expected {', '.join(sorted(expected))}",
+            )
+    values: dict[str, object] = {}
+    lines: dict[str, int] = {name: _line(value) for name, (_key, value) in fields.items()}
+    at = _value(fields["at"][1], source, "at", parse_instant, zone)
+    assert isinstance(at, datetime)
+    all_fields = dict(spec.fields)
+    if spec.creates:
+        all_fields = {"id": _ID, **all_fields}
+    for name, field_spec in all_fields.items():
+        if name not in fields:
+            if not field_spec.optional:
+                raise ScenarioError(source, line, name, f"is required for {event_type}")
+            values[name] = field_spec.default
+            continue
+        value = _value(fields[name][1], source, name, field_spec.parse, zone)
+        if field_spec.ref is not None:
+            _check_ref(str(value), field_spec.ref, created, source, lines[name], name)
+        values[name] = value
+    if spec.creates:
+        new_id = str(values["id"])
+        if new_id in created:
+            kind, first = created[new_id]
+            raise ScenarioError(
+                source, lines["id"], "id", f"{new_id!r} is already the id of {kind} on line {first}"
+            )
+        created[new_id] = (event_type, line)
+    return Event(
+        source, index, event_type, at, line, MappingProxyType(values), MappingProxyType(lines)
+    )
+
+
+def _check_ref(
+    ref: str, kind: str, created: Mapping[str, tuple[str, int]], source: str, line: int, name: str
+) -> None:
+    found = created.get(ref)
+    if found is None:
+        raise ScenarioError(source, line, name, f"no {kind} with id {ref!r} before this event")
+    if found[0] != kind:
+        raise ScenarioError(
+            source, line, name, f"{ref!r} is the id of {found[0]} (line {found[1]}), not of {kind}"
+        )

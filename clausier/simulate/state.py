@@ -1,0 +1,119 @@
+"""What the simulator remembers between events: plain in-memory records.
+
+These stand in for the rows DB-backed services will keep (requests, tickets, sessions,
+invoices...). Handlers own the transitions; the records only hold facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from clausier.terms.rules.managed_hosting import (
+    EmergencyQuota,
+    GtiDeadline,
+    Pause,
+    SyntecIndex,
+    TicketAck,
+)
+
+# -- managed hosting ----------------------------------------------------------------------
+
+
+@dataclass
+class Emergency:
+    id: str
+    server: str
+    monthly_fee: Decimal
+    blocking: bool
+    full_backup_option: bool
+    requested_at: datetime
+    gti: GtiDeadline
+    quota: EmergencyQuota
+    started_at: datetime | None = None
+    pauses: list[Pause] = field(default_factory=list)
+    paused_since: tuple[datetime, str] | None = None
+    restored_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass
+class Ticket:
+    id: str
+    ack: TicketAck
+    acknowledged_at: datetime | None = None
+
+
+@dataclass
+class MonthCredits:
+    """Credits of one server or service for one month, before the cap."""
+
+    monthly_fee: Decimal
+    fee_line: int
+    amounts: list[Decimal] = field(default_factory=list)
+    last_at: datetime | None = None
+
+
+@dataclass
+class HostingState:
+    emergencies: dict[str, Emergency] = field(default_factory=dict)
+    request_days: dict[str, list[date]] = field(default_factory=dict)  # server -> days
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    credits: dict[tuple[str, date], MonthCredits] = field(default_factory=dict)
+    latest_index: SyntecIndex | None = None
+
+
+# -- coaching & training ------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    id: str
+    starts_at: datetime
+    status: str = "scheduled"  # scheduled | postponed | cancelled
+
+
+@dataclass
+class Training:
+    id: str
+    starts_at: datetime
+    price_ht: Decimal
+    status: str = "scheduled"  # scheduled | cancelled
+    opco_requested: Decimal | None = None
+    opco_settled: bool = False
+
+
+@dataclass
+class Subscription:
+    id: str
+    instalment_ht: Decimal
+    periodicity: str
+    start: date | None = None
+    notice_given: bool = False
+
+
+@dataclass
+class CoachingState:
+    sessions: dict[str, Session] = field(default_factory=dict)
+    trainings: dict[str, Training] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+
+
+# -- invoices (both service lines) --------------------------------------------------------
+
+
+@dataclass
+class Invoice:
+    id: str
+    issued_at: datetime
+    amount_ttc: Decimal
+    due_on: date
+    paid_at: datetime | None = None
+    disputed: bool = False
+
+
+@dataclass
+class BillingState:
+    invoices: dict[str, Invoice] = field(default_factory=dict)
+    ecb_rates: list[tuple[date, Decimal]] = field(default_factory=list)
