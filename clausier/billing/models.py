@@ -111,6 +111,8 @@ class Subscription(models.Model):
     # The next period to bill starts here: the billing run's stored deadline.
     billed_until = models.DateField(_("facturée jusqu'au"), null=True, blank=True, db_index=True)
     end_date = models.DateField(_("fin du contrat"), null=True, blank=True)
+    # The anniversary last revised by the SYNTEC formula (managed hosting art. 8.2).
+    revised_on = models.DateField(_("dernière révision"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("abonnement")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Person, Role, ServiceLine
+from clausier.billing.adjustments import late_payment_invoice, revise_if_due
 from clausier.billing.credits import plan_credit_deductions, settle_credits
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import LineDraft, issue, local_date
@@ -129,6 +130,7 @@ def bill_next_period(*, now: datetime, subscription: Subscription, first: bool =
     """Issue the invoice of the subscription's next period, in advance ("terme à échoir")."""
     pack = pack_of(subscription)
     period = next_period(subscription)
+    revise_if_due(now=now, subscription=subscription, period_start=period.start)
     clause = _instalment_clause(subscription, pack)
     amount = to_cents(subscription.price_ht * period.prorata)
     description = _("%(label)s — du %(start)s au %(end)s") % {
@@ -266,14 +268,20 @@ def record_payment(
             client=invoice.client,
             details={"invoice": invoice.display_number, "amount": str(payment.amount)},
         )
-        if balance_due(invoice) <= 0:
-            _start_paid_subscriptions(invoice, now)
+        # A first invoice is never late: the contract only starts once it is paid
+        # (coaching art. 9.1.1; managed hosting art. 8.3: service on order with payment).
+        settled = balance_due(invoice) <= 0
+        if settled and not _start_paid_subscriptions(invoice, now):
+            late_payment_invoice(now=now, invoice=invoice)
     return payment
 
 
-def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> None:
-    """Coaching art. 9.1.1: the contract starts at payment of its first invoice."""
-    pending = (
+def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> bool:
+    """Coaching art. 9.1.1: the contract starts at payment of its first invoice.
+
+    True when the invoice was a first invoice (it started at least one subscription).
+    """
+    pending = list(
         Subscription.objects.filter(
             invoice_lines__invoice=invoice, status=SubscriptionStatus.PENDING
         )
@@ -301,6 +309,7 @@ def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> None:
             client=subscription.client,
             details={"start": start.isoformat()},
         )
+    return bool(pending)
 
 
 # -- Credit notes ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from clausier.core import audit
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.terms import services
 from clausier.terms.digests import pack_digest
-from clausier.terms.models import Acceptance, TermsVersion
+from clausier.terms.models import Acceptance, EcbRateEntry, SyntecIndexEntry, TermsVersion
 from clausier.terms.packs import available_versions
 
 
@@ -91,3 +91,31 @@ class AcceptanceAdmin(ReadOnlyScopedAdmin):
         "ip_address",
     )
     search_fields = ("client__legal_name", "person__email")
+
+
+class IndexAdmin(ProviderScopedAdmin):
+    writable_roles = {"owner", "accountant"}
+    exclude = ("entered_by", "entered_at")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.entered_by = request.user
+        obj.entered_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        changed = {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
+        audit.record(
+            f"{obj._meta.model_name}.entered",
+            obj,
+            actor=request.user,
+            provider=obj.provider,
+            details=changed,
+        )
+
+
+@admin.register(EcbRateEntry)
+class EcbRateEntryAdmin(IndexAdmin):
+    list_display = ("effective", "percent", "provider", "entered_by", "entered_at")
+
+
+@admin.register(SyntecIndexEntry)
+class SyntecIndexEntryAdmin(IndexAdmin):
+    list_display = ("month", "value", "provider", "entered_by", "entered_at")

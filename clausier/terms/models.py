@@ -136,3 +136,65 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} — {self.terms.version} — {self.accepted_at:%Y-%m-%d %H:%M}"
+
+
+class EcbRateEntry(models.Model):
+    """An ECB main refinancing rate entered by staff, laid over the shipped table."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
+    effective = models.DateField(_("en vigueur le"))
+    percent = models.DecimalField(_("taux (%)"), max_digits=6, decimal_places=3)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
+    entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("taux BCE")
+        verbose_name_plural = _("taux BCE")
+        ordering = ["-effective"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "effective"], name="ecb_rate_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effective}: {self.percent} %"
+
+
+class SyntecIndexEntry(models.Model):
+    """A SYNTEC index as published, entered by staff (managed hosting art. 8.2)."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
+    month = models.DateField(_("mois"))
+    value = models.DecimalField(_("valeur"), max_digits=8, decimal_places=2)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
+    entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("indice SYNTEC")
+        verbose_name_plural = _("indices SYNTEC")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="syntec_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.value}"

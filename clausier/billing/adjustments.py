@@ -1,0 +1,119 @@
+"""Invoices and price changes that rules produce, not the calendar:
+
+- late payment (Code de commerce L441-10 and D441-5; the seed cites the repealed
+  L441-6): interest at the ECB rate + 10 points on the amount incl. VAT, per day late
+  / 365, and the 40 € recovery indemnity, invoiced when a late invoice is settled;
+- SYNTEC revision at each contract anniversary (managed hosting art. 8.2):
+  revised = current × latest published index / contract index.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clausier.accounts.models import ServiceLine
+from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.models import Invoice, InvoiceKind, Subscription
+from clausier.core import audit
+from clausier.core.calendar import add_months
+from clausier.terms.indices import latest_syntec, rate_table_for
+from clausier.terms.rules import managed_hosting
+from clausier.terms.rules.late_payment import late_payment_penalty
+
+LATE_PREFIX = "late-payment:"
+# Late-payment interest and the recovery indemnity are damages, outside the scope of VAT.
+NO_VAT = Decimal("0.00")
+
+
+def late_payment_invoice(*, now: datetime, invoice: Invoice) -> Invoice | None:
+    """Invoice the interest and indemnity of an invoice settled after its due date, once."""
+    if invoice.kind != InvoiceKind.INVOICE or invoice.idempotency_key.startswith(LATE_PREFIX):
+        return None
+    paid_on = local_date(now)
+    penalty = late_payment_penalty(
+        invoice.total_ttc, invoice.due_on, paid_on, rate_table_for(invoice.provider)
+    )
+    if penalty.days_late <= 0:
+        return None
+    rates = ", ".join(f"{segment.rate.annual_percent} %" for segment in penalty.segments)
+    lines = [
+        LineDraft(
+            description=_(
+                "Intérêts de retard sur la facture %(number)s : %(days)s jours à %(rates)s"
+            )
+            % {"number": invoice.display_number, "days": penalty.days_late, "rates": rates},
+            unit_price_ht=penalty.interest,
+            vat_rate=NO_VAT,
+            clause=str(penalty.clause),
+        ),
+        LineDraft(
+            description=_("Indemnité forfaitaire pour frais de recouvrement — facture %(number)s")
+            % {"number": invoice.display_number},
+            unit_price_ht=penalty.recovery_indemnity,
+            vat_rate=NO_VAT,
+            clause=str(penalty.indemnity_clause),
+        ),
+    ]
+    return issue(
+        now=now,
+        provider=invoice.provider,
+        client=invoice.client,
+        lines=lines,
+        idempotency_key=f"{LATE_PREFIX}{invoice.pk}",
+        due_on=paid_on,
+    )
+
+
+def next_anniversary(subscription: Subscription) -> date | None:
+    if subscription.start_date is None:
+        return None
+    last = subscription.revised_on or subscription.start_date
+    return add_months(last, 12)
+
+
+def revise_if_due(*, now: datetime, subscription: Subscription, period_start: date) -> Subscription:
+    """Apply the SYNTEC formula at each anniversary reached by the period to bill."""
+    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
+        return subscription
+    from clausier.billing.services import pack_of
+
+    anniversary = next_anniversary(subscription)
+    while anniversary is not None and anniversary <= period_start:
+        latest = latest_syntec(subscription.provider, anniversary)
+        if latest is None:
+            # No index entered: the price stays, the anniversary is recorded as passed.
+            revised = subscription.price_ht
+            details: dict[str, str | None] = {"index": None}
+        else:
+            pack = pack_of(subscription)
+            index = managed_hosting.syntec_index(latest.value, latest.month, pack)
+            revision = managed_hosting.syntec_revision(subscription.price_ht, index, pack)
+            revised = revision.revised_amount
+            details = {
+                "index": str(latest.value),
+                "month": latest.month.isoformat(),
+                "clause": str(revision.clause),
+            }
+        with transaction.atomic():
+            Subscription.objects.filter(pk=subscription.pk).update(
+                price_ht=revised, revised_on=anniversary
+            )
+            audit.record(
+                "subscription.revised",
+                subscription,
+                provider=subscription.provider,
+                client=subscription.client,
+                details={
+                    "anniversary": anniversary.isoformat(),
+                    "from": str(subscription.price_ht),
+                    "to": str(revised),
+                    **details,
+                },
+            )
+        subscription.price_ht, subscription.revised_on = revised, anniversary
+        anniversary = next_anniversary(subscription)
+    return subscription
