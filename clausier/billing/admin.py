@@ -1,9 +1,15 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from clausier.accounts import scoping
+from clausier.billing.invoicing import local_date
 from clausier.billing.models import Invoice, InvoiceLine, Payment, Plan, SlaCredit, Subscription
+from clausier.billing.services import BILLING_ROLES, bill_due
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 
 
@@ -35,6 +41,21 @@ class SubscriptionAdmin(ReadOnlyScopedAdmin):
     )
     list_filter = ("status", "periodicity")
     search_fields = ("client__legal_name", "label")
+    actions = ["bill_due_today"]
+
+    @admin.action(description=_("Facturer les périodes échues à ce jour"))
+    def bill_due_today(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        if not (
+            request.user.is_superuser or scoping.staff_provider_ids(request.user, BILLING_ROLES)
+        ):
+            self.message_user(request, _("Réservé au responsable et au comptable."), messages.ERROR)
+            return
+        now = timezone.now()
+        ids = list(queryset.values_list("pk", flat=True))
+        issued = bill_due(now=now, until=local_date(now), subscription_ids=ids)
+        self.message_user(
+            request, _("%(count)d facture(s) émise(s).") % {"count": len(issued)}, messages.SUCCESS
+        )
 
 
 class InvoiceLineInline(admin.TabularInline):

@@ -200,11 +200,18 @@ def due_subscriptions(until: date) -> Any:
 
 
 def bill_due(
-    *, now: datetime, until: date, progress: Callable[[int, int], None] | None = None
+    *,
+    now: datetime,
+    until: date,
+    progress: Callable[[int, int], None] | None = None,
+    subscription_ids: list[int] | None = None,
 ) -> list[Invoice]:
     """Issue everything due up to `until`. Run it twice: nothing new the second time."""
     issued: list[Invoice] = []
-    ids = list(due_subscriptions(until).values_list("pk", flat=True))
+    due = due_subscriptions(until)
+    if subscription_ids is not None:
+        due = due.filter(pk__in=subscription_ids)
+    ids = list(due.values_list("pk", flat=True))
     for done, subscription_id in enumerate(ids, start=1):
         subscription = Subscription.objects.select_related(
             "plan", "acceptance", "provider", "client"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clausier.portal import terms_views, views
+from clausier.portal import invoice_views, terms_views, views
 
 app_name = "portal"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("conditions/<int:terms_id>/", terms_views.terms_detail, name="terms_detail"),
     path("conditions/<int:terms_id>/valider/", terms_views.terms_validate, name="terms_validate"),
     path("conditions/<int:terms_id>/confirmer/", terms_views.terms_confirm, name="terms_confirm"),
+    path("factures/", invoice_views.invoice_list, name="invoices"),
+    path("factures/<int:invoice_id>/", invoice_views.invoice_detail, name="invoice_detail"),
 ]

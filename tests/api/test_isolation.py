@@ -106,6 +106,7 @@ PORTAL_PAGES = [
     ("POST", "/organisations/{client_id}/membres/{membership_id}/revoke/"),
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/resend/"),
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),
+    ("GET", "/factures/{invoice_id}/"),
 ]
 
 
@@ -248,6 +249,10 @@ def test_the_client_admin_does_see_the_members_page(client):
     response = client.get(f"/organisations/{world.client_a1.pk}/membres/")
     assert response.status_code == 200
     assert "secret-member@" in response.content.decode()
+    invoice = client.get(f"/factures/{world.invoice_a1.pk}/")
+    assert invoice.status_code == 200
+    assert world.invoice_a1.display_number in invoice.content.decode()
+    assert world.invoice_a1.display_number in client.get("/factures/").content.decode()
 
 
 @pytest.mark.django_db
@@ -258,3 +263,13 @@ def test_anonymous_callers_get_401(client, method, path):
     world = build_world()
     response = getattr(client, method.lower())(path.format(**world.ids()))
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", [*OUTSIDERS, "member_a1"])
+def test_the_invoice_list_shows_outsiders_nothing_of_a1(client, outsider):
+    world = build_world()
+    client.force_login(world.people[outsider])
+    page = client.get("/factures/")
+    assert page.status_code == 200
+    assert "SECRET-A1" not in page.content.decode()

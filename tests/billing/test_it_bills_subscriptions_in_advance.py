@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
+from clausier.billing.invoicing import local_date
 from clausier.billing.models import Invoice, Subscription, SubscriptionStatus
 from clausier.terms.services import TermsNotAccepted
 from tests.billing.builders import billing_world, hosting_plan
@@ -130,3 +132,21 @@ def test_the_invoice_keeps_seller_and_buyer_as_they_were():
     invoice = Invoice.objects.get()
     assert invoice.buyer["legal_name"].startswith("Boulangerie")
     assert invoice.seller["siren"] == w["provider"].siren
+
+
+def test_staff_bill_from_the_back_office(client):
+    w = billing_world(ServiceLine.MANAGED_HOSTING, ORDER)
+    subscription = services.subscribe(
+        now=ORDER, actor=w["admin"], client=w["client"], plan=w["plan"]
+    )
+    pay(Invoice.objects.get(), ORDER)
+    client.force_login(w["accountant"])
+    response = client.post(
+        "/admin/billing/subscription/",
+        {"action": "bill_due_today", "_selected_action": [subscription.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Invoice.objects.count() > 1  # every quarter up to today
+    subscription.refresh_from_db()
+    assert subscription.billed_until > local_date(timezone.now())

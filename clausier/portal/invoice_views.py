@@ -1,0 +1,49 @@
+"""Invoices in the portal: the client's administrators see and download theirs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from clausier.api.routers.billing import visible_invoices
+from clausier.billing import services
+from clausier.billing.models import Invoice
+from clausier.portal.views import current_person
+
+
+def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+    invoice = visible_invoices(current_person(request)).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+@login_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    invoices = (
+        visible_invoices(current_person(request))
+        .select_related("client")
+        .order_by("-issued_at", "-pk")
+    )
+    rows = [
+        {"invoice": i, "balance": services.balance_due(i) if i.kind == "invoice" else None}
+        for i in invoices[:500]
+    ]
+    return render(request, "portal/invoices/list.html", {"rows": rows})
+
+
+@login_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = _invoice(request, invoice_id)
+    balance = services.balance_due(invoice) if invoice.kind == "invoice" else None
+    return render(
+        request,
+        "portal/invoices/detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "balance": balance,
+            "payments": invoice.payments.all(),
+        },
+    )
