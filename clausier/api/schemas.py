@@ -357,3 +357,7 @@ class PaymentIn(StrictIn):
 
 class CreditNoteIn(StrictIn):
     reason: str = Field(..., min_length=1, max_length=300)
+
+
+class TerminateIn(StrictIn):
+    force_majeure: bool = False

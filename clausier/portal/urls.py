@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clausier.portal import invoice_views, terms_views, views
+from clausier.portal import invoice_views, subscription_views, terms_views, views
 
 app_name = "portal"
 
@@ -27,4 +27,10 @@ urlpatterns = [
     path("conditions/<int:terms_id>/confirmer/", terms_views.terms_confirm, name="terms_confirm"),
     path("factures/", invoice_views.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/", invoice_views.invoice_detail, name="invoice_detail"),
+    path("abonnements/", subscription_views.subscription_list, name="subscriptions"),
+    path(
+        "abonnements/<int:subscription_id>/resilier/",
+        subscription_views.subscription_terminate,
+        name="subscription_terminate",
+    ),
 ]

@@ -42,6 +42,7 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/terms/{terms_id}/review"): "client_a1",
     ("POST", "/api/terms/{terms_id}/accept"): "client_a1+token",
     ("GET", "/api/subscriptions/{subscription_id}"): None,
+    ("POST", "/api/subscriptions/{subscription_id}/terminate"): {},
     ("GET", "/api/invoices/{invoice_id}"): None,
     ("POST", "/api/invoices/{invoice_id}/payments"): {
         "amount": "10.00",
@@ -107,6 +108,7 @@ PORTAL_PAGES = [
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/resend/"),
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),
     ("GET", "/factures/{invoice_id}/"),
+    ("POST", "/abonnements/{subscription_id}/resilier/"),
 ]
 
 
@@ -172,6 +174,8 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert Invitation.objects.get(pk=world.invitation_a1.pk).revoked_at is None
     assert not Payment.objects.exists()
     assert not world.invoice_a1.credit_notes.exists()
+    world.subscription_a1.refresh_from_db()
+    assert world.subscription_a1.end_date is None
 
 
 @pytest.mark.django_db
@@ -231,7 +235,12 @@ def test_the_insiders_do_see_their_data(client):
 def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, method, page):
     world = build_world()
     assert client.login(username=world.people[outsider].email, password=PASSWORD)
-    data = {"email": "intrus@boulangerie.example", "role": "member", "language": "fr"}
+    data = {
+        "email": "intrus@boulangerie.example",
+        "role": "member",
+        "language": "fr",
+        "confirm": "yes",
+    }
     response = getattr(client, method.lower())(
         page.format(**world.ids()), data if method == "POST" else None
     )
@@ -240,6 +249,8 @@ def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, metho
     world.membership_a1.refresh_from_db()
     assert world.membership_a1.is_active
     assert Invitation.objects.filter(email="intrus@boulangerie.example").count() == 0
+    world.subscription_a1.refresh_from_db()
+    assert world.subscription_a1.end_date is None
 
 
 @pytest.mark.django_db

@@ -25,9 +25,11 @@ from clausier.api.schemas import (
     PlanOut,
     SubscriptionIn,
     SubscriptionOut,
+    TerminateIn,
 )
 from clausier.billing import services
 from clausier.billing.models import Invoice, Plan, Subscription
+from clausier.billing.termination import terminate
 
 router = Router(tags=["billing"])
 
@@ -95,6 +97,23 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
 @router.get("/subscriptions/{subscription_id}", response=SubscriptionOut)
 def get_subscription(request: HttpRequest, subscription_id: int) -> Subscription:
     return get_object_or_404(visible_subscriptions(caller(request)), pk=subscription_id)
+
+
+@router.post("/subscriptions/{subscription_id}/terminate", response=SubscriptionOut)
+def terminate_subscription(
+    request: HttpRequest, subscription_id: int, payload: TerminateIn
+) -> Subscription:
+    """The client's notice (managed hosting art. 9 online termination; coaching art. 17)."""
+    person = caller(request)
+    subscription = get_object_or_404(visible_subscriptions(person), pk=subscription_id)
+    terminate(
+        now=timezone.now(),
+        actor=person,
+        subscription=subscription,
+        force_majeure=payload.force_majeure,
+    )
+    subscription.refresh_from_db()
+    return subscription
 
 
 @router.get("/invoices", response=list[InvoiceOut])
