@@ -1,9 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from typing import Any, cast
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clausier.accounts import services
+from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import (
     ApiToken,
     ClientOrganisation,
@@ -13,6 +21,7 @@ from clausier.accounts.models import (
     Provider,
 )
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
+from clausier.core.http import client_ip
 
 
 @admin.register(Provider)
@@ -38,6 +47,64 @@ class MembershipAdmin(ProviderScopedAdmin):
     list_filter = ("role",)
     search_fields = ("person__email", "person__last_name", "client__legal_name")
     readonly_fields = ("suspended_at", "suspension_reason", "suspended_by", "revoked_at")
+    actions = ["suspend_access", "reinstate_access"]
+    writable_roles = {"owner", "engineer", "coach", "accountant"}
+
+    @admin.action(description=_("Suspendre l'accès (CGV art. 7.1)…"))
+    def suspend_access(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
+        """Two steps: a page asking the reason, then the suspension of each selection."""
+        reason = (request.POST.get("reason") or "").strip()
+        if request.POST.get("confirm") != "yes" or not reason:
+            return TemplateResponse(
+                request,
+                "admin/accounts/suspend.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Suspendre l'accès"),
+                    "memberships": queryset,
+                    "missing_reason": request.POST.get("confirm") == "yes" and not reason,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        self._each(
+            request,
+            queryset,
+            lambda m: services.suspend(
+                now=timezone.now(),
+                actor=cast(Person, request.user),
+                membership=m,
+                reason=reason,
+                ip_address=client_ip(request),
+            ),
+            _("%(count)d accès suspendu(s)."),
+        )
+        return None
+
+    @admin.action(description=_("Rétablir l'accès"))
+    def reinstate_access(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda m: services.reinstate(
+                now=timezone.now(),
+                actor=cast(Person, request.user),
+                membership=m,
+                ip_address=client_ip(request),
+            ),
+            _("%(count)d accès rétabli(s)."),
+        )
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Any], act: Any, done: Any) -> None:
+        count = 0
+        for membership in queryset.select_related("person", "provider", "client"):
+            try:
+                act(membership)
+            except AccountsError as exc:
+                self.message_user(request, f"{membership.person}: {exc.message}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Invitation)
