@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("billing/", include("clausier.billing.urls")),
     path("", include("clausier.portal.urls")),
 ]
 

@@ -310,3 +310,74 @@ class SlaCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.month:%Y-%m} {self.amount}"
+
+
+class FormalNotice(models.Model):
+    """A registered letter of formal notice for unpaid sums (managed hosting art. 8.3):
+    the contract may be terminated fifteen days after its first presentation."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="formal_notices")
+    presented_on = models.DateField(_("première présentation"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mise en demeure")
+        verbose_name_plural = _("mises en demeure")
+
+    def __str__(self) -> str:
+        return f"{self.invoice} — {self.presented_on}"
+
+
+class DisputeOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("recevable")
+    TOO_LATE = "too_late", _("hors délai")
+
+
+class InvoiceDispute(models.Model):
+    """A client's dispute of an invoice (coaching art. 8.3: within ten days)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="disputes")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("reçue le"))
+    reason = models.TextField(_("motif"))
+    outcome = models.CharField(_("recevabilité"), max_length=16, choices=DisputeOutcome.choices)
+    clause = models.CharField(_("clause"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("contestation")
+        verbose_name_plural = _("contestations")
+
+    def __str__(self) -> str:
+        return f"{self.invoice} — {self.get_outcome_display()}"
+
+
+class PriceChange(models.Model):
+    """A price increase announced to the client (coaching art. 8.1: three months ahead)."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="price_changes"
+    )
+    new_price_ht = models.DecimalField(_("nouveau prix HT"), max_digits=14, decimal_places=2)
+    announced_at = models.DateTimeField(_("annoncée le"))
+    applies_from = models.DateField(_("applicable au"))
+    clause = models.CharField(_("clause"), max_length=200)
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    applied = models.BooleanField(_("appliquée"), default=False)
+
+    class Meta:
+        verbose_name = _("hausse de prix")
+        verbose_name_plural = _("hausses de prix")
+        ordering = ["applies_from"]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} → {self.new_price_ht} ({self.applies_from})"
+
+
+from clausier.billing.models_payments import *  # noqa: E402,F403

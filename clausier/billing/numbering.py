@@ -14,6 +14,16 @@ from clausier.billing.models import InvoiceCounter
 after_read: Callable[[], None] | None = None
 
 
+def take_numbers(provider_id: int, series: str, count: int) -> int:
+    """Reserve `count` consecutive numbers for a batch issued in this transaction; the first."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("take_numbers must run inside the transaction that issues the invoices")
+    InvoiceCounter.objects.get_or_create(provider_id=provider_id, series=series)
+    counter = InvoiceCounter.objects.select_for_update().get(provider_id=provider_id, series=series)
+    InvoiceCounter.objects.filter(pk=counter.pk).update(next_number=counter.next_number + count)
+    return counter.next_number
+
+
 def take_number(provider_id: int, series: str, *, lock: bool = True) -> int:
     """The next number of the series; must run inside the issuing transaction.
 

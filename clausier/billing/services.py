@@ -33,6 +33,7 @@ from clausier.billing.models import (
     SubscriptionStatus,
 )
 from clausier.billing.periods import BillingPeriod, period_at
+from clausier.billing.price_changes import apply_due as apply_price_changes
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
@@ -126,12 +127,9 @@ def next_period(subscription: Subscription) -> BillingPeriod:
     return period
 
 
-def bill_next_period(*, now: datetime, subscription: Subscription, first: bool = False) -> Invoice:
-    """Issue the invoice of the subscription's next period, in advance ("terme à échoir")."""
-    pack = pack_of(subscription)
+def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, LineDraft]:
+    """The next period of a subscription and the invoice line that bills it."""
     period = next_period(subscription)
-    revise_if_due(now=now, subscription=subscription, period_start=period.start)
-    clause = _instalment_clause(subscription, pack)
     amount = to_cents(subscription.price_ht * period.prorata)
     description = _("%(label)s — du %(start)s au %(end)s") % {
         "label": subscription.label,
@@ -140,17 +138,26 @@ def bill_next_period(*, now: datetime, subscription: Subscription, first: bool =
     }
     if period.prorata != 1:
         description += _(" (prorata %(days)s jours)") % {"days": (period.end - period.start).days}
-    lines = [
-        LineDraft(
-            description=description,
-            unit_price_ht=amount,
-            vat_rate=subscription.vat_rate,
-            clause=clause,
-            period_start=period.start,
-            period_end=period.last_day,
-            subscription=subscription,
-        )
-    ]
+    line = LineDraft(
+        description=description,
+        unit_price_ht=amount,
+        vat_rate=subscription.vat_rate,
+        clause=_instalment_clause(subscription, pack),
+        period_start=period.start,
+        period_end=period.last_day,
+        subscription=subscription,
+    )
+    return period, line
+
+
+def bill_next_period(*, now: datetime, subscription: Subscription, first: bool = False) -> Invoice:
+    """Issue the invoice of the subscription's next period, in advance ("terme à échoir")."""
+    pack = pack_of(subscription)
+    upcoming = next_period(subscription)
+    revise_if_due(now=now, subscription=subscription, period_start=upcoming.start)
+    apply_price_changes(subscription, upcoming.start)
+    period, line = period_line(subscription, pack)
+    lines = [line]
     if first and subscription.plan.setup_fee_ht:
         lines.append(
             LineDraft(
@@ -205,26 +212,37 @@ def bill_due(
     until: date,
     progress: Callable[[int, int], None] | None = None,
     subscription_ids: list[int] | None = None,
+    batch_size: int = 500,
 ) -> list[Invoice]:
-    """Issue everything due up to `until`. Run it twice: nothing new the second time."""
+    """Issue everything due up to `until`. Run it twice: nothing new the second time.
+
+    Ordinary periods go by batches (`billing.batch`); the others one by one. Each
+    pass bills at most one period per subscription, until none is due.
+    """
+    from clausier.billing.batch import bill_batch, ordinary
+
     issued: list[Invoice] = []
     due = due_subscriptions(until)
     if subscription_ids is not None:
         due = due.filter(pk__in=subscription_ids)
-    ids = list(due.values_list("pk", flat=True))
-    for done, subscription_id in enumerate(ids, start=1):
-        subscription = Subscription.objects.select_related(
-            "plan", "acceptance", "provider", "client"
-        ).get(pk=subscription_id)
-        while (
-            subscription.status == SubscriptionStatus.ACTIVE
-            and subscription.billed_until is not None
-            and subscription.billed_until <= until
-            and (subscription.end_date is None or subscription.billed_until < subscription.end_date)
+    total = due.count()
+    while True:
+        issued_this_pass, last_pk = 0, 0
+        while chunk := list(
+            due.filter(pk__gt=last_pk).select_related("plan", "acceptance", "provider", "client")[
+                :batch_size
+            ]
         ):
-            issued.append(bill_next_period(now=now, subscription=subscription))
-        if progress is not None:
-            progress(done, len(ids))
+            last_pk = chunk[-1].pk
+            fast, special = ordinary(chunk)
+            batch = bill_batch(now=now, subscriptions=fast)
+            batch += [bill_next_period(now=now, subscription=s) for s in special]
+            issued += batch
+            issued_this_pass += len(batch)
+            if progress is not None:
+                progress(len(issued), max(total, len(issued)))
+        if issued_this_pass == 0:
+            break
     return issued
 
 

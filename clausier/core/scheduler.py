@@ -27,7 +27,16 @@ class Job:
     run: Callable[[datetime], object]
 
 
-JOBS: list[Job] = [Job("outbox delivery", 2.0, deliver_due)]
+def _dunning(now: datetime) -> object:
+    from clausier.billing.dunning import send_reminders
+
+    return send_reminders(now)
+
+
+JOBS: list[Job] = [
+    Job("outbox delivery", 2.0, deliver_due),
+    Job("payment reminders", 3600.0, _dunning),
+]
 
 
 class Scheduler(threading.Thread):

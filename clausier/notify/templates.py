@@ -34,6 +34,10 @@ CATALOGUE: dict[str, frozenset[str]] = {
     ),
     "access_suspended": frozenset({"person_name", "provider", "reason"}),
     "access_reinstated": frozenset({"person_name", "provider"}),
+    "price_increase": frozenset(
+        {"provider", "label", "old_price", "new_price", "applies_from", "clause"}
+    ),
+    "payment_reminder": frozenset({"provider", "number", "due_on", "days_late", "balance"}),
     "terms_published": frozenset(
         {
             "provider",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from clausier.terms.packs import PACKS_DIR, Pack, PackError, available_versions, load_pack
@@ -11,7 +12,15 @@ def pack_digest(service_line: str, version: str) -> str:
     if version not in available_versions(service_line):
         raise PackError(f"no terms pack {service_line!r} version {version!r}")
     path = PACKS_DIR / service_line / f"{version}.toml"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return _file_digest(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _file_digest(path: str, mtime_ns: int) -> str:
+    # Keyed on the modification time: a changed file is hashed again, an unchanged one
+    # is not re-read on every invoice of a billing run.
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def load_accepted_pack(service_line: str, version: str, accepted_digest: str) -> Pack:

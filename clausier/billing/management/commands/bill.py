@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from typing import Any
 
@@ -38,5 +39,9 @@ class Command(BaseCommand):
                 if done == total:
                     sys.stderr.write("\n")
 
+        started = time.perf_counter()
         issued = bill_due(now=timezone.now(), until=until_date, progress=progress)
-        self.stdout.write(f"{len(issued)} invoice(s) issued up to {until_date.isoformat()}")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"{len(issued)} invoice(s) issued up to {until_date.isoformat()} in {elapsed:.2f} s"
+        )
