@@ -77,6 +77,7 @@ def bill_batch(*, now: datetime, subscriptions: list[Subscription]) -> list[Invo
         current = dict(
             Subscription.objects.select_for_update()
             .filter(pk__in=[s.pk for s in subscriptions], status=SubscriptionStatus.ACTIVE)
+            .order_by("pk")  # one locking order for every run: no deadlock between runs
             .values_list("pk", "billed_until")
         )
         drafts: list[tuple[Subscription, Any, LineDraft]] = []

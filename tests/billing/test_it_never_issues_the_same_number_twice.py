@@ -79,3 +79,33 @@ def test_with_the_lock_numbers_are_unique_and_gap_free(world, slow_read):
     outcomes = issue_concurrently(world, lock=True)
     assert outcomes == ["ok"] * WORKERS
     assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, WORKERS + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_billing_runs_bill_each_period_once(world):
+    from datetime import date
+
+    from clausier.billing.seed import seed_subscriptions
+    from clausier.billing.services import bill_due
+    from tests.helpers import make_staff
+
+    make_staff(world["provider"])
+    seed_subscriptions(world["provider"], 300, date(2026, 1, 1), NOW)
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            counts.append(len(bill_due(now=NOW, until=date(2026, 3, 1), batch_size=50)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == 900, counts  # three months of 300 subscriptions, once each
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 901))
