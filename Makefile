@@ -41,11 +41,12 @@ djcheck: $(STAMP) messages
 	$(BIN)/clausier check --fail-level WARNING
 	$(BIN)/clausier makemigrations --check --dry-run
 
-# Debian packages the tests need: Chromium for the browser tests (installed when
-# missing). The probe tests' servers are installed and started by scripts/servers,
+# Debian packages the tests need: Chromium for the browser tests, Pango for
+# WeasyPrint's PDFs (installed when missing). The probe tests' servers are installed and started by scripts/servers,
 # which the tests call themselves.
 system-deps:
 	@if [ -x scripts/ensure-chromium ]; then scripts/ensure-chromium; fi
+	@if [ -x scripts/ensure-pdf-libs ]; then scripts/ensure-pdf-libs; fi
 
 # pytest exits 5 when it collected nothing: say so and fail, never pass silently.
 PYTEST_RUN = $(BIN)/pytest -n 2 -q; rc=$$?; \

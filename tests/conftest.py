@@ -72,3 +72,9 @@ def _fast_password_hashing(settings: Any) -> None:
     # Argon2 is the product's hasher (test_it_hashes_passwords_with_argon2 checks it);
     # elsewhere a cheap hasher keeps hundreds of test logins fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_var_dir(settings: Any, tmp_path: Any) -> None:
+    # Stored documents (invoices) go to a folder of the test's own.
+    settings.VAR_DIR = tmp_path / "var"

@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.api.auth import LiveSessionAuth, TokenAuth
-from clausier.api.routers import accounts, billing, people, terms
+from clausier.api.routers import accounts, billing, people, sepa, terms
 
 api = NinjaAPI(
     title="Clausier API",
@@ -27,6 +27,7 @@ api.add_router("/", people.router)
 api.add_router("/", accounts.router)
 api.add_router("/", terms.router)
 api.add_router("/", billing.router)
+api.add_router("/", sepa.router)
 
 
 def _error(

@@ -361,3 +361,69 @@ class CreditNoteIn(StrictIn):
 
 class TerminateIn(StrictIn):
     force_majeure: bool = False
+
+
+class MandateIn(StrictIn):
+    client_id: int
+    reference: str = Field(..., min_length=1, max_length=35)
+    iban: str = Field(..., min_length=5, max_length=42)
+    bic: str = Field("", max_length=11)
+    signed_on: date
+    debtor_name: str = Field("", max_length=140)
+
+
+class MandateOut(Schema):
+    id: int
+    client_id: int
+    reference: str
+    iban: str
+    bic: str
+    signed_on: date
+    sequence_type: str
+    status: str
+
+
+class SepaExportIn(StrictIn):
+    provider_id: int
+    due_until: date
+
+
+class SepaCollectionOut(Schema):
+    id: int
+    provider_id: int
+    message_id: str
+    created_at: datetime
+    due_until: date
+    transactions: int
+    total: Decimal
+
+
+class BankReportIn(StrictIn):
+    provider_id: int
+    content: str = Field(..., min_length=1, max_length=5_000_000)
+
+
+class BankReportOut(Schema):
+    rejected: list[str]
+    collected: list[str]
+    accelerated: list[str]
+    already_done: list[str]
+    unknown: list[str]
+    ignored: list[str]
+
+
+class DisputeIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=5000)
+
+
+class DisputeOut(Schema):
+    id: int
+    invoice_id: int
+    received_at: datetime
+    reason: str
+    outcome: str
+    clause: str
+
+
+class FormalNoticeIn(StrictIn):
+    presented_on: date

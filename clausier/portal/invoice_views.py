@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from clausier.api.routers.billing import visible_invoices
 from clausier.billing import services
+from clausier.billing.documents.responses import document_response
 from clausier.billing.models import Invoice
 from clausier.portal.views import current_person
 
@@ -47,3 +48,14 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "payments": invoice.payments.all(),
         },
     )
+
+
+@login_required
+def invoice_document(request: HttpRequest, invoice_id: int, kind: str) -> HttpResponse:
+    invoice = _invoice(request, invoice_id)
+    if kind not in {"pdf", "xml"}:
+        raise Http404
+    language = request.GET.get("lang") or current_person(request).language
+    if language not in {"fr", "de", "en"}:
+        language = "fr"
+    return document_response(invoice, kind, language)

@@ -27,6 +27,11 @@ urlpatterns = [
     path("conditions/<int:terms_id>/confirmer/", terms_views.terms_confirm, name="terms_confirm"),
     path("factures/", invoice_views.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/", invoice_views.invoice_detail, name="invoice_detail"),
+    path(
+        "factures/<int:invoice_id>/<str:kind>/",
+        invoice_views.invoice_document,
+        name="invoice_document",
+    ),
     path("abonnements/", subscription_views.subscription_list, name="subscriptions"),
     path(
         "abonnements/<int:subscription_id>/resilier/",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
-from clausier.billing.models import Payment, Subscription
+from clausier.billing.models import Mandate, Payment, Subscription
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.helpers import PASSWORD
@@ -44,12 +44,17 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/subscriptions/{subscription_id}"): None,
     ("POST", "/api/subscriptions/{subscription_id}/terminate"): {},
     ("GET", "/api/invoices/{invoice_id}"): None,
+    ("GET", "/api/invoices/{invoice_id}/pdf"): None,
+    ("GET", "/api/invoices/{invoice_id}/xml"): None,
     ("POST", "/api/invoices/{invoice_id}/payments"): {
         "amount": "10.00",
         "method": "transfer",
         "reference": "x",
     },
     ("POST", "/api/invoices/{invoice_id}/credit-note"): {"reason": "intrus"},
+    ("POST", "/api/invoices/{invoice_id}/dispute"): {"reason": "intrus"},
+    ("POST", "/api/invoices/{invoice_id}/formal-notice"): {"presented_on": "2026-05-01"},
+    ("GET", "/api/sepa/exports/{collection_id}/file"): None,
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -70,6 +75,17 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "email": "intrus@boulangerie.example",
         "role": "member",
     },
+    ("POST", "/api/mandates"): lambda w: {
+        "client_id": w.client_a1.pk,
+        "reference": "RUM-INTRUS",
+        "iban": "FR7630006000011234567890189",
+        "signed_on": "2026-01-01",
+    },
+    ("POST", "/api/sepa/exports"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "due_until": "2027-01-01",
+    },
+    ("POST", "/api/sepa/reports"): lambda w: {"provider_id": w.provider_a.pk, "content": "x"},
     ("POST", "/api/subscriptions"): lambda w: {
         "client_id": w.client_a1.pk,
         "plan_id": w.subscription_a1.plan_id,
@@ -98,6 +114,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/plans"),
     ("GET", "/api/subscriptions"),
     ("GET", "/api/invoices"),
+    ("GET", "/api/mandates"),
 }
 LIST_BODIES = {("PATCH", "/api/me"): {"first_name": "X"}, ("POST", "/api/tokens"): {"name": "mine"}}
 
@@ -108,6 +125,7 @@ PORTAL_PAGES = [
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/resend/"),
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),
     ("GET", "/factures/{invoice_id}/"),
+    ("GET", "/factures/{invoice_id}/pdf/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
 ]
 
@@ -174,6 +192,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert Invitation.objects.get(pk=world.invitation_a1.pk).revoked_at is None
     assert not Payment.objects.exists()
     assert not world.invoice_a1.credit_notes.exists()
+    assert not world.invoice_a1.disputes.exists() and not world.invoice_a1.formal_notices.exists()
     world.subscription_a1.refresh_from_db()
     assert world.subscription_a1.end_date is None
 
@@ -193,6 +212,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert ClientOrganisation.objects.count() == clients_before
     assert Invitation.objects.count() == invitations_before
     assert Subscription.objects.count() == subscriptions_before
+    assert not Mandate.objects.exists()
 
 
 @pytest.mark.django_db
@@ -260,6 +280,8 @@ def test_the_client_admin_does_see_the_members_page(client):
     response = client.get(f"/organisations/{world.client_a1.pk}/membres/")
     assert response.status_code == 200
     assert "secret-member@" in response.content.decode()
+    pdf = client.get(f"/factures/{world.invoice_a1.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     invoice = client.get(f"/factures/{world.invoice_a1.pk}/")
     assert invoice.status_code == 200
     assert world.invoice_a1.display_number in invoice.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from clausier.accounts.models import (
     ServiceLine,
 )
 from clausier.billing import services as billing_services
+from clausier.billing.models import DebitCollection
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.billing.builders import hosting_plan
@@ -40,6 +42,7 @@ class World:
     secrets: dict[str, str]
     subscription_a1: Any = None
     invoice_a1: Any = None
+    collection_a: Any = None
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -52,6 +55,7 @@ class World:
             "terms_id": self.terms_a.pk,
             "subscription_id": self.subscription_a1.pk,
             "invoice_id": self.invoice_a1.pk,
+            "collection_id": self.collection_a.pk,
         }
 
 
@@ -123,6 +127,15 @@ def build_world() -> World:
         acceptance_a1=acceptance_a1,
         subscription_a1=subscription_a1,
         invoice_a1=subscription_a1.invoice_lines.get().invoice,
+        collection_a=DebitCollection.objects.create(
+            provider=provider_a,
+            message_id="SECRET-A1-COLLECTION",
+            created_at=now,
+            due_until=now.date(),
+            transactions=1,
+            total=Decimal("1.00"),
+            xml="<SECRET-A1/>",
+        ),
         secrets=secrets,
     )
 

@@ -7,7 +7,7 @@ of a client organisation do not see them.
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from clausier.api.schemas import (
     TerminateIn,
 )
 from clausier.billing import services
+from clausier.billing.documents.responses import document_response
 from clausier.billing.models import Invoice, Plan, Subscription
 from clausier.billing.termination import terminate
 
@@ -128,6 +129,20 @@ def list_invoices(request: HttpRequest) -> Any:
 @router.get("/invoices/{invoice_id}", response=InvoiceOut)
 def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
     return invoice_out(get_object_or_404(visible_invoices(caller(request)), pk=invoice_id))
+
+
+@router.get("/invoices/{invoice_id}/pdf")
+def invoice_pdf(request: HttpRequest, invoice_id: int, lang: str = "fr") -> HttpResponse:
+    """The PDF/A-3b with its Factur-X XML embedded; French legal mentions in every language."""
+    invoice = get_object_or_404(visible_invoices(caller(request)), pk=invoice_id)
+    return document_response(invoice, "pdf", lang)
+
+
+@router.get("/invoices/{invoice_id}/xml")
+def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The Factur-X (EN 16931, CII) XML alone."""
+    invoice = get_object_or_404(visible_invoices(caller(request)), pk=invoice_id)
+    return document_response(invoice, "xml", "fr")
 
 
 def _staff_invoice(request: HttpRequest, invoice_id: int) -> Invoice:

@@ -1,0 +1,2 @@
+class DocumentError(ValueError):
+    """The invoice cannot be turned into a document (inconsistent or unsupported data)."""

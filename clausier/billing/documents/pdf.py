@@ -1,0 +1,151 @@
+"""The invoice PDF: HTML template -> WeasyPrint PDF/A-3b -> Factur-X XML embedded.
+
+WeasyPrint writes the PDF/A-3b (fonts embedded, sRGB output intent); the `factur-x`
+library then attaches factur-x.xml (AFRelationship /Data) and writes the XMP metadata
+with the Factur-X extension schema that PDF/A-3 requires for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from facturx import generate_from_binary
+from weasyprint import HTML
+
+from clausier.billing.documents import labels, legal
+from clausier.billing.documents.data import DocumentLine, InvoiceDocument
+from clausier.billing.documents.errors import DocumentError
+from clausier.billing.documents.facturx_xml import check_xsd, facturx_bytes
+
+TEMPLATE = "billing/invoice.html"
+PDF_VARIANT = "pdf/a-3b"
+FACTURX_LEVEL = "en16931"
+
+
+def document_language(language: str) -> str:
+    code = (language or "").split("-")[0].lower()
+    if code not in labels.LANGUAGES:
+        raise DocumentError(
+            f"unsupported document language {language!r}; use one of {', '.join(labels.LANGUAGES)}"
+        )
+    return code
+
+
+def css_string(text: str) -> SafeString:
+    """Text for a CSS string inside <style>: quotes, backslashes and markup escaped."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in "\\\"'<>&" or ord(char) < 32 else char for char in text
+    )
+    return mark_safe(escaped)  # noqa: S308 - every character that could break out is escaped
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    position: int
+    description: str
+    clause: str
+    period: str
+    quantity: str
+    unit_price: str
+    vat_rate: str
+    total: str
+
+
+def _line_row(line: DocumentLine, currency: str, lang: str) -> LineRow:
+    period = ""
+    if line.period_start and line.period_end:
+        period = (
+            f"{labels.short_date(line.period_start, lang)} – "
+            f"{labels.short_date(line.period_end, lang)}"
+        )
+    return LineRow(
+        position=line.position,
+        description=line.description,
+        clause=line.clause,
+        period=period,
+        quantity=labels.quantity(line.quantity, lang),
+        unit_price=labels.money(line.unit_price_ht, currency, lang),
+        vat_rate=labels.percent(line.vat_rate, lang),
+        total=labels.money(line.total_ht, currency, lang),
+    )
+
+
+def template_context(doc: InvoiceDocument, lang: str) -> dict[str, Any]:
+    cur = doc.currency
+    words = labels.words(lang)
+    footer = f"{doc.seller.legal_name} · SIREN {doc.seller.siren}"
+    if doc.seller.vat_number:
+        footer += f" · {words['vat_number']} {doc.seller.vat_number}"
+    return {
+        "doc": doc,
+        "lang": lang,
+        "t": words,
+        # French typography puts a no-break space before a colon.
+        "colon": "\u00a0:" if lang == "fr" else ":",
+        "footer_left": css_string(footer),
+        "footer_page": css_string(words["page"]),
+        "footer_of": css_string(words["page_of"]),
+        "title": words["credit_note"] if doc.is_credit_note else words["invoice"],
+        "issue_date": labels.long_date(doc.issue_date, lang),
+        "due_on": labels.long_date(doc.due_on, lang),
+        "rows": [_line_row(line, cur, lang) for line in doc.lines],
+        "vat_rows": [
+            {
+                "rate": labels.percent(sub.rate, lang),
+                "base": labels.money(sub.base, cur, lang),
+                "amount": labels.money(sub.amount, cur, lang),
+            }
+            for sub in doc.vat_breakdown
+        ],
+        "total_ht": labels.money(doc.total_ht, cur, lang),
+        "total_vat": labels.money(doc.total_vat, cur, lang),
+        "total_ttc": labels.money(doc.total_ttc, cur, lang),
+        "corrects_date": (labels.long_date(doc.corrects.issue_date, lang) if doc.corrects else ""),
+        # The client's language first, then the French text, which prevails.
+        # The correction box already says, in the client's language, what is corrected.
+        "mentions_local": legal.mentions(doc, lang, with_correction=False) if lang != "fr" else [],
+        "mentions_fr": legal.mentions(doc, "fr"),
+    }
+
+
+def render_html(doc: InvoiceDocument, language: str) -> str:
+    lang = document_language(language)
+    with translation.override(lang):
+        return render_to_string(TEMPLATE, template_context(doc, labels.language()))
+
+
+def pdf_metadata(doc: InvoiceDocument, lang: str) -> dict[str, str]:
+    title = labels.WORDS["credit_note" if doc.is_credit_note else "invoice"][lang]
+    return {
+        "author": doc.seller.legal_name,
+        "title": f"{doc.seller.legal_name}: {title} {doc.number}",
+        "subject": f"{title} {doc.number} — {doc.buyer.legal_name}",
+        "keywords": "Factur-X, EN 16931, " + title,
+    }
+
+
+def render_document_pdf(doc: InvoiceDocument, language: str, xml: bytes | None = None) -> bytes:
+    """The PDF/A-3b of a document with its Factur-X XML (built here unless given)."""
+    lang = document_language(language)
+    html = render_html(doc, lang)
+    plain_pdf = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+    if plain_pdf is None:  # only when a target file is given
+        raise DocumentError(f"{doc.number}: WeasyPrint produced no PDF")
+    if xml is None:
+        xml = facturx_bytes(doc)
+    # Validated once here against the cached schema rather than re-read by the library.
+    check_xsd(xml)
+    result: bytes = generate_from_binary(
+        plain_pdf,
+        xml,
+        flavor="factur-x",
+        level=FACTURX_LEVEL,
+        check_xsd=False,
+        pdf_metadata=pdf_metadata(doc, lang),
+        lang=labels.PDF_LANG[lang],
+    )
+    return result
