@@ -16,5 +16,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args = list(sys.argv if argv is None else ["clausier", *argv])
     args[0] = "clausier"
+    if len(args) > 1 and args[1] == "simulate":
+        # A simulation runs on a database of its own, in memory, thrown away at exit:
+        # it never needs, reads or touches the real one.
+        os.environ["CLAUSIER_SIMULATION"] = "1"
     execute_from_command_line(args)
     return 0

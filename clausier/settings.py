@@ -81,7 +81,9 @@ TEMPLATES = [
 
 # Database
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
+if env_bool("CLAUSIER_SIMULATION", False):
+    DATABASES = {"default": sqlite_database(":memory:")}
+elif DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
 else:
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "clausier.sqlite3"))}

@@ -74,12 +74,25 @@ Finisher = Callable[[Context], None]
 def registry() -> tuple[Mapping[str, Handler], tuple[Finisher, ...]]:
     """Every event type's handler, and the end-of-scenario finishers in order."""
     # Imported here: the handler modules import Context from this one.
-    from clausier.simulate import billing, coaching, hosting
+    from clausier.simulate import billing, coaching, hosting, ledger
 
     handlers: dict[str, Handler] = {}
     for module in (hosting, coaching, billing):
         handlers.update(module.HANDLERS)
-    return handlers, (hosting.finish, coaching.finish, billing.finish)
+    for event_type, handler in list(handlers.items()):
+        if event_type in ledger.STEPS:
+            handlers[event_type] = _with_books(handler, ledger.after_event)
+    return handlers, (hosting.finish, coaching.finish, billing.finish, ledger.finish)
+
+
+def _with_books(rule: Handler, books: Handler) -> Handler:
+    """The pure rule's results first, then the invoices the billing services issue."""
+
+    def handle(context: Context, event: Event) -> None:
+        rule(context, event)
+        books(context, event)
+
+    return handle
 
 
 def run(scenario: Scenario) -> dict[str, JsonValue]:

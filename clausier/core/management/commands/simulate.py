@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -32,6 +34,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, scenario: str, **options: Any) -> None:
         text, source = self._read(scenario)
+        if settings.DATABASES["default"]["NAME"] == ":memory:":
+            # The throwaway database (see clausier.cli): give it the schema first.
+            call_command("migrate", verbosity=0, interactive=False)
         output: dict[str, JsonValue] = {}
         try:
             with transaction.atomic():
