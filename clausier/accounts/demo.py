@@ -143,12 +143,13 @@ def load_demo() -> list[DemoLogin]:
             email = f"{local}@{spec['domain']}"
             _member(_person(email, first, last, password_hash, is_staff=True), provider, None, role)
             logins.append(DemoLogin(email, str(Role(role).label), provider.legal_name))
-        _demo_terms(provider, client)
+        terms = _demo_terms(provider, client)
         client_domain = client.email_domains[0]
         for role, local, first, last in CLIENT_PEOPLE:
             email = f"{local}@{client_domain}"
             _member(_person(email, first, last, password_hash), provider, client, role)
             logins.append(DemoLogin(email, str(Role(role).label), client.legal_name))
+        _demo_billing(provider, client, terms)
     return logins
 
 
@@ -171,15 +172,17 @@ DEMO_TERMS_FR = {
 }
 
 
-def _demo_terms(provider: Provider, client: ClientOrganisation) -> None:
-    """A published CGV version per provider, not yet accepted: the demo admin can try it."""
+def _demo_terms(provider: Provider, client: ClientOrganisation) -> Any:
+    """A published CGV version per provider (accepted by the hosting client only, so that
+    the coaching client's admin can try the double click)."""
     from clausier.terms.digests import pack_digest
     from clausier.terms.models import TermsVersion
 
-    if TermsVersion.objects.filter(provider=provider).exists():
-        return
+    existing = TermsVersion.objects.filter(provider=provider).first()
+    if existing is not None:
+        return existing
     now = timezone.now()
-    TermsVersion.objects.create(
+    return TermsVersion.objects.create(
         provider=provider,
         service_line=provider.service_line,
         version="2026-11",
@@ -189,4 +192,86 @@ def _demo_terms(provider: Provider, client: ClientOrganisation) -> None:
         created_at=now,
         published_at=now,
         effective_at=now,
+    )
+
+
+DEMO_PLANS: dict[str, list[dict[str, Any]]] = {
+    ServiceLine.MANAGED_HOSTING: [
+        {
+            "code": "infogerance",
+            "name": "Infogérance serveur",
+            "price_ht": "390.00",
+            "periodicity": "quarterly",
+            "alignment": "calendar",
+        },
+        {
+            "code": "vps",
+            "name": "VPS infogéré",
+            "price_ht": "120.00",
+            "periodicity": "monthly",
+            "alignment": "calendar",
+            "setup_fee_ht": "49.00",
+        },
+    ],
+    ServiceLine.COACHING_TRAINING: [
+        {
+            "code": "focus",
+            "name": "Focus",
+            "price_ht": "390.00",
+            "periodicity": "monthly",
+            "alignment": "anniversary",
+            "commitment_months": 12,
+            "session_allowance": 12,
+        },
+        {
+            "code": "performance",
+            "name": "Performance",
+            "price_ht": "690.00",
+            "periodicity": "monthly",
+            "alignment": "anniversary",
+            "commitment_months": 12,
+            "session_allowance": 24,
+        },
+    ],
+}
+
+
+def _demo_billing(provider: Provider, client: ClientOrganisation, terms: Any) -> None:
+    """Plans for each provider; the hosting client has accepted the terms, subscribed and
+    paid its first invoice, so the portal shows a subscription and invoices."""
+    from decimal import Decimal
+
+    from clausier.billing import services as billing
+    from clausier.billing.models import Plan, Subscription
+    from clausier.terms import services as terms_services
+
+    for spec in DEMO_PLANS[ServiceLine(provider.service_line)]:
+        data = {k: Decimal(v) if k.endswith("_ht") else v for k, v in spec.items()}
+        Plan.objects.get_or_create(
+            provider=provider,
+            code=data.pop("code"),
+            defaults={"service_line": provider.service_line, **data},
+        )
+    if (
+        provider.service_line != ServiceLine.MANAGED_HOSTING
+        or Subscription.objects.filter(client=client).exists()
+    ):
+        return
+    admin = Membership.objects.get(client=client, role=Role.CLIENT_ADMIN).person
+    now = timezone.now()
+    first, _text = terms_services.review(
+        now=now, person=admin, client=client, terms=terms, language="fr"
+    )
+    terms_services.accept(
+        now=now, person=admin, client=client, terms=terms, review_token=first.sign()
+    )
+    subscription = billing.subscribe(
+        now=now,
+        actor=admin,
+        client=client,
+        plan=Plan.objects.get(provider=provider, code="infogerance"),
+    )
+    invoice = subscription.invoice_lines.get().invoice
+    billing.record_payment(
+        now=now, invoice=invoice, amount=invoice.total_ttc, method="virement", reference="DEMO-0001"
     )
