@@ -33,3 +33,43 @@ def load_accepted_pack(service_line: str, version: str, accepted_digest: str) ->
             "publish a new version instead"
         )
     return load_pack(service_line, version)
+
+
+DIGESTS_FILE = PACKS_DIR / "DIGESTS"
+
+
+def shipped_digests() -> dict[str, str]:
+    """`service_line/version` → SHA-256 of every pack file on disk."""
+    return {
+        f"{path.parent.name}/{path.stem}": hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(PACKS_DIR.glob("*/*.toml"))
+    }
+
+
+def recorded_digests() -> dict[str, str]:
+    if not DIGESTS_FILE.exists():
+        return {}
+    pairs = (line.split() for line in DIGESTS_FILE.read_text(encoding="utf-8").splitlines())
+    return {
+        key: digest
+        for digest, key in (p for p in pairs if len(p) == 2 and not p[0].startswith("#"))
+    }
+
+
+def record_new_versions() -> list[str]:
+    """Add versions not yet recorded; never rewrites a recorded digest."""
+    recorded = recorded_digests()
+    added = {k: v for k, v in shipped_digests().items() if k not in recorded}
+    lines = [f"{digest}  {key}" for key, digest in sorted({**recorded, **added}.items())]
+    header = (
+        "# SHA-256 of every shipped terms pack version. Never edit a line: publish a new version.\n"
+    )
+    DIGESTS_FILE.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    return sorted(added)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--record"]:
+        print("\n".join(record_new_versions()) or "nothing new")

@@ -39,6 +39,11 @@ def test_it_uses_the_rate_in_force_at_the_start_of_the_half_year(day, ecb_percen
     assert rate.annual_percent == Decimal(ecb_percent) + 10
 
 
+def test_the_rate_printed_on_invoices_is_the_annual_rate():
+    rate = statutory_rate(date(2024, 7, 1))
+    assert rate.percent == rate.annual_percent == Decimal("14.25")
+
+
 def test_a_rate_effective_on_the_first_of_july_is_in_force_that_day():
     table = merged_rates([(date(2026, 7, 1), "1.90")])
     assert statutory_rate(date(2026, 6, 30), table).ecb_percent == Decimal("2.15")

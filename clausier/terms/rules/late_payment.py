@@ -85,6 +85,11 @@ class StatutoryRate:
     confirmed: bool  # False when the reference date is past the table's confirmed_through
     clause: ClauseRef = INTEREST_CLAUSE
 
+    @property
+    def percent(self) -> Decimal:
+        """The annual rate applied, as invoices print it: the ECB rate + 10 points."""
+        return self.annual_percent
+
 
 @dataclass(frozen=True, slots=True)
 class InterestSegment:
