@@ -22,15 +22,18 @@ CHECK = """
 import json
 from django.db.models import Count
 from clausier.billing.models import Invoice, InvoiceLine, Subscription
-numbers = sorted(Invoice.objects.values_list('number', flat=True))
-per_period = InvoiceLine.objects.values('subscription_id', 'period_start').annotate(n=Count('id'))
+invoices = Invoice.objects.filter(provider__slug='kestio')
+numbers = sorted(invoices.values_list('number', flat=True))
+lines = InvoiceLine.objects.filter(invoice__provider__slug='kestio')
+per_period = lines.values('subscription_id', 'period_start').annotate(n=Count('id'))
 print(json.dumps({
     'numbers': numbers,
-    'series': sorted(set(Invoice.objects.values_list('series', flat=True))),
+    'series': sorted(set(invoices.values_list('series', flat=True))),
     'duplicates': [p['n'] for p in per_period if p['n'] != 1],
-    'lines': InvoiceLine.objects.count(),
+    'lines': lines.count(),
     'billed_until': sorted(
-        {str(d) for d in Subscription.objects.values_list('billed_until', flat=True)}
+        {str(d) for d in Subscription.objects.filter(provider__slug='kestio').values_list(
+            'billed_until', flat=True)}
     ),
 }))
 """
@@ -48,22 +51,46 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
     )
 
 
-def kill_repeatedly(env: dict[str, str], rng: random.Random, kills: int) -> int:
-    killed = 0
+def invoices_so_far(env: dict[str, str]) -> int:
+    return len(
+        json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])["numbers"]
+    )
+
+
+def kill_repeatedly(env: dict[str, str], rng: random.Random, kills: int) -> tuple[int, list[int]]:
+    """Start `clausier bill` and SIGKILL it at a random point, `kills` times; the number
+    of invoices after each kill shows whether the kill landed in the middle of the run."""
+    killed, counts = 0, []
     for _ in range(kills):
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "bill", "--until", "2026-06-01", "--quiet"],
+            # Small batches: many commits, so a kill can land between and inside them.
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "bill",
+                "--until",
+                "2026-06-01",
+                "--quiet",
+                "--batch-size",
+                "5",
+                "--progress-lines",
+            ],
             env=env,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            text=True,
         )
-        time.sleep(rng.uniform(1.0, 3.0))  # interpreter start-up, then somewhere in the run
+        # Wait until the run has committed something, then kill it a random moment later.
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.5))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             killed += 1
         process.wait()
-    return killed
+        counts.append(invoices_so_far(env))
+    return killed, counts
 
 
 def run_crash_scenario(env: dict[str, str]) -> None:
@@ -80,13 +107,14 @@ def run_crash_scenario(env: dict[str, str]) -> None:
         "2026-01-01",
     )
     rng = random.Random(int(os.environ.get("CRASH_SEED", "20261122")))
-    killed = kill_repeatedly(env, rng, kills=4)
+    killed, counts = kill_repeatedly(env, rng, kills=4)
     manage(env, "bill", "--until", "2026-06-01", "--quiet")
     second = manage(env, "bill", "--until", "2026-06-01", "--quiet")
     assert second.stdout.startswith("0 invoice(s)"), second.stdout
     state = json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])
     expected = SUBSCRIPTIONS * MONTHS
     assert killed >= 1, "no run was killed: the scenario proved nothing"
+    assert any(0 < count < expected for count in counts), f"no kill landed mid-run: {counts}"
     assert state["numbers"] == list(range(1, expected + 1)), "gap or duplicate in the numbering"
     assert state["duplicates"] == []
     assert state["lines"] == expected
