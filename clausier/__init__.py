@@ -1,5 +1,5 @@
-"""Clausier runs a B2B service business by its contract."""
+"""Clausier runs a B2B service business by its contract.
 
-from clausier.celery import app as celery_app
-
-__all__ = ["celery_app"]
+The Celery app lives in `clausier.celery` (`celery -A clausier.celery worker`); it is not
+imported here, so that pure packages such as `clausier.probes` load without Django.
+"""
