@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxStatus(models.TextChoices):
@@ -31,7 +32,7 @@ class OutboxMessage(models.Model):
     from_email = models.CharField(_("expéditeur"), max_length=254)
     to_email = models.EmailField(_("destinataire"))
     reply_to = models.EmailField(_("répondre à"), blank=True)
-    subject = models.CharField(_("objet"), max_length=250)
+    subject = models.CharField(pgettext_lazy("e-mail", "objet"), max_length=250)
     body = models.TextField(_("corps"))
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     # RFC 3834: automatic messages say so, so that auto-responders stay quiet.
