@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from clausier.accounts import scoping
 from clausier.accounts.errors import AccountsError, NotAllowed
 from clausier.accounts.models import Person, Provider, Role
 from clausier.core import audit
-from clausier.terms.models import EcbRateEntry, SyntecIndexEntry
+from clausier.terms.models import EcbRateEntry, StaffEntry, SyntecIndexEntry
 from clausier.terms.rules.late_payment import RateTable, merged_rates
 
 EDITORS = {Role.OWNER.value, Role.ACCOUNTANT.value}
@@ -32,30 +33,47 @@ def _check_editor(actor: Person, provider: Provider) -> None:
         raise NotAllowed(_("Seuls le responsable et le comptable saisissent taux et indices."))
 
 
+def _enter(
+    model: type[StaffEntry],
+    action: str,
+    actor: Person,
+    provider: Provider,
+    now: datetime,
+    key: dict[str, date],
+    value_field: str,
+    value: Decimal,
+) -> Any:
+    """Create or correct one entry; the audit log keeps the value it replaced."""
+    with transaction.atomic():
+        previous = model.objects.filter(provider=provider, **key).first()  # type: ignore[attr-defined]
+        entry, _created = model.objects.update_or_create(  # type: ignore[attr-defined]
+            provider=provider,
+            **key,
+            defaults={value_field: value, "entered_by": actor, "entered_at": now},
+        )
+        details: dict[str, str | None] = {name: day.isoformat() for name, day in key.items()}
+        details[value_field] = str(value)
+        details["previous"] = str(getattr(previous, value_field)) if previous else None
+        audit.record(action, entry, actor=actor, provider=provider, details=details)
+    return entry
+
+
 def enter_ecb_rate(
     *, now: datetime, actor: Person, provider: Provider, effective: date, percent: Decimal
 ) -> EcbRateEntry:
     _check_editor(actor, provider)
     if not Decimal("-5") <= percent <= Decimal("25"):
         raise IndexValueError(_("Taux improbable : %(percent)s %%.") % {"percent": percent})
-    with transaction.atomic():
-        previous = EcbRateEntry.objects.filter(provider=provider, effective=effective).first()
-        entry, _created = EcbRateEntry.objects.update_or_create(
-            provider=provider,
-            effective=effective,
-            defaults={"percent": percent, "entered_by": actor, "entered_at": now},
-        )
-        audit.record(
-            "ecb_rate.entered",
-            entry,
-            actor=actor,
-            provider=provider,
-            details={
-                "effective": effective.isoformat(),
-                "percent": str(percent),
-                "previous": str(previous.percent) if previous else None,
-            },
-        )
+    entry: EcbRateEntry = _enter(
+        EcbRateEntry,
+        "ecb_rate.entered",
+        actor,
+        provider,
+        now,
+        {"effective": effective},
+        "percent",
+        percent,
+    )
     return entry
 
 
@@ -71,25 +89,16 @@ def enter_syntec_index(
     _check_editor(actor, provider)
     if value <= 0:
         raise IndexValueError(_("Un indice SYNTEC est positif."))
-    month = month.replace(day=1)
-    with transaction.atomic():
-        previous = SyntecIndexEntry.objects.filter(provider=provider, month=month).first()
-        entry, _created = SyntecIndexEntry.objects.update_or_create(
-            provider=provider,
-            month=month,
-            defaults={"value": value, "entered_by": actor, "entered_at": now},
-        )
-        audit.record(
-            "syntec_index.entered",
-            entry,
-            actor=actor,
-            provider=provider,
-            details={
-                "month": month.isoformat(),
-                "value": str(value),
-                "previous": str(previous.value) if previous else None,
-            },
-        )
+    entry: SyntecIndexEntry = _enter(
+        SyntecIndexEntry,
+        "syntec_index.entered",
+        actor,
+        provider,
+        now,
+        {"month": month.replace(day=1)},
+        "value",
+        value,
+    )
     return entry
 
 

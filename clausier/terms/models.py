@@ -138,8 +138,8 @@ class Acceptance(models.Model):
         return f"{self.client} — {self.terms.version} — {self.accepted_at:%Y-%m-%d %H:%M}"
 
 
-class EcbRateEntry(models.Model):
-    """An ECB main refinancing rate entered by staff, laid over the shipped table."""
+class StaffEntry(models.Model):
+    """A reference value a provider's staff enter for the rules to read, with who and when."""
 
     provider = models.ForeignKey(
         "accounts.Provider",
@@ -147,8 +147,6 @@ class EcbRateEntry(models.Model):
         related_name="+",
         verbose_name=_("prestataire"),
     )
-    effective = models.DateField(_("en vigueur le"))
-    percent = models.DecimalField(_("taux (%)"), max_digits=6, decimal_places=3)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -156,6 +154,16 @@ class EcbRateEntry(models.Model):
         verbose_name=_("saisi par"),
     )
     entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class EcbRateEntry(StaffEntry):
+    """An ECB main refinancing rate entered by staff, laid over the shipped table."""
+
+    effective = models.DateField(_("en vigueur le"))
+    percent = models.DecimalField(_("taux (%)"), max_digits=6, decimal_places=3)
 
     class Meta:
         verbose_name = _("taux BCE")
@@ -169,24 +177,11 @@ class EcbRateEntry(models.Model):
         return f"{self.effective}: {self.percent} %"
 
 
-class SyntecIndexEntry(models.Model):
+class SyntecIndexEntry(StaffEntry):
     """A SYNTEC index as published, entered by staff (managed hosting art. 8.2)."""
 
-    provider = models.ForeignKey(
-        "accounts.Provider",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("prestataire"),
-    )
     month = models.DateField(_("mois"))
     value = models.DecimalField(_("valeur"), max_digits=8, decimal_places=2)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("saisi par"),
-    )
-    entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("indice SYNTEC")
