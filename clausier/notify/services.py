@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -52,9 +53,8 @@ def enqueue(
     rendered = render(template, language, context)
     from_email = settings.DEFAULT_FROM_EMAIL
     if provider is not None:
-        from_email = (
-            f"{provider.legal_name} <{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}>"
-        )
+        # The provider's name on our address; formataddr quotes names with commas or quotes.
+        from_email = formataddr((provider.legal_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     with transaction.atomic():
         message, _created = OutboxMessage.objects.get_or_create(
             idempotency_key=idempotency_key,

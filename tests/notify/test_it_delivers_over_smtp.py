@@ -173,3 +173,20 @@ def test_an_unknown_template_or_missing_value_fails_before_queueing():
             now=timezone.now(),
         )
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_provider_name_with_a_comma_is_quoted_in_the_sender(smtp_server):
+    provider = make_provider("Kestio", legal_name='Dupont, Fils & "Associés" SAS')
+    enqueue(
+        template="access_suspended",
+        to_email="lea@client.example",
+        language="fr",
+        context=SUSPENDED,
+        idempotency_key="comma",
+        now=timezone.now(),
+        provider=provider,
+    )
+    deliver_due(timezone.now())
+    [received] = smtp_server.messages
+    assert received["From"].addresses[0].display_name == 'Dupont, Fils & "Associés" SAS'
+    assert received["From"].addresses[0].addr_spec == "noreply@clausier.localhost"
