@@ -49,7 +49,7 @@ system-deps:
 	@if [ -x scripts/ensure-pdf-libs ]; then scripts/ensure-pdf-libs; fi
 
 # pytest exits 5 when it collected nothing: say so and fail, never pass silently.
-PYTEST_RUN = $(BIN)/pytest -n 2 -q; rc=$$?; \
+PYTEST_RUN = $(BIN)/pytest -n 2 -q $$PYTEST_ARGS; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 pytest: $(STAMP) messages system-deps
@@ -58,8 +58,12 @@ pytest: $(STAMP) messages system-deps
 test: lint typecheck djcheck pytest
 
 # The suite again on PostgreSQL; .ci/run calls it when a server answers on 127.0.0.1:5432.
+# The probe engine (no Django, no database) and the browser journeys do not depend on the
+# database engine: they ran once in `make test` and are not run again here.
+PG_SKIP = --ignore=tests/probes --ignore=tests/browser
 test-postgres: $(STAMP) messages system-deps
-	export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clausier}; $(PYTEST_RUN)
+	export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clausier}; \
+	PYTEST_ARGS="$(PG_SKIP)"; $(PYTEST_RUN)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
