@@ -79,6 +79,7 @@ class InvoiceLineInline(admin.TabularInline):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyScopedAdmin):
+    readable_roles = BILLING_ROLES  # as GET /api/invoices: not engineers nor coaches
     list_display = (
         "display_number",
         "kind",
@@ -96,6 +97,7 @@ class InvoiceAdmin(ReadOnlyScopedAdmin):
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyScopedAdmin):
     provider_path = "invoice__provider_id"
+    readable_roles = BILLING_ROLES
     list_display = ("invoice", "amount", "received_at", "method", "reference")
 
 

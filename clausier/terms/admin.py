@@ -30,6 +30,7 @@ class TermsVersionAdmin(ProviderScopedAdmin):
     list_filter = ("service_line",)
     readonly_fields = ("pack_digest", "created_at", "published_at", "published_by")
     actions = ["publish_now"]
+    audit_saves = False  # save_model records terms.drafted / terms.edited itself
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -96,6 +97,7 @@ class AcceptanceAdmin(ReadOnlyScopedAdmin):
 class IndexAdmin(ProviderScopedAdmin):
     writable_roles = {"owner", "accountant"}
     exclude = ("entered_by", "entered_at")
+    audit_saves = False  # save_model records <index>.entered with the values itself
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.entered_by = request.user
