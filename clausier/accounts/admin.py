@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from clausier.accounts import roles, scoping, services
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import (
+    CLIENT_ROLES,
     STAFF_ROLES,
     ApiToken,
     ClientOrganisation,
@@ -102,6 +103,13 @@ class MembershipAdmin(ProviderScopedAdmin):
         actor = cast(Person, request.user)
 
         class MembershipForm(base):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                if obj is not None and "role" in self.fields:
+                    # A staff membership keeps a staff role, a client one a client role.
+                    side = STAFF_ROLES if obj.client_id is None else CLIENT_ROLES
+                    self.fields["role"].choices = [c for c in Role.choices if c[0] in side]
+
             def clean(self) -> dict[str, Any]:
                 data: dict[str, Any] = super().clean()
                 if self.errors:
