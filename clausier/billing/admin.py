@@ -76,6 +76,11 @@ class InvoiceLineInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may open the invoice (InvoiceAdmin decides) reads its lines; Django's
+        # default asks for model permissions that provider staff do not have.
+        return True
+
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyScopedAdmin):
