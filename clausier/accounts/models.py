@@ -142,7 +142,12 @@ class ClientOrganisation(Address):
         ordering = ["legal_name"]
         constraints = [
             models.UniqueConstraint(
-                "provider", Lower("legal_name"), name="client_unique_name_per_provider"
+                "provider",
+                Lower("legal_name"),
+                name="client_unique_name_per_provider",
+                violation_error_message=_(
+                    "Une organisation cliente de ce nom existe déjà chez ce prestataire."
+                ),
             )
         ]
 

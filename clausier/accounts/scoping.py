@@ -81,6 +81,15 @@ def visible_invitations(person: Any) -> QuerySet[Invitation]:
     )
 
 
+def roles_at(person: Any, provider_id: int, client_id: int | None = None) -> set[str]:
+    """The person's live roles that bear on one provider's staff or one of its clients."""
+    memberships = _active(person).filter(provider_id=provider_id)
+    staff = set(memberships.staff().values_list("role", flat=True))
+    if client_id is None:
+        return staff
+    return staff | set(memberships.filter(client_id=client_id).values_list("role", flat=True))
+
+
 def is_owner_of(person: Any, provider_id: int) -> bool:
     return provider_id in staff_provider_ids(person, {Role.OWNER})
 

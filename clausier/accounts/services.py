@@ -20,7 +20,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clausier.accounts import scoping
+from clausier.accounts import roles, scoping
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.accounts.models import (
     CLIENT_ROLES,
@@ -135,6 +135,8 @@ def _check_may_invite(
         )
     if not scoping.can_manage_client(actor, client):
         raise NotAllowed(_("Vous ne pouvez pas inviter de collaborateur dans cette organisation."))
+    # Staff who are not owners add collaborators, not client admins (roles.GRANTS).
+    roles.check_may_grant(actor, provider, client, role)
 
 
 def _send_invitation(invitation: Invitation, token: str, now: datetime) -> None:

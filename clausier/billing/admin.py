@@ -76,9 +76,15 @@ class InvoiceLineInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may open the invoice (InvoiceAdmin decides) reads its lines; Django's
+        # default asks for model permissions that provider staff do not have.
+        return True
+
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyScopedAdmin):
+    readable_roles = BILLING_ROLES  # as GET /api/invoices: not engineers nor coaches
     list_display = (
         "display_number",
         "kind",
@@ -96,6 +102,7 @@ class InvoiceAdmin(ReadOnlyScopedAdmin):
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyScopedAdmin):
     provider_path = "invoice__provider_id"
+    readable_roles = BILLING_ROLES
     list_display = ("invoice", "amount", "received_at", "method", "reference")
 
 

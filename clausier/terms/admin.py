@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clausier.accounts.errors import AccountsError
 from clausier.core import audit
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
-from clausier.terms import services
+from clausier.terms import indices, services
 from clausier.terms.digests import pack_digest
 from clausier.terms.models import Acceptance, EcbRateEntry, SyntecIndexEntry, TermsVersion
 from clausier.terms.packs import available_versions
@@ -30,6 +30,7 @@ class TermsVersionAdmin(ProviderScopedAdmin):
     list_filter = ("service_line",)
     readonly_fields = ("pack_digest", "created_at", "published_at", "published_by")
     actions = ["publish_now"]
+    audit_saves = False  # save_model records terms.drafted / terms.edited itself
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -94,28 +95,52 @@ class AcceptanceAdmin(ReadOnlyScopedAdmin):
 
 
 class IndexAdmin(ProviderScopedAdmin):
+    """Entries go through `terms.indices`, the API's entry functions: same editors, same
+    plausibility checks, same audit entry with the value replaced. A correction changes
+    the value only; its provider and date are the entry's identity."""
+
     writable_roles = {"owner", "accountant"}
     exclude = ("entered_by", "entered_at")
+    audit_saves = False  # the entry function records <index>.entered with the old value
+    key_field = ""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else ("provider", self.key_field)
+
+    def enter(self, request: HttpRequest, obj: Any) -> Any:
+        raise NotImplementedError
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.entered_by = request.user
-        obj.entered_at = timezone.now()
-        super().save_model(request, obj, form, change)
-        changed = {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
-        audit.record(
-            f"{obj._meta.model_name}.entered",
-            obj,
-            actor=request.user,
-            provider=obj.provider,
-            details=changed,
-        )
+        # A refused value raises here; changeform_view rolls back and shows the message.
+        entry = self.enter(request, obj)
+        obj.pk, obj._state.adding = entry.pk, False
 
 
 @admin.register(EcbRateEntry)
 class EcbRateEntryAdmin(IndexAdmin):
     list_display = ("effective", "percent", "provider", "entered_by", "entered_at")
+    key_field = "effective"
+
+    def enter(self, request: HttpRequest, obj: Any) -> Any:
+        return indices.enter_ecb_rate(
+            now=timezone.now(),
+            actor=request.user,  # type: ignore[arg-type]
+            provider=obj.provider,
+            effective=obj.effective,
+            percent=obj.percent,
+        )
 
 
 @admin.register(SyntecIndexEntry)
 class SyntecIndexEntryAdmin(IndexAdmin):
     list_display = ("month", "value", "provider", "entered_by", "entered_at")
+    key_field = "month"
+
+    def enter(self, request: HttpRequest, obj: Any) -> Any:
+        return indices.enter_syntec_index(
+            now=timezone.now(),
+            actor=request.user,  # type: ignore[arg-type]
+            provider=obj.provider,
+            month=obj.month,
+            value=obj.value,
+        )

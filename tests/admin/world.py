@@ -1,0 +1,109 @@
+"""Provider A with a person in every role and one object of every back-office model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db.models import Model
+from django.urls import reverse
+from django.utils import timezone
+
+from clausier.accounts.models import Membership, Person, Role
+from clausier.billing import services as billing_services
+from clausier.billing.credits import record_sla_credit
+from clausier.core.models import AuditEntry
+from clausier.notify.models import OutboxMessage
+from clausier.terms import indices
+from tests.api.world import World, build_world
+from tests.helpers import make_staff
+
+# The columns of the permission matrix, staff first, then client users.
+ROLES = (
+    Role.OWNER,
+    Role.ENGINEER,
+    Role.COACH,
+    Role.ACCOUNTANT,
+    Role.CLIENT_ADMIN,
+    Role.CLIENT_MEMBER,
+)
+
+
+@dataclass
+class BackOffice:
+    world: World
+    by_role: dict[str, Person]
+    objects: dict[str, Model]
+
+    def membership(self, role: str) -> Membership:
+        return Membership.objects.get(person=self.by_role[role], revoked_at__isnull=True)
+
+
+def build_back_office() -> BackOffice:
+    world = build_world()
+    now = timezone.now()
+    provider, owner = world.provider_a, world.people["owner_a"]
+    by_role = {
+        Role.OWNER: owner,
+        Role.ENGINEER: make_staff(provider, Role.ENGINEER),
+        Role.COACH: make_staff(provider, Role.COACH),
+        Role.ACCOUNTANT: make_staff(provider, Role.ACCOUNTANT),
+        Role.CLIENT_ADMIN: world.people["admin_a1"],
+        Role.CLIENT_MEMBER: world.people["member_a1"],
+    }
+    # A client user who once was staff somewhere keeps is_staff: the back-office must
+    # refuse them by their roles, not only by that flag.
+    client_users = [world.people["admin_a1"].pk, world.people["member_a1"].pk]
+    Person.objects.filter(pk__in=client_users).update(is_staff=True)
+    for person in by_role.values():
+        person.refresh_from_db()
+    invoice = world.invoice_a1
+    payment = billing_services.record_payment(
+        now=now, invoice=invoice, amount=Decimal("10.00"), method="transfer", reference="VIR-1"
+    )
+    credit = record_sla_credit(
+        subscription=world.subscription_a1,
+        month=now.date(),
+        amount=Decimal("5.00"),
+        clause="Art. 14",
+        description="GTI dépassée",
+        source_key="admin-matrix",
+        now=now,
+    )
+    ecb = indices.enter_ecb_rate(
+        now=now, actor=owner, provider=provider, effective=date(2026, 1, 1), percent=Decimal("2.15")
+    )
+    syntec = indices.enter_syntec_index(
+        now=now, actor=owner, provider=provider, month=date(2026, 1, 1), value=Decimal("300.1")
+    )
+    objects: dict[str, Model] = {
+        "auth.group": Group.objects.create(name="Lecture"),
+        "core.auditentry": AuditEntry.objects.filter(provider=provider).first(),
+        "accounts.provider": provider,
+        "accounts.clientorganisation": world.client_a1,
+        "accounts.membership": world.membership_a1,
+        "accounts.invitation": world.invitation_a1,
+        "accounts.person": world.people["member_a1"],
+        "accounts.apitoken": world.people["member_a1"].api_tokens.get(),
+        "notify.outboxmessage": OutboxMessage.objects.filter(provider=provider).first(),
+        "terms.termsversion": world.terms_a,
+        "terms.acceptance": world.acceptance_a1,
+        "terms.ecbrateentry": ecb,
+        "terms.syntecindexentry": syntec,
+        "billing.plan": world.subscription_a1.plan,
+        "billing.subscription": world.subscription_a1,
+        "billing.invoice": invoice,
+        "billing.payment": payment,
+        "billing.slacredit": credit,
+    }
+    return BackOffice(world=world, by_role=by_role, objects=objects)
+
+
+def admin_url(obj: Any, view: str) -> str:
+    meta = obj._meta
+    if view in ("changelist", "add"):
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}")
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
