@@ -25,15 +25,28 @@ READ_CHUNK = 1024  # check_tcp reads one buffer of this size, then stops if star
 
 
 async def open_stream(
-    ctx: ProbeContext, host: str, port: int, tls: ssl.SSLContext | None = None
+    ctx: ProbeContext,
+    host: str,
+    port: int,
+    tls: ssl.SSLContext | None = None,
+    *,
+    server_name: str | None = None,
+    limit: int = 1 << 16,
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Connect to the first address of `host`, resolved off the event loop."""
+    """Connect to the first address of `host`, resolved off the event loop.
+
+    `server_name` is the name sent in the TLS hello (SNI), `host` by default.
+    """
     addresses = await ctx.resolve(host, port)
     last_error: OSError | None = None
     for address in addresses:
         try:
             return await asyncio.open_connection(
-                address, port, ssl=tls, server_hostname=host if tls else None
+                address,
+                port,
+                ssl=tls,
+                server_hostname=(server_name or host) if tls else None,
+                limit=limit,
             )
         except OSError as exc:
             last_error = exc

@@ -9,7 +9,9 @@ import pytest
 
 from bench.mix import snmp_get_packet
 from clausier.probes import State
-from clausier.probes.http import _read_body, certificate_outcome
+from clausier.probes.http import certificate_outcome
+from clausier.probes.http_wire import BodyScan, Head
+from clausier.probes.http_wire import read_body as read_http_body
 from clausier.probes.result import utcnow
 from clausier.probes.snmp_v2c import decode_oid, decode_response, encode_get, encode_oid
 
@@ -19,7 +21,9 @@ def read_body(raw: bytes, headers: dict[str, str]) -> bytes:
         reader = asyncio.StreamReader()
         reader.feed_data(raw)
         reader.feed_eof()
-        return await _read_body(reader, headers)
+        scan = BodyScan()
+        await read_http_body(reader, Head("HTTP/1.1", 200, "OK", headers, 0), scan)
+        return bytes(scan.kept)
 
     return asyncio.run(run())
 
