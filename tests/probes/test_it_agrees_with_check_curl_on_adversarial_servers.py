@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from clausier.probes import State
-from clausier.probes.http import HttpProbe, authority
+from clausier.probes.http import HttpProbe
 from tests.probes.agreement import Case, Difference, ids, run_case, run_difference
 from tests.probes.fakes import V6, Handler, http_reply, http_routes, response
 
@@ -99,7 +99,7 @@ def absolute_chain(hops: int) -> Handler:
             head = await _head(reader)
             path = head.split(" ", 2)[1]
             address, port = writer.get_extra_info("sockname")[:2]
-            base = f"http://{authority(address, port, False)}"
+            base = f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"
             if path in ("/loop", "/ping", "/pong"):
                 to = {"/loop": "/loop", "/ping": "/pong", "/pong": "/ping"}[path]
                 reply = redirect(base + to)
