@@ -48,9 +48,25 @@ def echo_reply(packet: bytes) -> bytes | None:
     return bytes(ip) + bytes(icmp)
 
 
+LOCK = "/tmp/clausier-tun.lock"
+
+
+@contextlib.contextmanager
+def exclusive() -> Iterator[None]:
+    """One case at a time on the TUN device, across pytest-xdist workers: a device has
+    one responder, and a case that wants silence must not see another's replies."""
+    with open(LOCK, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def responder(answer: Callable[[int], bool]) -> Iterator[None]:
-    """Answer the n-th echo request (0-based, in arrival order) when `answer(n)`."""
+    """Answer the n-th echo request (0-based, in arrival order) when `answer(n)`.
+    Hold `exclusive()` around it."""
     fd = os.open("/dev/net/tun", os.O_RDWR)
     fcntl.ioctl(fd, _TUNSETIFF, struct.pack("16sH", TUN.encode(), _IFF_TUN | _IFF_NO_PI))
     stop = threading.Event()

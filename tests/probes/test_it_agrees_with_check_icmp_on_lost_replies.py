@@ -46,10 +46,11 @@ def test_it_reports_lost_replies_as_check_icmp_does(
     name: str, answer: Callable[[int], bool], warn: str, crit: str, expected: State
 ) -> None:
     probe = PingProbe(host=fake_icmp.TARGET, warn=warn, crit=crit, timeout=10)
-    with fake_icmp.responder(answer):
-        result = check(probe)
-    with fake_icmp.responder(answer):
-        state, output = plugin("check_icmp", "-H", fake_icmp.TARGET, "-w", warn, "-c", crit)
+    with fake_icmp.exclusive():
+        with fake_icmp.responder(answer):
+            result = check(probe)
+        with fake_icmp.responder(answer):
+            state, output = plugin("check_icmp", "-H", fake_icmp.TARGET, "-w", warn, "-c", crit)
     assert (result.state, state) == (expected, expected), f"{result}\n{output}"
     assert result.summary.startswith(f"PING {expected.name} - Packet loss = ")
     assert [p.label for p in result.perfdata] == ["rta", "pl"]
@@ -60,8 +61,11 @@ def test_it_reports_lost_replies_as_check_icmp_does(
 
 def test_it_does_not_stall_when_no_reply_comes_back() -> None:
     """Nothing attached to the TUN device: every echo vanishes, as behind a firewall."""
-    result = check(PingProbe(host=fake_icmp.TARGET, timeout=10))
-    state, output = plugin("check_ping", "-H", fake_icmp.TARGET, "-w", "100,20%", "-c", "500,60%")
+    with fake_icmp.exclusive():
+        result = check(PingProbe(host=fake_icmp.TARGET, timeout=10))
+        state, output = plugin(
+            "check_ping", "-H", fake_icmp.TARGET, "-w", "100,20%", "-c", "500,60%"
+        )
     assert (result.state, state) == (State.CRITICAL, State.CRITICAL), f"{result}\n{output}"
     assert str(result) == (
         "PING CRITICAL - Packet loss = 100% | rta=U;100.000000;500.000000;0 pl=100%;20;60;0"
