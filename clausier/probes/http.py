@@ -154,10 +154,17 @@ class HttpProbe(Probe):
         return self.port if self.port is not None else (443 if self.tls else 80)
 
     def scan(self) -> BodyScan:
+        # -r is compiled with REG_NEWLINE: ^ and $ match at every line.
         flags = re.MULTILINE | (re.IGNORECASE if self.regex_ignore_case else 0)
+        try:
+            regex = re.compile(self.expect_regex, flags) if self.expect_regex is not None else None
+        except re.error as exc:
+            # check_curl exits UNKNOWN on a regex it cannot compile.
+            raise ProbeError(
+                State.UNKNOWN, f"HTTP UNKNOWN - Could not compile regular expression: {exc.msg}"
+            ) from None
         return BodyScan(
-            self.expect_string.encode() if self.expect_string is not None else None,
-            re.compile(self.expect_regex, flags) if self.expect_regex is not None else None,
+            self.expect_string.encode() if self.expect_string is not None else None, regex
         )
 
     async def run(self, ctx: ProbeContext) -> Outcome:
