@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
+import ssl
 import time
 import weakref
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from clausier.probes.ranges import RangeError
 from clausier.probes.result import Outcome, PerfData, Result, State, utcnow
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0  # seconds, the plugins' default (-t 10)
 # getaddrinfo tells no TTL; five minutes follows a moved host soon enough while sparing
@@ -153,15 +158,26 @@ class Probe:
         except socket.gaierror as exc:
             # The plugins exit UNKNOWN when the host name is invalid.
             outcome = Outcome(
-                State.UNKNOWN, f"UNKNOWN - Invalid hostname/address {self.host}: {exc}"
+                State.UNKNOWN, f"UNKNOWN - Invalid hostname/address {self.host}: {exc.strerror}"
             )
-        except (OSError, EOFError, asyncio.IncompleteReadError) as exc:
+        except ssl.SSLError as exc:
             outcome = Outcome(
-                State.CRITICAL, f"CRITICAL - {type(exc).__name__}: {exc} ({self.host})"
+                State.CRITICAL, f"CRITICAL - TLS handshake failed: {_tls_reason(exc)} ({self.host})"
             )
-        except Exception as exc:
-            # An unexpected exception is a bug or an unparseable answer, not an outage.
-            outcome = Outcome(State.UNKNOWN, f"UNKNOWN - {type(exc).__name__}: {exc}")
+        except (EOFError, asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError):
+            outcome = Outcome(State.CRITICAL, f"CRITICAL - Connection closed by {self.host}")
+        except OSError as exc:
+            reason = exc.strerror or "network error"
+            outcome = Outcome(State.CRITICAL, f"CRITICAL - {reason} ({self.host})")
+        except RangeError as exc:
+            outcome = Outcome(State.UNKNOWN, f"UNKNOWN - {exc}")
+        except Exception:
+            # A bug or a reply no parser expected: the verdict stays readable, the
+            # details go to the log.
+            logger.exception("probe %s on %s failed", self.kind, self.host)
+            outcome = Outcome(
+                State.UNKNOWN, f"UNKNOWN - Unexpected reply from {self.host}, see the probe log"
+            )
         return Result(
             outcome.state,
             outcome.summary,
@@ -172,6 +188,11 @@ class Probe:
 
 
 PROBE_KINDS: dict[str, type[Probe]] = {}
+
+
+def _tls_reason(exc: ssl.SSLError) -> str:
+    # "WRONG_VERSION_NUMBER" reads better as "wrong version number".
+    return (exc.reason or "protocol error").replace("_", " ").lower()
 
 
 def time_perf(label: str, seconds: float, warn: str | None, crit: str | None) -> PerfData:

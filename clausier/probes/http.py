@@ -10,7 +10,6 @@ check_curl -C does.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import ssl
 import time
@@ -19,13 +18,13 @@ from datetime import datetime
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
-from clausier.probes.base import Probe, ProbeContext, ProbeError, time_perf
+from clausier.probes.base import Probe, ProbeContext, ProbeError
+from clausier.probes.http_wire import STREAM_LIMIT, BodyScan, broken, read_head
+from clausier.probes.http_wire import read_body as read_body_into
 from clausier.probes.ranges import Thresholds
 from clausier.probes.result import Outcome, PerfData, State, utcnow, worst
 from clausier.probes.tcp import close_stream, insecure_tls_context, open_stream
 
-MAX_BODY = 1 << 20  # enough for string matching; a probe is not a download
-MAX_HEADER_LINES = 200
 USER_AGENT = "clausier-probe/1"
 
 
@@ -33,28 +32,20 @@ USER_AGENT = "clausier-probe/1"
 class HttpResponse:
     status: int
     reason: str
+    version: str
     headers: dict[str, str]
-    body: bytes
+    body: bytes  # the first MAX_BODY bytes
+    size: int  # headers and body, as check_curl counts a page
+    string_found: bool
+    regex_found: bool
     peer_cert: bytes | None
 
 
-async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        parts: list[bytes] = []
-        size = 0
-        while size <= MAX_BODY:
-            line = await reader.readline()
-            chunk = int(line.split(b";", 1)[0].strip() or b"0", 16)
-            if chunk == 0:
-                break
-            parts.append(await reader.readexactly(chunk))
-            await reader.readline()  # the CRLF after each chunk
-            size += chunk
-        return b"".join(parts)
-    if "content-length" in headers:
-        length = int(headers["content-length"])
-        return await reader.readexactly(min(length, MAX_BODY))
-    return await reader.read(MAX_BODY)
+def authority(host: str, port: int, tls: bool) -> str:
+    """The Host header: an IPv6 literal goes in brackets (RFC 9110 7.2, RFC 3986
+    3.2.2); the port only when it is not the scheme's default."""
+    name = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return name if port == (443 if tls else 80) else f"{name}:{port}"
 
 
 async def fetch(
@@ -67,18 +58,28 @@ async def fetch(
     virtual_host: str | None = None,
     method: str = "GET",
     read_body: bool = True,
+    scan: BodyScan | None = None,
 ) -> HttpResponse:
-    """One HTTP/1.1 request on a fresh connection (`Connection: close`)."""
+    """One HTTP/1.1 request on a fresh connection (`Connection: close`).
+
+    The TLS hello names the virtual host when there is one (SNI), as check_curl does:
+    a server with several certificates picks by that name.
+    """
     context = insecure_tls_context() if tls else None
-    reader, writer = await open_stream(ctx, host, port, context)
     try:
-        default_port = 443 if tls else 80
-        host_header = virtual_host or host
-        if port != default_port:
-            host_header = f"{host_header}:{port}"
+        reader, writer = await open_stream(
+            ctx, host, port, context, server_name=virtual_host, limit=STREAM_LIMIT
+        )
+    except ssl.SSLError as exc:
+        raise ProbeError(
+            State.CRITICAL,
+            f"HTTP CRITICAL - TLS handshake with {host}:{port} failed ({exc.reason})",
+        ) from None
+    scan = scan or BodyScan()
+    try:
         request = (
-            f"{method} {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: {USER_AGENT}\r\n"
-            "Accept: */*\r\nConnection: close\r\n\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {authority(virtual_host or host, port, tls)}\r\n"
+            f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         )
         writer.write(request.encode("latin-1"))
         await writer.drain()
@@ -87,23 +88,22 @@ async def fetch(
             ssl_object = writer.get_extra_info("ssl_object")
             if isinstance(ssl_object, ssl.SSLObject):
                 peer_cert = ssl_object.getpeercert(binary_form=True)
-        status_line = (await reader.readline()).decode("latin-1").rstrip("\r\n")
-        parts = status_line.split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-            raise ProbeError(
-                State.CRITICAL, f"HTTP CRITICAL - Invalid HTTP response: {status_line!r}"
-            )
-        headers: dict[str, str] = {}
-        for _ in range(MAX_HEADER_LINES):
-            line = (await reader.readline()).decode("latin-1").rstrip("\r\n")
-            if not line:
-                break
-            name, _sep, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        body = await _read_body(reader, headers) if read_body and method != "HEAD" else b""
+        head = await read_head(reader)
+        if read_body and method != "HEAD" and head.status not in (204, 304):
+            await read_body_into(reader, head, scan)
         return HttpResponse(
-            int(parts[1]), parts[2] if len(parts) > 2 else "", headers, body, peer_cert
+            head.status,
+            head.reason,
+            head.version,
+            head.headers,
+            bytes(scan.kept),
+            head.size + scan.size,
+            scan.string_found,
+            scan.regex_found,
+            peer_cert,
         )
+    except ssl.SSLError as exc:
+        raise broken(f"TLS error ({exc.reason})") from None
     finally:
         await close_stream(writer)
 
@@ -153,12 +153,28 @@ class HttpProbe(Probe):
     def effective_port(self) -> int:
         return self.port if self.port is not None else (443 if self.tls else 80)
 
+    def scan(self) -> BodyScan:
+        # -r is compiled with REG_NEWLINE: ^ and $ match at every line.
+        flags = re.MULTILINE | (re.IGNORECASE if self.regex_ignore_case else 0)
+        try:
+            regex = re.compile(self.expect_regex, flags) if self.expect_regex is not None else None
+        except re.error as exc:
+            # check_curl exits UNKNOWN on a regex it cannot compile.
+            raise ProbeError(
+                State.UNKNOWN, f"HTTP UNKNOWN - Could not compile regular expression: {exc.msg}"
+            ) from None
+        return BodyScan(
+            self.expect_string.encode() if self.expect_string is not None else None, regex
+        )
+
     async def run(self, ctx: ProbeContext) -> Outcome:
         if self.cert_days is not None:
             return await self._check_certificate(ctx)
         thresholds = Thresholds.parse(self.warn_time, self.crit_time)
         started = time.perf_counter()
         host, port, path, tls = self.host, self.effective_port, self.path, self.tls
+        virtual_host = self.virtual_host
+        url = path
         for _hop in range(self.max_redirects + 1):
             response = await fetch(
                 ctx,
@@ -166,25 +182,55 @@ class HttpProbe(Probe):
                 port,
                 path,
                 tls=tls,
-                virtual_host=self.virtual_host,
+                virtual_host=virtual_host,
                 method=self.method,
+                scan=self.scan(),
             )
-            location = response.headers.get("location")
-            if not (self.follow_redirects and 300 <= response.status < 400 and location):
+            if not (self.follow_redirects and 300 <= response.status < 400):
                 break
-            host, port, path, tls = self._redirect_target(location, host, port, path, tls)
+            location = response.headers.get("location")
+            if not location:
+                # check_http's (and check_curl's documented) verdict; docs/probes.md
+                return Outcome(State.UNKNOWN, "HTTP UNKNOWN - Could not find redirect location")
+            target = self._redirect_target(location, virtual_host or host, port, path, tls)
+            here = (virtual_host or host, port, path, tls)
+            if target[0] != (virtual_host or host):
+                virtual_host = None
+            host = host if virtual_host else target[0]
+            port, path, tls = target[1:]
+            url = (
+                f"{'https' if tls else 'http'}://{authority(virtual_host or host, port, tls)}{path}"
+            )
+            # check_curl's rule: a loop is a redirect to the very URL just fetched; a
+            # longer cycle ends at the depth limit, WARNING.
+            if (virtual_host or host, port, path, tls) == here:
+                return Outcome(
+                    State.CRITICAL, f"HTTP CRITICAL - redirection creates an infinite loop - {url}"
+                )
         else:
-            return Outcome(State.WARNING, "HTTP WARNING - maximum redirection depth exceeded")
+            return Outcome(
+                State.WARNING,
+                f"HTTP WARNING - maximum redirection depth {self.max_redirects} exceeded - {url}",
+            )
         elapsed = time.perf_counter() - started
         return self._verdict(response, elapsed, thresholds)
 
+    @staticmethod
     def _redirect_target(
-        self, location: str, host: str, port: int, path: str, tls: bool
+        location: str, host: str, port: int, path: str, tls: bool
     ) -> tuple[str, int, str, bool]:
         scheme = "https" if tls else "http"
-        target = urlsplit(urljoin(f"{scheme}://{host}:{port}{path}", location))
-        new_tls = target.scheme == "https"
-        new_port = target.port or (443 if new_tls else 80)
+        try:
+            target = urlsplit(urljoin(f"{scheme}://{authority(host, port, tls)}{path}", location))
+            new_tls = target.scheme == "https"
+            if target.scheme not in ("http", "https"):
+                raise ValueError(target.scheme)
+            new_port = target.port or (443 if new_tls else 80)
+        except ValueError:
+            raise ProbeError(
+                State.UNKNOWN,
+                f"HTTP UNKNOWN - Could not parse redirect location '{location[:200]}'",
+            ) from None
         new_path = target.path or "/"
         if target.query:
             new_path += f"?{target.query}"
@@ -200,23 +246,29 @@ class HttpProbe(Probe):
             state = State.WARNING
         else:
             state = State.OK  # 3xx is OK unless following was asked for (then we followed)
-        messages = [f"HTTP/1.1 {code} {response.reason}".rstrip()]
+        status = f"{response.version} {code} {response.reason}".rstrip()
+        messages = []
         state = worst(state, thresholds.state(elapsed))
-        if self.expect_string is not None and self.expect_string.encode() not in response.body:
+        if not response.string_found:
             state = State.CRITICAL
             messages.append(f"string '{self.expect_string}' not found")
-        if self.expect_regex is not None:
-            flags = re.IGNORECASE if self.regex_ignore_case else 0
-            text = response.body.decode("utf-8", "replace")
-            if not re.search(self.expect_regex, text, flags):
-                state = State.CRITICAL
-                messages.append("pattern not found")
-        messages.append(f"{len(response.body)} bytes in {elapsed:.3f} second response time")
+        if not response.regex_found:
+            state = State.CRITICAL
+            messages.append("pattern not found")
+        messages.append(f"{response.size} bytes in {elapsed:.3f} second response time")
         perf = (
-            time_perf("time", elapsed, thresholds.warn_text, thresholds.crit_text),
-            PerfData("size", len(response.body), "B", min=0),
+            PerfData(
+                "time",
+                round(elapsed, 6),
+                "s",
+                thresholds.warn_text,
+                thresholds.crit_text,
+                0,
+                self.timeout,
+            ),
+            PerfData("size", response.size, "B", min=0),
         )
-        return Outcome(state, f"HTTP {state.name} - {' - '.join(messages)}", perf)
+        return Outcome(state, f"HTTP {state.name}: {status} - {' - '.join(messages)}", perf)
 
     async def _check_certificate(self, ctx: ProbeContext) -> Outcome:
         assert self.cert_days is not None

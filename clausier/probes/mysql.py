@@ -6,6 +6,7 @@ check_mysql connects, reads the server status and says OK; every connection fail
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -33,21 +34,34 @@ class MysqlProbe(Probe):
     database: str | None = None
 
     async def run(self, ctx: ProbeContext) -> Outcome:
-        import asyncmy  # imported here: only MySQL checks pay for it
+        from asyncmy.connection import Connection
         from asyncmy.errors import Error as MysqlError
 
         address = (await ctx.resolve(self.host, self.port))[0]
+        connection = Connection(
+            host=address,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            database=self.database,
+            connect_timeout=self.timeout,
+        )
         try:
-            connection = await asyncmy.connect(
-                host=address,
-                port=self.port,
-                user=self.user,
-                password=self.password,
-                database=self.database,
-                connect_timeout=self.timeout,
-            )
+            await connection.connect()
         except MysqlError as exc:
-            return Outcome(State.CRITICAL, f"MySQL CRITICAL - {_message(exc)}")
+            return _mismatch(connection) or Outcome(
+                State.CRITICAL, f"MySQL CRITICAL - {_message(exc)}"
+            )
+        except (ValueError, IndexError, KeyError, UnicodeError, struct.error):
+            # Not a MySQL greeting at all: libmysqlclient loses the connection there.
+            return _mismatch(connection) or Outcome(
+                State.CRITICAL,
+                "MySQL CRITICAL - Lost connection to server at 'handshake: reading initial "
+                "communication packet' (not a MySQL greeting)",
+            )
+        if mismatch := _mismatch(connection):
+            connection.close()
+            return mismatch
         try:
             async with connection.cursor() as cursor:
                 placeholders = ", ".join(["%s"] * len(STATUS_VARIABLES))
@@ -62,6 +76,26 @@ class MysqlProbe(Probe):
             connection.close()
         status = {str(name): int(value) for name, value in rows}
         return _status_outcome(status)
+
+
+PROTOCOL_VERSION = 10  # the only handshake version libmysqlclient and asyncmy speak
+
+
+def _mismatch(connection: Any) -> Outcome | None:
+    """check_mysql gives WARNING (CR_VERSION_ERROR) when the greeting's protocol version
+    is older than 10 (MariaDB Connector/C accepts newer ones); asyncmy does not check
+    it, so we do."""
+    try:
+        version = connection.get_proto_info()
+    except AttributeError:  # no greeting was read
+        return None
+    if version is None or version >= PROTOCOL_VERSION:
+        return None
+    return Outcome(
+        State.WARNING,
+        f"MySQL WARNING - Protocol mismatch. Server Version = {version} "
+        f"Client Version = {PROTOCOL_VERSION}",
+    )
 
 
 def _message(exc: Any) -> str:

@@ -44,7 +44,7 @@ class PerfData:
     """One performance value, as in `'label'=value[unit];warn;crit;min;max`."""
 
     label: str
-    value: float
+    value: float | None  # None: not measured ("U", as check_ping prints a lost RTA)
     unit: str = ""
     warn: str | None = None
     crit: str | None = None
@@ -54,7 +54,7 @@ class PerfData:
     def __str__(self) -> str:
         label = f"'{self.label}'" if (" " in self.label or "=" in self.label) else self.label
         fields = [
-            f"{_fmt_number(self.value)}{self.unit}",
+            "U" if self.value is None else f"{_fmt_number(self.value)}{self.unit}",
             self.warn or "",
             self.crit or "",
             _fmt_number(self.min),

@@ -9,6 +9,7 @@ as check_snmp exits when its snmpget fails.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -78,12 +79,11 @@ class SnmpSession:
     retries: int = 1
 
     async def _target(self) -> Any:
-        from pysnmp.hlapi.v3arch.asyncio import UdpTransportTarget
+        from pysnmp.hlapi.v3arch.asyncio import Udp6TransportTarget, UdpTransportTarget
 
         address = (await self.ctx.resolve(self.host, self.port))[0]
-        return await UdpTransportTarget.create(
-            (address, self.port), timeout=self.timeout, retries=self.retries
-        )
+        kind = Udp6TransportTarget if ":" in address else UdpTransportTarget
+        return await kind.create((address, self.port), timeout=self.timeout, retries=self.retries)
 
     def _fail(self, indication: Any) -> ProbeError:
         return ProbeError(State.UNKNOWN, f"SNMP UNKNOWN - {indication} ({self.host}:{self.port})")
@@ -191,6 +191,21 @@ class SnmpProbe(Probe):
         return SnmpSession(ctx, self.host, self.port, self.auth, per_try, self.retries)
 
 
+_NUMBER_START = re.compile(r"[-0-9]")
+_STRTOD = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def number_in_string(text: str) -> float | None:
+    """check_snmp's reading of a string value under thresholds: the number that starts
+    at the first '-' or digit (strpbrk + strtod; "42 degrees" is 42, "v2-3" is 2), None
+    when there is neither ("No valid data returned")."""
+    start = _NUMBER_START.search(text)
+    if start is None:
+        return None
+    match = _STRTOD.match(text, start.start())
+    return float(match.group()) if match else 0.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class SnmpGetProbe(SnmpProbe):
     """check_snmp -o OID -w RANGE -c RANGE for one numeric value."""
@@ -207,10 +222,12 @@ class SnmpGetProbe(SnmpProbe):
         if value is None:
             return Outcome(State.UNKNOWN, f"SNMP UNKNOWN - No such object {self.oid}")
         if isinstance(value, str):
-            try:
-                number = float(value)
-            except ValueError:
-                return Outcome(State.OK, f"SNMP OK - {value!r}")
+            if thresholds.warn is None and thresholds.crit is None:
+                return Outcome(State.OK, f'SNMP OK - "{value}"')
+            parsed = number_in_string(value)
+            if parsed is None:
+                return Outcome(State.UNKNOWN, f'SNMP UNKNOWN - No valid data returned ("{value}")')
+            number = parsed
         else:
             number = float(value)
         state = thresholds.state(number)

@@ -9,13 +9,14 @@ mean the same here; the differences that remain are listed in docs/probes.md.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from dataclasses import dataclass
 from typing import ClassVar
 
 from clausier.probes.base import ProbeContext, ProbeError
-from clausier.probes.ranges import Thresholds
+from clausier.probes.ranges import RangeError, Thresholds
 from clausier.probes.result import Outcome, PerfData, State, worst
 from clausier.probes.snmp import SnmpProbe, SnmpValue
 
@@ -67,11 +68,15 @@ class LoadProbe(SnmpProbe):
 
 
 def _triple(spec: str) -> tuple[float, float, float]:
-    parts = [float(p) for p in spec.split(",")]
-    if len(parts) == 1:
-        parts *= 3
-    if len(parts) != 3:
-        raise ValueError(f"load thresholds need 1 or 3 values: {spec!r}")
+    """check_load's -w/-c: one to three numbers; missing ones repeat the last given
+    ("5,4" is 5,4,4), as check_load's get_threshold pads them."""
+    try:
+        parts = [float(p) for p in spec.split(",")]
+    except ValueError:
+        raise RangeError(f"load thresholds must be numbers: {spec!r}") from None
+    if not 1 <= len(parts) <= 3:
+        raise RangeError(f"load thresholds need 1 to 3 values: {spec!r}")
+    parts += [parts[-1]] * (3 - len(parts))
     return parts[0], parts[1], parts[2]
 
 
@@ -95,6 +100,7 @@ class CpuProbe(SnmpProbe):
         return Outcome(state, f"CPU {state.name} - {average:.1f}% on {len(loads)} CPU(s)", (perf,))
 
 
+MIB = 1 << 20
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|[kKmMgGtT]i?[bB]?|[bB])?\s*$")
 _UNIT = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
@@ -122,6 +128,22 @@ class FreeLimit:
             return 100.0 * free / total < self.percent
         assert self.amount is not None
         return free < self.amount
+
+    def disk_crossed(self, free: int, total: int) -> bool:
+        """check_disk's reading: used percent rounded up (free 20.9 % counts as 20 %),
+        free MiB rounded down, and the limit itself already alerts (free <= limit)."""
+        if self.percent is not None:
+            free_percent = 100 - math.ceil(100 * (total - free) / total)
+            return free_percent <= self.percent
+        assert self.amount is not None
+        return free // MIB <= self.amount / MIB
+
+    def used_limit(self, total: int) -> float:
+        """The same limit as used space, for perfdata (check_disk prints it so)."""
+        if self.percent is not None:
+            return total * (100 - self.percent) / 100
+        assert self.amount is not None
+        return max(0, total - self.amount)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,15 +183,22 @@ class StorageProbe(SnmpProbe):
         warn = FreeLimit.parse(self.warn_free, default_unit)
         crit = FreeLimit.parse(self.crit_free, default_unit)
         free = total - used
+        is_disk = self.label not in ("swap", "memory")
         state = State.OK
-        if crit.crossed(free, total):
+        if crit.disk_crossed(free, total) if is_disk else crit.crossed(free, total):
             state = State.CRITICAL
-        elif warn.crossed(free, total):
+        elif warn.disk_crossed(free, total) if is_disk else warn.crossed(free, total):
             state = State.WARNING
         percent = 100.0 * free / total
-        mib = 1 << 20
+        mib = MIB
         perf = PerfData(
-            self.label, round(used / mib, 1), "MB", None, None, 0, round(total / mib, 1)
+            self.label,
+            round(used / mib, 1),
+            "MB",
+            f"{warn.used_limit(total) / mib:.1f}",
+            f"{crit.used_limit(total) / mib:.1f}",
+            0,
+            round(total / mib, 1),
         )
         return Outcome(
             state,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 from collections.abc import Sequence
 from typing import cast
 
@@ -137,6 +138,24 @@ def decode_response(data: bytes) -> tuple[int, int, dict[str, SnmpValue]]:
     )
 
 
+def _any_address_socket() -> socket.socket:
+    """One UDP socket that queries agents everywhere: IPv6 with IPv4-mapped addresses
+    where the host has IPv6, IPv4 only otherwise."""
+    try:
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            sock.bind(("::", 0))
+        except OSError:
+            sock.close()
+            raise
+    except OSError:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("0.0.0.0", 0))  # noqa: S104
+    sock.setblocking(False)
+    return sock
+
+
 class V2cClient(asyncio.DatagramProtocol):
     """One UDP socket for all v2c GETs of an event loop."""
 
@@ -145,9 +164,11 @@ class V2cClient(asyncio.DatagramProtocol):
         self._opening: asyncio.Future[None] | None = None
         self._pending: dict[int, asyncio.Future[bytes]] = {}
         self._ids = itertools.count(1)
+        self._dual_stack = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.DatagramTransport, transport)
+        self._dual_stack = transport.get_extra_info("socket").family == socket.AF_INET6
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         try:
@@ -169,11 +190,7 @@ class V2cClient(asyncio.DatagramProtocol):
                 loop = asyncio.get_running_loop()
                 opening = self._opening = loop.create_future()
                 try:
-                    # Any local address: the same socket queries agents everywhere.
-                    await loop.create_datagram_endpoint(
-                        lambda: self,
-                        local_addr=("0.0.0.0", 0),  # noqa: S104
-                    )
+                    await loop.create_datagram_endpoint(lambda: self, sock=_any_address_socket())
                 except OSError as exc:
                     self._opening = None
                     opening.set_exception(exc)
@@ -201,7 +218,7 @@ class V2cClient(asyncio.DatagramProtocol):
             for _attempt in range(retries + 1):
                 waiter: asyncio.Future[bytes] = loop.create_future()
                 self._pending[request_id] = waiter
-                transport.sendto(packet, (address, port))
+                transport.sendto(packet, (self._destination(address), port))
                 try:
                     data = await asyncio.wait_for(waiter, timeout)
                 except TimeoutError:
@@ -213,6 +230,12 @@ class V2cClient(asyncio.DatagramProtocol):
         finally:
             self._pending.pop(request_id, None)
         raise SnmpTimeout("No SNMP response received before timeout")
+
+    def _destination(self, address: str) -> str:
+        # A dual-stack socket reaches IPv4 agents through their mapped address.
+        if self._dual_stack and ":" not in address:
+            return f"::ffff:{address}"
+        return address
 
     def close(self) -> None:
         if self._transport is not None:

@@ -17,23 +17,97 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
-from clausier.probes.base import Probe, ProbeContext, ProbeError, time_perf
-from clausier.probes.ranges import Thresholds
-from clausier.probes.result import Outcome, State
+from clausier.probes.base import Probe, ProbeContext, ProbeError
+from clausier.probes.ranges import RangeError
+from clausier.probes.result import Outcome, PerfData, State
 
-READ_CHUNK = 1024  # check_tcp reads one buffer of this size, then stops if starved
+READ_CHUNK = 1024  # check_tcp's buffer: it reads this much at a time
+# check_tcp's READ_TIMEOUT: while a banner may still match, it waits this long for more.
+MORE_DATA_WAIT = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Seconds:
+    """check_tcp's and check_smtp's -w/-c: plain seconds, alert when the response time is
+    above them (not the range syntax of the other plugins)."""
+
+    warn: float | None
+    crit: float | None
+
+    @classmethod
+    def parse(cls, warn: str | float | None, crit: str | float | None) -> Seconds:
+        return cls(_seconds(warn), _seconds(crit))
+
+    def state(self, elapsed: float) -> State:
+        if self.crit is not None and elapsed > self.crit:
+            return State.CRITICAL
+        if self.warn is not None and elapsed > self.warn:
+            return State.WARNING
+        return State.OK
+
+    def perfdata(self, elapsed: float, timeout: float) -> PerfData:
+        # As check_tcp prints it: time=0.000123s;2.000000;5.000000;0.000000;10.000000
+        return PerfData(
+            "time",
+            round(elapsed, 6),
+            "s",
+            None if self.warn is None else f"{self.warn:f}",
+            None if self.crit is None else f"{self.crit:f}",
+            0,
+            timeout,
+        )
+
+
+def _seconds(value: str | float | None) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise RangeError(f"response time threshold must be plain seconds: {value!r}") from None
+    if not seconds >= 0:
+        raise RangeError(f"response time threshold must be plain seconds: {value!r}")
+    return seconds
+
+
+def expect_match(banner: str, expected: tuple[str, ...], at_start: bool) -> bool | None:
+    """check_tcp's np_expect_match: True when one string matches; None ("retry": read
+    more) when the banner so far is the start of an expected one, or always when the
+    string may appear anywhere; False otherwise."""
+    partial = False
+    for wanted in expected:
+        if at_start:
+            if banner.startswith(wanted):
+                return True
+            partial = partial or wanted.startswith(banner)
+        elif wanted in banner:
+            return True
+    return None if partial or not at_start else False
 
 
 async def open_stream(
-    ctx: ProbeContext, host: str, port: int, tls: ssl.SSLContext | None = None
+    ctx: ProbeContext,
+    host: str,
+    port: int,
+    tls: ssl.SSLContext | None = None,
+    *,
+    server_name: str | None = None,
+    limit: int = 1 << 16,
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Connect to the first address of `host`, resolved off the event loop."""
+    """Connect to the first address of `host`, resolved off the event loop.
+
+    `server_name` is the name sent in the TLS hello (SNI), `host` by default.
+    """
     addresses = await ctx.resolve(host, port)
     last_error: OSError | None = None
     for address in addresses:
         try:
             return await asyncio.open_connection(
-                address, port, ssl=tls, server_hostname=host if tls else None
+                address,
+                port,
+                ssl=tls,
+                server_hostname=(server_name or host) if tls else None,
+                limit=limit,
             )
         except OSError as exc:
             last_error = exc
@@ -75,12 +149,12 @@ class TcpProbe(Probe):
     expect_at_start: bool = False
     mismatch_state: State = State.WARNING
     refuse_state: State = State.CRITICAL
-    warn_time: str | None = None
-    crit_time: str | None = None
+    warn_time: str | float | None = None  # plain seconds, as check_tcp -w
+    crit_time: str | float | None = None
     tls: bool = False
 
-    def thresholds(self) -> Thresholds:
-        return Thresholds.parse(self.warn_time, self.crit_time)
+    def thresholds(self) -> Seconds:
+        return Seconds.parse(self.warn_time, self.crit_time)
 
     async def run(self, ctx: ProbeContext) -> Outcome:
         thresholds = self.thresholds()
@@ -99,13 +173,9 @@ class TcpProbe(Probe):
             if self.send:
                 writer.write(self.send.encode())
                 await writer.drain()
+            matched: bool | None = True
             if self.expect:
-                data = await reader.read(READ_CHUNK)
-                if not data:
-                    raise ProbeError(
-                        State.CRITICAL, f"{self.service} CRITICAL - No data received from host"
-                    )
-                banner = data.decode("utf-8", "replace").rstrip()
+                banner, matched = await self._read_banner(reader)
             if self.quit:
                 with contextlib.suppress(OSError):
                     writer.write(self.quit.encode())
@@ -113,7 +183,6 @@ class TcpProbe(Probe):
         finally:
             await close_stream(writer)
         elapsed = time.perf_counter() - started
-        matched = not self.expect or any(self._matches(banner, e) for e in self.expect)
         state = thresholds.state(elapsed)
         if not matched and state is not State.CRITICAL:
             state = self.mismatch_state
@@ -123,11 +192,31 @@ class TcpProbe(Probe):
             summary = f"{elapsed:.3f} second response time on {self.host} port {self.port}"
             if banner:
                 summary += f" [{banner.splitlines()[0][:200]}]"
-        perf = time_perf("time", elapsed, thresholds.warn_text, thresholds.crit_text)
+        perf = thresholds.perfdata(elapsed, self.timeout)
         return Outcome(state, f"{self.service} {state.name} - {summary}", (perf,))
 
-    def _matches(self, banner: str, expected: str) -> bool:
-        return banner.startswith(expected) if self.expect_at_start else expected in banner
+    async def _read_banner(self, reader: asyncio.StreamReader) -> tuple[str, bool | None]:
+        """Read until the expected string matches or cannot match any more. A banner cut
+        by a packet boundary keeps check_tcp reading as long as more comes within
+        MORE_DATA_WAIT; then what came is judged as it is."""
+        data = b""
+        while True:
+            try:
+                async with asyncio.timeout(MORE_DATA_WAIT if data else None):
+                    chunk = await reader.read(READ_CHUNK)
+            except TimeoutError:
+                chunk = b""
+            if not chunk:
+                if not data:
+                    raise ProbeError(
+                        State.CRITICAL, f"{self.service} CRITICAL - No data received from host"
+                    )
+                return data.decode("utf-8", "replace").rstrip(), False
+            data += chunk
+            banner = data.decode("utf-8", "replace")
+            matched = expect_match(banner, self.expect, self.expect_at_start)
+            if matched is not None:
+                return banner.rstrip(), matched
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,11 +272,11 @@ class SmtpProbe(Probe):
     helo_name: str = "localhost"
     ehlo: bool = True
     starttls: bool = False
-    warn_time: str | None = None
-    crit_time: str | None = None
+    warn_time: str | float | None = None  # plain seconds, as check_smtp -w
+    crit_time: str | float | None = None
 
     async def run(self, ctx: ProbeContext) -> Outcome:
-        thresholds = Thresholds.parse(self.warn_time, self.crit_time)
+        thresholds = Seconds.parse(self.warn_time, self.crit_time)
         started = time.perf_counter()
         reader, writer = await open_stream(ctx, self.host, self.port)
         try:
@@ -210,7 +299,7 @@ class SmtpProbe(Probe):
             await close_stream(writer)
         elapsed = time.perf_counter() - started
         state = thresholds.state(elapsed)
-        perf = time_perf("time", elapsed, thresholds.warn_text, thresholds.crit_text)
+        perf = thresholds.perfdata(elapsed, self.timeout)
         summary = f"SMTP {state.name} - {elapsed:.3f} sec. response time"
         first = banner.splitlines()[0]
         return Outcome(state, f"{summary}, {first[:200]}", (perf,))
@@ -233,11 +322,11 @@ class SmtpProbe(Probe):
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ehlo_reply: str
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, Outcome | None]:
         if "STARTTLS" not in ehlo_reply.upper():
-            # check_smtp -S: "CRITICAL - STARTTLS not supported by server"
+            # check_smtp -S on a server that does not offer it: WARNING.
             return (
                 reader,
                 writer,
-                Outcome(State.CRITICAL, "SMTP CRITICAL - STARTTLS not supported by server"),
+                Outcome(State.WARNING, "SMTP WARNING - TLS not supported by server"),
             )
         reply = await self._command(reader, writer, "STARTTLS")
         if not reply.startswith("220"):
@@ -246,6 +335,19 @@ class SmtpProbe(Probe):
                 writer,
                 Outcome(State.UNKNOWN, "SMTP UNKNOWN - Server does not support STARTTLS"),
             )
-        await writer.start_tls(insecure_tls_context(), server_hostname=self.host)
-        await self._command(reader, writer, self._helo())
+        try:
+            await writer.start_tls(insecure_tls_context(), server_hostname=self.host)
+        except ssl.SSLError as exc:
+            raise ProbeError(
+                State.CRITICAL, f"SMTP CRITICAL - Cannot make SSL connection ({exc.reason})"
+            ) from None
+        writer.write(f"{self._helo()}\r\n".encode())
+        await writer.drain()
+        if not await _smtp_reply(reader):
+            # check_smtp: "SMTP UNKNOWN - Cannot read EHLO response via TLS."
+            return (
+                reader,
+                writer,
+                Outcome(State.UNKNOWN, "SMTP UNKNOWN - Cannot read EHLO response via TLS."),
+            )
         return reader, writer, None

@@ -9,7 +9,9 @@ import pytest
 
 from bench.mix import snmp_get_packet
 from clausier.probes import State
-from clausier.probes.http import _read_body, certificate_outcome
+from clausier.probes.http import certificate_outcome
+from clausier.probes.http_wire import BodyScan, Head
+from clausier.probes.http_wire import read_body as read_http_body
 from clausier.probes.result import utcnow
 from clausier.probes.snmp_v2c import decode_oid, decode_response, encode_get, encode_oid
 
@@ -19,7 +21,9 @@ def read_body(raw: bytes, headers: dict[str, str]) -> bytes:
         reader = asyncio.StreamReader()
         reader.feed_data(raw)
         reader.feed_eof()
-        return await _read_body(reader, headers)
+        scan = BodyScan()
+        await read_http_body(reader, Head("HTTP/1.1", 200, "OK", headers, 0), scan)
+        return bytes(scan.kept)
 
     return asyncio.run(run())
 
@@ -75,3 +79,52 @@ def test_it_decodes_a_get_response() -> None:
     request_id, status, values = decode_response(packet)
     assert (request_id, status) == (42, 0)
     assert values == {"1.3.6.1.2.1.1.3.0": 256, "1.3.6.1.2.1.1.5.0": "agent"}
+
+
+def scan_chunks(*chunks: bytes, string: bytes | None = None, regex: str | None = None):
+    import re
+
+    scan = BodyScan(string, re.compile(regex, re.MULTILINE) if regex else None)
+    for chunk in chunks:
+        scan.feed(chunk)
+    scan.finish()
+    return scan
+
+
+def test_it_finds_a_string_cut_between_two_reads() -> None:
+    assert scan_chunks(b"xxnee", b"dlexx", string=b"needle").string_found
+    assert not scan_chunks(b"xxnee", b"xdlexx", string=b"needle").string_found
+
+
+def test_it_matches_a_regex_line_by_line_past_the_kept_megabyte() -> None:
+    scan = scan_chunks(b"z\n" * (1 << 20), b"nee", b"dle\nrest", regex="^needle$")
+    assert scan.regex_found
+    assert len(scan.kept) == 1 << 20
+    assert scan.size == (2 << 20) + len(b"needle\nrest")
+
+
+@pytest.mark.parametrize(
+    ("raw", "headers"),
+    [
+        (b"zz\r\nbody\r\n0\r\n\r\n", {"transfer-encoding": "chunked"}),
+        (b"10\r\nshort", {"transfer-encoding": "chunked"}),
+        (b"body", {"content-length": "-5"}),
+        (b"body", {"content-length": "abc"}),
+        (b"short", {"content-length": "100"}),
+    ],
+)
+def test_it_calls_broken_framing_critical_in_words(raw: bytes, headers: dict[str, str]) -> None:
+    from clausier.probes.base import ProbeError
+
+    with pytest.raises(ProbeError) as error:
+        read_body(raw, headers)
+    assert error.value.state is State.CRITICAL
+    assert error.value.summary.startswith("HTTP CRITICAL - Invalid HTTP response received: ")
+
+
+def test_it_brackets_an_ipv6_host_header() -> None:
+    from clausier.probes.http import authority
+
+    assert authority("::1", 8080, tls=False) == "[::1]:8080"
+    assert authority("::1", 443, tls=True) == "[::1]"
+    assert authority("example.org", 80, tls=False) == "example.org"
