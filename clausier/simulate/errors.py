@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from clausier.simulate.limits import shorten
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be run. The command prints it and exits with code 2."""
@@ -18,5 +20,5 @@ class ScenarioError(ValueError):
         if self.line is not None:
             where += f", line {self.line}"
         if self.field:
-            where += f", field '{self.field}'"
+            where += f", field '{shorten(self.field, 60)}'"
         return f"{where}: {self.message}"
