@@ -21,4 +21,5 @@ class ScenarioError(ValueError):
             where += f", line {self.line}"
         if self.field:
             where += f", field '{shorten(self.field, 60)}'"
-        return f"{where}: {self.message}"
+        # One line, always: the command prints it as the whole diagnostic.
+        return f"{where}: {self.message}".replace("\n", " ")

@@ -58,6 +58,12 @@ def compose(text: str, source: str) -> yaml.Node | None:
         return _compose(loader, source)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(text, source, exc) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise ScenarioError(
+            source, line, None, f"invalid YAML: character #x{character:04x}: {exc.reason}"
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(source, None, None, f"invalid YAML: {exc}") from None
     finally:

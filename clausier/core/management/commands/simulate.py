@@ -16,8 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clausier.simulate import ScenarioError, load_scenario, run
+from clausier.simulate.limits import MAX_BYTES
 from clausier.simulate.output import JsonValue, dumps
 from clausier.simulate.schema import prepare_memory_database
+from clausier.simulate.tree import check_size
 
 BAD_SCENARIO = 2
 
@@ -54,9 +56,26 @@ class Command(BaseCommand):
         self.stdout.write(dumps(output), ending="")
 
     def _read(self, scenario: str) -> tuple[str, str]:
+        """The text, read no further than the size limit (stdin or a device has no size)."""
         if scenario == "-":
-            return sys.stdin.read(), "<stdin>"
+            text, source = sys.stdin.read(MAX_BYTES + 1), "<stdin>"
+        else:
+            text, source = self._read_file(Path(scenario)), scenario
         try:
-            return Path(scenario).read_text(encoding="utf-8"), scenario
+            check_size(text, source)
+        except ScenarioError as error:
+            raise CommandError(str(error), returncode=BAD_SCENARIO) from None
+        return text, source
+
+    def _read_file(self, path: Path) -> str:
+        try:
+            if path.is_file() and path.stat().st_size > MAX_BYTES:
+                raise CommandError(
+                    f"{path}: the scenario is over {MAX_BYTES:,} bytes (10 MiB), the limit",
+                    returncode=BAD_SCENARIO,
+                )
+            with path.open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
+            return data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read {scenario}: {exc}", returncode=BAD_SCENARIO) from None
+            raise CommandError(f"cannot read {path}: {exc}", returncode=BAD_SCENARIO) from None
