@@ -27,6 +27,7 @@ from clausier.simulate.limits import (
 )
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_REWORD_CHARS = 100_000
 
 
 @dataclass
@@ -71,8 +72,12 @@ def compose(text: str, source: str) -> yaml.Node | None:
 
 
 def _yaml_error(text: str, source: str, exc: yaml.MarkedYAMLError) -> ScenarioError:
-    """The error as PyYAML's own parser words it (clearer than LibYAML's), at its line."""
-    if _Loader is not yaml.SafeLoader:
+    """The error as PyYAML's own parser words it (clearer than LibYAML's), at its line.
+
+    Only for texts of up to 100 kB (about 1,000 events): the pure-Python parser takes
+    about ten seconds per megabyte, and LibYAML's message is right too, if terser.
+    """
+    if _Loader is not yaml.SafeLoader and len(text) <= _REWORD_CHARS:
         try:
             for _event in yaml.parse(text, Loader=yaml.SafeLoader):
                 pass
