@@ -85,9 +85,12 @@ def prepare_memory_database(cache_dir: Path | None = None) -> Source:
         raise RuntimeError("the simulator's schema cache only fills an in-memory database")
     directory = default_cache_dir() if cache_dir is None else cache_dir
     path = directory / f"{_PREFIX}{schema_key()}{_SUFFIX}"
-    image = _read_image(path)
     connection.ensure_connection()
     raw = connection.connection
+    if not hasattr(raw, "deserialize"):  # an SQLite built without it: migrate every time
+        call_command("migrate", verbosity=0, interactive=False)
+        return Source.BUILT
+    image = _read_image(path)
     if image is not None:
         raw.deserialize(image)
         return Source.CACHE
