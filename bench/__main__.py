@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import issue5
+from bench import issue5, simulator
 from bench.kinds import per_kind
 from bench.mix import BANNER, CEILING, Figures, mixed, plugin_command
 
@@ -96,6 +96,7 @@ async def _ceiling() -> Figures:
 
 
 def main() -> None:
+    simulator.report()  # before the probe servers start: it needs the cores, not them
     servers = str(ROOT / "scripts" / "servers")
     subprocess.run([servers, "acquire"], check=True)  # noqa: S603
     try:

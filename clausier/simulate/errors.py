@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from clausier.simulate.limits import shorten
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be run. The command prints it and exits with code 2."""
@@ -18,5 +20,6 @@ class ScenarioError(ValueError):
         if self.line is not None:
             where += f", line {self.line}"
         if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
+            where += f", field '{shorten(self.field, 60)}'"
+        # One line, always: the command prints it as the whole diagnostic.
+        return f"{where}: {self.message}".replace("\n", " ")

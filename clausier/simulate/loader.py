@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from clausier.simulate.errors import ScenarioError
+from clausier.simulate.tree import compose
 from clausier.simulate.values import (
     ValueProblem,
     parse_amount,
@@ -261,14 +262,7 @@ def _value(node: yaml.Node, source: str, name: str, parse: Parser, zone: ZoneInf
 
 def load_scenario(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate a scenario; the first problem raises `ScenarioError`."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ScenarioError(source, line, None, f"invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, None, None, f"invalid YAML: {exc}") from None
+    root = compose(text, source)
     if root is None:
         raise ScenarioError(source, None, None, "the scenario is empty")
     top = _mapping(root, source, "the scenario")

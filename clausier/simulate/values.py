@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from clausier.simulate.limits import FIRST_YEAR, LAST_YEAR, MAX_NUMBER
+
 _AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 _PERCENT = re.compile(r"^-?\d+(\.\d+)?$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -33,7 +35,13 @@ def parse_amount(text: str) -> Decimal:
         raise ValueProblem(
             f"{text!r} has {decimals} decimals; amounts are euros with at most 2, like 12.35"
         )
-    return Decimal(text)
+    return _bounded(Decimal(text), text)
+
+
+def _bounded(value: Decimal, text: str) -> Decimal:
+    if value >= MAX_NUMBER:
+        raise ValueProblem(f"{text!r} is too large: amounts and numbers are below 10^12")
+    return value
 
 
 def parse_percent(text: str, low: Decimal, high: Decimal) -> Decimal:
@@ -53,7 +61,7 @@ def parse_decimal(text: str) -> Decimal:
     """A positive index value like 268.5 or 293.7."""
     if not _AMOUNT.match(text) or Decimal(text) <= 0:
         raise ValueProblem(f"{text!r} is not a positive number like 268.5")
-    return Decimal(text)
+    return _bounded(Decimal(text), text)
 
 
 def parse_bool(text: str) -> bool:
@@ -75,9 +83,16 @@ def parse_date(text: str) -> date:
     if not _DATE.match(text):
         raise ValueProblem(f"{text!r} is not a date like 2026-03-31")
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueProblem(f"{text!r} is not a valid date: {exc}") from None
+    return _in_years(value.year, text, value)
+
+
+def _in_years(year: int, text: str, value: date) -> date:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueProblem(f"{text!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return value
 
 
 def parse_month(text: str) -> date:
@@ -85,7 +100,8 @@ def parse_month(text: str) -> date:
     match = _MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueProblem(f"{text!r} is not a month like 2026-03")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    year = int(match.group(1))
+    return _in_years(year, text, date(max(year, 1), int(match.group(2)), 1))
 
 
 def parse_instant(text: str, zone: ZoneInfo) -> datetime:
@@ -100,6 +116,7 @@ def parse_instant(text: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueProblem(f"{text!r} is not an ISO date-time like 2026-03-02T09:00") from None
+    _in_years(parsed.year, text, parsed)
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     first = parsed.replace(tzinfo=zone, fold=0)

@@ -13,8 +13,6 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from facturx import generate_from_binary
-from weasyprint import HTML
 
 from clausier.billing.documents import labels, legal
 from clausier.billing.documents.data import DocumentLine, InvoiceDocument
@@ -130,6 +128,12 @@ def pdf_metadata(doc: InvoiceDocument, lang: str) -> dict[str, str]:
 
 def render_document_pdf(doc: InvoiceDocument, language: str, xml: bytes | None = None) -> bytes:
     """The PDF/A-3b of a document with its Factur-X XML (built here unless given)."""
+    # Imported on first use: WeasyPrint and factur-x take seconds to import (fonts, pypdf,
+    # fontTools), and every command that loads the URLconf (the simulator, migrate) would
+    # pay for them without rendering a single PDF.
+    from facturx import generate_from_binary
+    from weasyprint import HTML
+
     lang = document_language(language)
     html = render_html(doc, lang)
     plain_pdf = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
