@@ -20,6 +20,7 @@ from clausier.accounts.models import (
     Person,
     Provider,
 )
+from clausier.core import audit
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.core.http import client_ip
 
@@ -27,11 +28,31 @@ from clausier.core.http import client_ip
 @admin.register(Provider)
 class ProviderAdmin(ProviderScopedAdmin):
     provider_path = "pk"
-    list_display = ("legal_name", "service_line", "siren", "vat_number", "support_email")
+    list_display = (
+        "legal_name",
+        "service_line",
+        "legal_form",
+        "siren",
+        "rcs_city",
+        "vat_number",
+        "support_email",
+    )
     search_fields = ("legal_name", "siren", "vat_number")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """The same audit entry as the API's PATCH (the model's clean() validated it)."""
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "provider.updated" if change else "provider.created",
+            obj,
+            actor=request.user,
+            provider=obj,
+            details={"fields": sorted(form.changed_data)},
+            ip_address=client_ip(request),
+        )
 
 
 @admin.register(ClientOrganisation)

@@ -84,7 +84,12 @@ MAX_SHARE_CAPITAL = Decimal(10) ** 12
 
 def clean_legal_form(value: str) -> str:
     """The legal form on one line, spaces collapsed (SAS, SARL à associé unique)."""
-    return " ".join((value or "").split())
+    form = " ".join((value or "").split())
+    if value and not form:  # only spaces: the empty value has its own "required" error
+        raise ValidationError(
+            _("La forme juridique est obligatoire (SAS, SARL, EI…)."), code="blank"
+        )
+    return form
 
 
 def clean_rcs_city(value: str) -> str:
