@@ -259,8 +259,6 @@ DEMO_PLANS: dict[str, list[dict[str, Any]]] = {
 def _demo_billing(provider: Provider, client: ClientOrganisation, terms: Any) -> None:
     """Plans for each provider; the hosting client has accepted the terms, subscribed and
     paid its first invoice, so the portal shows a subscription and invoices."""
-    from decimal import Decimal
-
     from clausier.billing import services as billing
     from clausier.billing.models import Plan, Subscription
     from clausier.terms import services as terms_services
