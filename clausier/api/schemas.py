@@ -337,6 +337,7 @@ class InvoiceLineOut(Schema):
     quantity: Decimal
     unit_price_ht: Decimal
     vat_rate: Decimal
+    vat_category: str  # EN 16931: S (taxed) or O (outside the scope of VAT)
     total_ht: Decimal
     clause: str
     period_start: date | None

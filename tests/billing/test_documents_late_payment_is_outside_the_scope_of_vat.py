@@ -7,7 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from clausier.accounts.models import Membership, Role
+from clausier.accounts.services import create_api_token
 from clausier.billing.documents import build_facturx_xml, render_invoice_pdf
 from clausier.billing.models import VatCategory
 from tests.billing.document_kinds import issued
@@ -48,3 +51,12 @@ def test_its_pdf_says_out_of_scope_instead_of_a_zero_rate():
     assert "Out of scope" in text and "0.00 %" not in text and "0,00 %" not in text
     assert "VAT not applicable: late-payment interest and the recovery indemnity" in text
     assert "TVA non applicable : intérêts de retard et indemnité forfaitaire" in text
+
+
+def test_the_api_shows_the_category_of_each_line(client):
+    late = issued("late-payment invoice")
+    admin = Membership.objects.get(client=late.client, role=Role.CLIENT_ADMIN).person
+    _token, secret = create_api_token(now=timezone.now(), person=admin, name="compta")
+    reply = client.get(f"/api/invoices/{late.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert reply.status_code == 200
+    assert [line["vat_category"] for line in reply.json()["lines"]] == ["O", "O"]
