@@ -13,8 +13,10 @@ Each stylesheet turns an invoice into an SVRL report; an assert that fails says
 `svrl:successful-report`. Compiling a stylesheet takes seconds, so a session compiles
 each once (see `schematron_rules` in conftest.py) and every test reuses it.
 
-One Saxon processor per process: saxonche misbehaves when several are created and
-destroyed (akretion/pyfrctc#3, the reason the `factur-x` library moved to a server).
+One Saxon processor per process, kept for the session: the `factur-x` library stopped
+embedding saxonche (its source cites akretion/pyfrctc#3) and calls a Saxon server
+instead; creating processors once avoids the set-up and tear-down it had trouble with.
+The pinned saxonche (requirements/dev.in) runs both stylesheets as they ship.
 """
 
 from __future__ import annotations
