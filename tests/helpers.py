@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from decimal import Decimal
 from typing import Any
 
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Provider, Role
@@ -35,6 +36,9 @@ def make_provider(name: str = "Kalanda", **fields: Any) -> Provider:
         "contact_email": f"contact@{name.lower()}.example",
         "support_email": f"support@{name.lower()}.example",
         "iban": "FR7630006000011234567890189",
+        "legal_form": "SAS",
+        "share_capital": Decimal("10000.00"),
+        "rcs_city": "Paris",
     }
     data.update(fields)
     provider = Provider(**data)

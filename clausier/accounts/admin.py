@@ -32,7 +32,15 @@ from clausier.core.http import client_ip
 class ProviderAdmin(ProviderScopedAdmin):
     provider_path = "pk"
     audit_name = "provider"
-    list_display = ("legal_name", "service_line", "siren", "vat_number", "support_email")
+    list_display = (
+        "legal_name",
+        "service_line",
+        "legal_form",
+        "siren",
+        "rcs_city",
+        "vat_number",
+        "support_email",
+    )
     search_fields = ("legal_name", "siren", "vat_number")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

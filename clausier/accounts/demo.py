@@ -4,6 +4,7 @@ members. Idempotent: running it again changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
@@ -13,6 +14,7 @@ from django.utils import timezone
 from clausier.accounts.models import (
     ClientOrganisation,
     Membership,
+    OperationCategory,
     Person,
     Provider,
     Role,
@@ -44,6 +46,11 @@ PROVIDERS: list[dict[str, Any]] = [
         "support_email": "support@kalanda.example",
         "iban": "FR7630006000011234567890189",
         "bic": "AGRIFRPP",
+        "legal_form": "SAS",
+        "share_capital": Decimal("50000.00"),
+        "rcs_city": "Paris",
+        "operation_category": OperationCategory.SERVICES,
+        "vat_on_debits": True,
         "domain": "kalanda.example",
         "client": {
             "legal_name": "Boulangerie Martin SAS",
@@ -70,6 +77,11 @@ PROVIDERS: list[dict[str, Any]] = [
         "support_email": "support@kestio.example",
         "iban": "FR1420041010050500013M02606",
         "bic": "PSSTFRPP",
+        "legal_form": "SAS",
+        "share_capital": Decimal("20000.00"),
+        "rcs_city": "Lyon",
+        "operation_category": OperationCategory.SERVICES,
+        "vat_on_debits": False,
         "domain": "kestio.example",
         "client": {
             "legal_name": "Atelier Durand SARL",
@@ -83,6 +95,8 @@ PROVIDERS: list[dict[str, Any]] = [
         },
     },
 ]
+
+MENTION_FIELDS = ("legal_form", "share_capital", "rcs_city", "operation_category", "vat_on_debits")
 
 STAFF = [
     (Role.OWNER, "direction", "Claire", "Morel"),
@@ -131,6 +145,12 @@ def load_demo() -> list[DemoLogin]:
             provider = Provider(**data)
             provider.full_clean()
             provider.save()
+        elif not provider.legal_form:
+            # A demo made before the invoice mentions existed: fill them in once.
+            for name in MENTION_FIELDS:
+                setattr(provider, name, data[name])
+            provider.full_clean()
+            provider.save(update_fields=list(MENTION_FIELDS))
         client_spec = cast(dict[str, Any], spec["client"])
         client = ClientOrganisation.objects.filter(
             provider=provider, legal_name=client_spec["legal_name"]
@@ -239,8 +259,6 @@ DEMO_PLANS: dict[str, list[dict[str, Any]]] = {
 def _demo_billing(provider: Provider, client: ClientOrganisation, terms: Any) -> None:
     """Plans for each provider; the hosting client has accepted the terms, subscribed and
     paid its first invoice, so the portal shows a subscription and invoices."""
-    from decimal import Decimal
-
     from clausier.billing import services as billing
     from clausier.billing.models import Plan, Subscription
     from clausier.terms import services as terms_services

@@ -44,6 +44,14 @@ class ServiceLine(models.TextChoices):
     COACHING_TRAINING = "coaching_training", _("Coaching et formation")
 
 
+class OperationCategory(models.TextChoices):
+    """What the provider's invoices bill (CGI art. 242 nonies A, e-invoicing reform)."""
+
+    SERVICES = "services", _("Prestations de services")
+    GOODS = "goods", _("Livraisons de biens")
+    MIXED = "mixed", _("Mixte (biens et services)")
+
+
 class Address(models.Model):
     address_line1 = models.CharField(_("adresse"), max_length=200)
     address_line2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
@@ -75,6 +83,46 @@ class Provider(Address):
     support_email = models.EmailField(_("e-mail du support"))
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # Code de commerce R123-237: the legal form, the share capital and "RCS <city of the
+    # registry>" beside the SIREN on every invoice, letter and website of a company.
+    legal_form = models.CharField(
+        _("forme juridique"),
+        max_length=60,
+        help_text=_("Par exemple SAS, SARL, SA, EURL, EI."),
+    )
+    share_capital = models.DecimalField(
+        _("capital social (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Vide pour une entreprise individuelle, qui n'a pas de capital."),
+    )
+    rcs_city = models.CharField(
+        _("ville du greffe (RCS)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "« RCS Paris » : la ville seule ; le numéro RCS est le SIREN. Vide si "
+            "l'entreprise n'est pas immatriculée au RCS."
+        ),
+    )
+    # E-invoicing reform (CGI art. 242 nonies A as amended in 2024): category of the
+    # operations billed and the option for VAT on debits, shown on every invoice.
+    operation_category = models.CharField(
+        _("catégorie des opérations facturées"),
+        max_length=16,
+        choices=OperationCategory.choices,
+        default=OperationCategory.SERVICES,
+    )
+    vat_on_debits = models.BooleanField(
+        _("option pour le paiement de la TVA d'après les débits"),
+        default=False,
+        help_text=_(
+            "Cochez si l'entreprise a opté pour payer la TVA sur ses prestations de "
+            "services à la facturation plutôt qu'à l'encaissement (CGI art. 269, 2-c)."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -102,6 +150,19 @@ class Provider(Address):
                 self.bic = validators.clean_bic(self.bic)
             except ValidationError as exc:
                 errors.setdefault("bic", []).append(exc)
+        for field, cleaner in (
+            ("legal_form", validators.clean_legal_form),
+            ("rcs_city", validators.clean_rcs_city),
+        ):
+            try:
+                setattr(self, field, cleaner(getattr(self, field)))
+            except ValidationError as exc:
+                errors.setdefault(field, []).append(exc)
+        if self.share_capital is not None:
+            try:
+                validators.check_share_capital(self.share_capital)
+            except ValidationError as exc:
+                errors.setdefault("share_capital", []).append(exc)
         if (
             "siren" not in errors
             and "siret" not in errors

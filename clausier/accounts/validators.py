@@ -6,6 +6,8 @@ can act on.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +74,48 @@ def clean_bic(value: str) -> str:
             code="invalid_bic",
             params={"value": value},
         ) from None
+
+
+# A registry city: letters (accents included), spaces, hyphens, apostrophes, dots
+# ("Aix-en-Provence", "L'Isle-Jourdain", "St. Pierre"). Digits mean a number was typed.
+_CITY = re.compile(r"^[^\W\d_]+(?:[ '’.\-]+[^\W\d_]+)*\.?$")
+MAX_SHARE_CAPITAL = Decimal(10) ** 12
+
+
+def clean_legal_form(value: str) -> str:
+    """The legal form on one line, spaces collapsed (SAS, SARL à associé unique)."""
+    form = " ".join((value or "").split())
+    if value and not form:  # only spaces: the empty value has its own "required" error
+        raise ValidationError(
+            _("La forme juridique est obligatoire (SAS, SARL, EI…)."), code="blank"
+        )
+    return form
+
+
+def clean_rcs_city(value: str) -> str:
+    """The city of the registry only: "RCS Paris 812 345 676" is written from it and the
+    SIREN, so a pasted "RCS" prefix is dropped and a number is refused."""
+    city = " ".join((value or "").split())
+    if city.upper().startswith("RCS "):
+        city = city[4:].strip()
+    if city and not _CITY.match(city):
+        raise ValidationError(
+            _(
+                "« %(value)s » n'est pas un nom de ville de greffe : saisissez la ville seule "
+                "(Paris, Aix-en-Provence) ; le numéro RCS est le SIREN."
+            ),
+            code="invalid_rcs_city",
+            params={"value": value},
+        )
+    return city
+
+
+def check_share_capital(value: Decimal) -> None:
+    if not Decimal(0) < value < MAX_SHARE_CAPITAL:
+        raise ValidationError(
+            _("Le capital social doit être un montant positif en euros (moins de 10¹² €)."),
+            code="invalid_share_capital",
+        )
 
 
 @lru_cache(maxsize=4)

@@ -90,6 +90,11 @@ class ProviderOut(AddressFields):
     support_email: str
     iban: str
     bic: str
+    legal_form: str
+    share_capital: Decimal | None
+    rcs_city: str
+    operation_category: str
+    vat_on_debits: bool
 
 
 class ProviderPatch(StrictIn):
@@ -106,6 +111,13 @@ class ProviderPatch(StrictIn):
     support_email: str | None = Field(None, max_length=254)
     iban: str | None = Field(None, max_length=42)
     bic: str | None = Field(None, max_length=11)
+    # Invoice mentions (Code de commerce R123-237, e-invoicing reform); null clears the
+    # share capital of an individual business.
+    legal_form: str | None = Field(None, min_length=1, max_length=60)
+    share_capital: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    rcs_city: str | None = Field(None, max_length=100)
+    operation_category: str | None = Field(None, max_length=16)
+    vat_on_debits: bool | None = None
 
 
 class ClientOut(AddressFields):
@@ -325,6 +337,7 @@ class InvoiceLineOut(Schema):
     quantity: Decimal
     unit_price_ht: Decimal
     vat_rate: Decimal
+    vat_category: str  # EN 16931: S (taxed) or O (outside the scope of VAT)
     total_ht: Decimal
     clause: str
     period_start: date | None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing.invoicing import LineDraft, issue, local_date
-from clausier.billing.models import Invoice, InvoiceKind, Subscription
+from clausier.billing.models import Invoice, InvoiceKind, Subscription, VatCategory
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.terms.indices import latest_syntec, rate_table_for
@@ -48,6 +48,7 @@ def late_payment_invoice(*, now: datetime, invoice: Invoice) -> Invoice | None:
             % {"number": invoice.display_number, "days": penalty.days_late, "rates": rates},
             unit_price_ht=penalty.interest,
             vat_rate=NO_VAT,
+            vat_category=VatCategory.OUT_OF_SCOPE,
             clause=str(penalty.clause),
         ),
         LineDraft(
@@ -55,6 +56,7 @@ def late_payment_invoice(*, now: datetime, invoice: Invoice) -> Invoice | None:
             % {"number": invoice.display_number},
             unit_price_ht=penalty.recovery_indemnity,
             vat_rate=NO_VAT,
+            vat_category=VatCategory.OUT_OF_SCOPE,
             clause=str(penalty.indemnity_clause),
         ),
     ]

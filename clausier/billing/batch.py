@@ -128,6 +128,7 @@ def bill_batch(*, now: datetime, subscriptions: list[Subscription]) -> list[Invo
                 quantity=line.quantity,
                 unit_price_ht=line.unit_price_ht,
                 vat_rate=line.vat_rate,
+                vat_category=line.vat_category,
                 total_ht=line.total_ht,
                 clause=line.clause,
                 period_start=line.period_start,

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from clausier.accounts.models import ClientOrganisation, Provider
 from clausier.billing import numbering
-from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscription
+from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscription, VatCategory
 from clausier.core.money import to_cents
 
 HUNDRED = Decimal(100)
@@ -27,6 +27,7 @@ class LineDraft:
     vat_rate: Decimal
     quantity: Decimal = Decimal(1)
     clause: str = ""
+    vat_category: str = VatCategory.STANDARD
     period_start: date | None = None
     period_end: date | None = None
     subscription: Subscription | None = None
@@ -74,6 +75,12 @@ def seller_snapshot(provider: Provider) -> dict[str, Any]:
         "email": provider.contact_email,
         "iban": provider.iban,
         "bic": provider.bic,
+        # Code de commerce R123-237 and the e-invoicing reform's mentions.
+        "legal_form": provider.legal_form,
+        "share_capital": None if provider.share_capital is None else str(provider.share_capital),
+        "rcs_city": provider.rcs_city,
+        "operation_category": provider.operation_category,
+        "vat_on_debits": provider.vat_on_debits,
     }
 
 
@@ -151,6 +158,7 @@ def issue(
                 quantity=line.quantity,
                 unit_price_ht=line.unit_price_ht,
                 vat_rate=line.vat_rate,
+                vat_category=line.vat_category,
                 total_ht=line.total_ht,
                 clause=line.clause,
                 period_start=line.period_start,

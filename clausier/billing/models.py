@@ -137,6 +137,15 @@ class InvoiceKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("avoir")
 
 
+class VatCategory(models.TextChoices):
+    """EN 16931 VAT category of a line (UNTDID 5305), which the Factur-X XML states."""
+
+    STANDARD = "S", _("TVA au taux normal ou réduit")
+    # Late-payment interest and the recovery indemnity are damages, not the price of a
+    # supply: outside the scope of VAT (CGI art. 256).
+    OUT_OF_SCOPE = "O", _("hors du champ de la TVA")
+
+
 class InvoiceCounter(models.Model):
     """The next number of a series. Locked (SELECT … FOR UPDATE) by the issuing transaction."""
 
@@ -231,6 +240,12 @@ class InvoiceLine(models.Model):
     )
     unit_price_ht = models.DecimalField(_("prix unitaire HT"), max_digits=14, decimal_places=2)
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
+    vat_category = models.CharField(
+        _("catégorie de TVA"),
+        max_length=2,
+        choices=VatCategory.choices,
+        default=VatCategory.STANDARD,
+    )
     total_ht = models.DecimalField(_("total HT"), max_digits=14, decimal_places=2)
     clause = models.CharField(_("clause"), max_length=200, blank=True)
     period_start = models.DateField(null=True, blank=True)

@@ -355,6 +355,7 @@ def credit_note(*, now: datetime, actor: Person, invoice: Invoice, reason: str) 
             description=line.description,
             unit_price_ht=line.unit_price_ht,
             vat_rate=line.vat_rate,
+            vat_category=line.vat_category,
             quantity=line.quantity,
             clause=line.clause,
             period_start=line.period_start,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from clausier.billing.documents import DocumentError, render_invoice_pdf
 from clausier.billing.documents.data import DocumentLine, Party, assemble
 from clausier.billing.documents.pdf import css_string, render_html
 from clausier.billing.invoicing import LineDraft
+from clausier.billing.models import VatCategory
 from tests.billing.test_documents_world import issued_invoice
 
 SELLER = Party.from_snapshot(
@@ -46,8 +48,25 @@ def test_an_unknown_language_is_refused():
 
 
 def test_a_line_without_vat_is_refused_rather_than_mislabelled():
-    with pytest.raises(DocumentError, match="only standard-rated"):
+    with pytest.raises(DocumentError, match=r"standard-rated .* at 0\.00 %"):
         document([line("100.00", "0.00")])
+
+
+def test_an_out_of_scope_line_with_a_vat_rate_is_refused():
+    taxed = replace(line("100.00", "20.00"), vat_category=VatCategory.OUT_OF_SCOPE)
+    with pytest.raises(DocumentError, match=r"outside the scope of VAT .* VAT rate 20\.00"):
+        document([taxed])
+
+
+def test_out_of_scope_lines_beside_taxed_ones_are_refused():
+    indemnity = replace(line("40.00", "0.00"), position=2, vat_category=VatCategory.OUT_OF_SCOPE)
+    with pytest.raises(DocumentError, match="BR-O-11"):
+        document([line("100.00"), indemnity])
+
+
+def test_an_unknown_vat_category_is_refused():
+    with pytest.raises(DocumentError, match="unsupported VAT category 'Z'"):
+        document([replace(line("100.00"), vat_category="Z")])
 
 
 def test_totals_that_disagree_with_the_lines_are_refused():

@@ -44,6 +44,10 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
+def spaced(siren: str) -> str:
+    return f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+
+
 def french_mentions(invoice) -> list[str]:
     rate = statutory_rate(local_date(invoice.issued_at))
     seller = invoice.seller
@@ -53,7 +57,9 @@ def french_mentions(invoice) -> list[str]:
         seller["vat_number"],
         f"SIREN {BUYER_SIREN}",
         BUYER_VAT,
-        "Nature de l'opération : prestations de services.",
+        "Catégorie de l'opération : prestations de services.",
+        # Code de commerce R123-237: legal form, share capital, RCS city and number.
+        flat(f"SAS au capital de 10 000,00 € · RCS Paris {spaced(seller['siren'])}"),
         "Pénalités de retard (art. L441-10 du Code de commerce)",
         flat(f"BCE ({percent(rate.ecb_percent, 'fr')}) majoré de 10 points"),
         flat(f"soit {percent(rate.annual_percent, 'fr')} l'an"),

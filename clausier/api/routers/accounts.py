@@ -54,6 +54,9 @@ def _save_validated(obj: Any) -> None:
 
 # Providers ---------------------------------------------------------------------------
 
+# Fields an explicit null clears (an individual business has no share capital).
+NULLABLE_PROVIDER_FIELDS = frozenset({"share_capital"})
+
 
 @router.get("/providers", response=list[ProviderOut])
 @paginate(LimitOffsetPagination)
@@ -72,7 +75,11 @@ def update_provider(request: HttpRequest, provider_id: int, payload: ProviderPat
     provider = get_object_or_404(scoping.visible_providers(person), pk=provider_id)
     if not scoping.is_owner_of(person, provider.pk):
         raise NotAllowed(_("Seul un responsable du prestataire peut modifier sa fiche."))
-    changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    changes = {
+        k: v
+        for k, v in payload.model_dump(exclude_unset=True).items()
+        if v is not None or k in NULLABLE_PROVIDER_FIELDS
+    }
     for name, value in changes.items():
         setattr(provider, name, value)
     _save_validated(provider)

@@ -45,6 +45,9 @@ def sample_document(number: int, credit_note: bool = False) -> InvoiceDocument:
             "email": "facturation@kalanda.example",
             "iban": "FR7630006000011234567890189",
             "bic": "AGRIFRPP",
+            "legal_form": "SAS",
+            "share_capital": "50000.00",
+            "rcs_city": "Paris",
         }
     )
     buyer = Party.from_snapshot(

