@@ -506,9 +506,13 @@ def parse_pain002(text: str | bytes) -> tuple[list[StatusLine], list[tuple[str, 
 
 def parse_csv(text: str) -> list[StatusLine]:
     """A simple bank export: end_to_end_id;status;reason_code[;reason] with a header."""
-    sample = text[:2048]
-    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    header, _newline, _rest = text.partition("\n")
+    # The header names the delimiter; sniffing the data guessed wrong on short files.
+    delimiter = max(",;\t", key=header.count)
+    try:
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise MalformedReport(_("Le CSV est illisible : %(error)s") % {"error": exc}) from None
     if not rows or "end_to_end_id" not in rows[0] or "status" not in rows[0]:
         raise MalformedReport(
             _("Le CSV doit avoir les colonnes end_to_end_id, status et reason_code.")
