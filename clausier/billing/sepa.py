@@ -316,12 +316,15 @@ def collect_debit(*, now: datetime, debit: DirectDebit, method: str = METHOD) ->
         debit = DirectDebit.objects.select_for_update().get(pk=debit.pk)
         if debit.status == DebitStatus.REJECTED:
             return None
+        # The bank took the money: a surplus (the client also paid otherwise) is
+        # recorded and flagged for a refund, never left out.
         payment = record_payment(
             now=now,
             invoice=debit.invoice,
             amount=debit.amount,
             method=method,
             reference=debit.external_id or debit.end_to_end_id,
+            overpayment=True,
         )
         if debit.status != DebitStatus.COLLECTED:
             DirectDebit.objects.filter(pk=debit.pk).update(
@@ -397,6 +400,7 @@ def reject_debit(
 def _reverse_payment(now: datetime, debit: DirectDebit) -> None:
     # A return after settlement (R-transaction): the money went back, the invoice is due.
     reversal, created = Payment.objects.get_or_create(
+        provider_id=debit.provider_id,
         method=RETURN_METHOD,
         reference=debit.external_id or debit.end_to_end_id,
         defaults={"invoice": debit.invoice, "amount": -debit.amount, "received_at": now},
