@@ -157,6 +157,16 @@ def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja raises these two itself, in English: give them a code and our words.
+    if exc.status_code == 400:
+        return _error(request, 400, "unreadable_body", _("Corps de requête illisible."))
+    if exc.status_code == 403:
+        return _error(
+            request,
+            403,
+            "csrf_failed",
+            _("Vérification CSRF échouée : envoyez le jeton CSRF de la session ou un jeton d'API."),
+        )
     return _error(request, exc.status_code, "error", str(exc))
 
 
