@@ -291,5 +291,5 @@ def _demo_billing(provider: Provider, client: ClientOrganisation, terms: Any) ->
     )
     invoice = subscription.invoice_lines.get().invoice
     billing.record_payment(
-        now=now, invoice=invoice, amount=invoice.total_ttc, method="virement", reference="DEMO-0001"
+        now=now, invoice=invoice, amount=invoice.total_ttc, method="transfer", reference="DEMO-0001"
     )

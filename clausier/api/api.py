@@ -4,18 +4,75 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.api.auth import LiveSessionAuth, TokenAuth
+from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from clausier.api.routers import accounts, billing, people, sepa, terms
+from clausier.api.schemas import ErrorOut
+from clausier.billing.errors import PaymentAlreadyRecorded
 
-api = NinjaAPI(
+# What each kind of error means; every error body is an `ErrorOut`.
+ERROR_DESCRIPTIONS = {
+    400: "Refused by the rules (the message says which).",
+    401: "No valid API token or live session.",
+    403: "Authenticated, but not allowed to do this (or the session's CSRF check failed).",
+    404: "No such object among those the caller may see.",
+    409: "Conflicts with the object's current state.",
+    413: "The request body is larger than the server accepts.",
+    422: "The request does not match this schema (fields lists each problem).",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    """The error statuses an operation can answer, from what it takes.
+
+    Derived once for every operation, so a new endpoint documents its errors without
+    anyone writing them by hand (the schemathesis test checks the derivation holds).
+    """
+    statuses: set[int] = set()
+    if operation.get("security"):
+        statuses |= {401, 403}
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    if parameters or has_body:
+        statuses |= {400, 422}
+    if has_body or any(parameter["in"] == "path" for parameter in parameters):
+        statuses.add(404)
+    if has_body:
+        statuses.add(413)
+    if method in WRITE_METHODS:
+        statuses |= {400, 409}
+    return statuses
+
+
+class ClausierAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(error_statuses(method, operation)):
+                    responses.setdefault(
+                        status, {"description": ERROR_DESCRIPTIONS[status], "content": error}
+                    )
+        return schema
+
+
+api = ClausierAPI(
     title="Clausier API",
     version="1",
     description="Contracts, clients and people of a provider. Every list is scoped to the caller.",
@@ -48,8 +105,15 @@ def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 
 
 @api.exception_handler(InvalidInvitation)
-def invalid_invitation(request: HttpRequest, exc: InvalidInvitation) -> HttpResponse:
+@api.exception_handler(PaymentAlreadyRecorded)
+@api.exception_handler(IdempotencyKeyInUse)
+def conflict(request: HttpRequest, exc: AccountsError) -> HttpResponse:
     return _error(request, 409, exc.code, str(exc.message))
+
+
+@api.exception_handler(IdempotencyKeyReused)
+def key_reused(request: HttpRequest, exc: AccountsError) -> HttpResponse:
+    return _error(request, 422, exc.code, str(exc.message))
 
 
 @api.exception_handler(AccountsError)
@@ -93,4 +157,19 @@ def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja raises these two itself, in English: give them a code and our words.
+    if exc.status_code == 400:
+        return _error(request, 400, "unreadable_body", _("Corps de requête illisible."))
+    if exc.status_code == 403:
+        return _error(
+            request,
+            403,
+            "csrf_failed",
+            _("Vérification CSRF échouée : envoyez le jeton CSRF de la session ou un jeton d'API."),
+        )
     return _error(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+    return _error(request, 413, "too_large", _("La requête est trop volumineuse."))

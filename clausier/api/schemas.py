@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
@@ -364,8 +364,11 @@ class InvoiceOut(Schema):
 
 class PaymentIn(StrictIn):
     amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
-    method: str = Field(..., min_length=1, max_length=32)
-    reference: str = Field(..., min_length=1, max_length=100)
+    # What staff record by hand (`billing.models.MANUAL_PAYMENT_METHODS`); debits and
+    # gateway payments are recorded by their bank report or webhook.
+    method: Literal["transfer", "cheque", "card"]
+    reference: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
+    overpayment: bool = False
 
 
 class CreditNoteIn(StrictIn):

@@ -264,12 +264,32 @@ class InvoiceLine(models.Model):
         return self.description
 
 
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("virement")
+    CHEQUE = "cheque", _("chèque")
+    CARD = "card", _("carte bancaire")
+    SEPA = "sepa", _("prélèvement SEPA")
+    SEPA_RETURN = "sepa-return", _("retour de prélèvement SEPA")
+    STRIPE = "stripe", "Stripe"
+    GOCARDLESS = "gocardless", "GoCardless"
+
+
+# What staff record by hand; the others are recorded by their channel (bank report,
+# gateway webhook), which knows the reference.
+MANUAL_PAYMENT_METHODS = (PaymentMethod.TRANSFER, PaymentMethod.CHEQUE, PaymentMethod.CARD)
+
+
 class Payment(models.Model):
+    # The invoice's provider, kept on the row so that references are unique per provider:
+    # two providers' banks may well issue the same reference.
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     received_at = models.DateTimeField(_("reçu le"))
-    method = models.CharField(_("moyen"), max_length=32)
+    method = models.CharField(_("moyen"), max_length=32, choices=PaymentMethod.choices)
     reference = models.CharField(_("référence"), max_length=100)
+    # Recorded knowingly beyond the balance due (the surplus is owed back to the client).
+    overpayment = models.BooleanField(_("trop-perçu"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -278,7 +298,12 @@ class Payment(models.Model):
         verbose_name = _("paiement")
         verbose_name_plural = _("paiements")
         constraints = [
-            models.UniqueConstraint(fields=["method", "reference"], name="payment_unique_reference")
+            models.UniqueConstraint(
+                fields=["provider", "method", "reference"], name="payment_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=PaymentMethod.values), name="payment_known_method"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -316,12 +316,15 @@ def collect_debit(*, now: datetime, debit: DirectDebit, method: str = METHOD) ->
         debit = DirectDebit.objects.select_for_update().get(pk=debit.pk)
         if debit.status == DebitStatus.REJECTED:
             return None
+        # The bank took the money: a surplus (the client also paid otherwise) is
+        # recorded and flagged for a refund, never left out.
         payment = record_payment(
             now=now,
             invoice=debit.invoice,
             amount=debit.amount,
             method=method,
             reference=debit.external_id or debit.end_to_end_id,
+            overpayment=True,
         )
         if debit.status != DebitStatus.COLLECTED:
             DirectDebit.objects.filter(pk=debit.pk).update(
@@ -397,6 +400,7 @@ def reject_debit(
 def _reverse_payment(now: datetime, debit: DirectDebit) -> None:
     # A return after settlement (R-transaction): the money went back, the invoice is due.
     reversal, created = Payment.objects.get_or_create(
+        provider_id=debit.provider_id,
         method=RETURN_METHOD,
         reference=debit.external_id or debit.end_to_end_id,
         defaults={"invoice": debit.invoice, "amount": -debit.amount, "received_at": now},
@@ -506,9 +510,13 @@ def parse_pain002(text: str | bytes) -> tuple[list[StatusLine], list[tuple[str, 
 
 def parse_csv(text: str) -> list[StatusLine]:
     """A simple bank export: end_to_end_id;status;reason_code[;reason] with a header."""
-    sample = text[:2048]
-    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    header, _newline, _rest = text.partition("\n")
+    # The header names the delimiter; sniffing the data guessed wrong on short files.
+    delimiter = max(",;\t", key=header.count)
+    try:
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise MalformedReport(_("Le CSV est illisible : %(error)s") % {"error": exc}) from None
     if not rows or "end_to_end_id" not in rows[0] or "status" not in rows[0]:
         raise MalformedReport(
             _("Le CSV doit avoir les colonnes end_to_end_id, status et reason_code.")

@@ -22,9 +22,23 @@ class ActivationForm(forms.Form):
         label=_("Confirmez le mot de passe"), strip=False, widget=forms.PasswordInput
     )
 
+    def __init__(self, *args: Any, existing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing = existing
+        if existing:
+            # An existing account proves itself with its own password: there is nothing
+            # to confirm and no name to give, and a field the page does not show must not
+            # be able to refuse the form (a 400 with no visible error).
+            for name in ("first_name", "last_name", "password_confirm"):
+                del self.fields[name]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password") and data.get("password") != data.get("password_confirm"):
+        if (
+            not self.existing
+            and data.get("password")
+            and data.get("password") != data.get("password_confirm")
+        ):
             self.add_error("password_confirm", _("Les deux mots de passe ne sont pas identiques."))
         return data
 

@@ -94,10 +94,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     except InvalidInvitation as exc:
         return render(request, "portal/activation_invalid.html", {"error": exc.message}, status=410)
     existing = Person.objects.filter(email__iexact=invitation.email).exists()
-    form = ActivationForm(request.POST or None)
-    if existing:
-        for name in ("first_name", "last_name", "password_confirm"):
-            form.fields[name].required = False
+    form = ActivationForm(request.POST or None, existing=existing)
     status = 200
     if request.method == "POST":
         status = 400

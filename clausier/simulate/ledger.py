@@ -25,7 +25,7 @@ from clausier.accounts.models import (
 from clausier.billing import services as billing
 from clausier.billing.acceleration import accelerate_after_rejection
 from clausier.billing.invoicing import local_date
-from clausier.billing.models import Alignment, Invoice, Plan, Subscription
+from clausier.billing.models import Alignment, Invoice, PaymentMethod, Plan, Subscription
 from clausier.billing.termination import terminate
 from clausier.core.clauses import ClauseRef
 from clausier.simulate.engine import Context
@@ -209,7 +209,7 @@ def _pay_first_invoice(context: Context, event: Event, books: Books) -> None:
         now=context.now,
         invoice=first,
         amount=first.total_ttc,
-        method="simulation",
+        method=PaymentMethod.TRANSFER,
         reference=f"{event.line}",
     )
     subscription.refresh_from_db()

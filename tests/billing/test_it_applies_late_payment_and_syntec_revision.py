@@ -92,7 +92,7 @@ def test_the_price_is_revised_by_syntec_at_the_anniversary():
     subscription = services.subscribe(now=NOW, actor=w["admin"], client=w["client"], plan=w["plan"])
     first = Invoice.objects.get()
     services.record_payment(
-        now=NOW, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=NOW, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     subscription.refresh_from_db()
     assert subscription.start_date == date(2026, 1, 5)

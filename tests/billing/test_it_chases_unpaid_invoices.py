@@ -31,7 +31,7 @@ def unpaid_q2():
     )
     first = Invoice.objects.get()
     services.record_payment(
-        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     [q2] = services.bill_due(now=ORDER, until=date(2026, 4, 1))
     return w, subscription, q2  # due 1 April 2026
@@ -54,7 +54,11 @@ def test_each_level_is_sent_once_and_a_paid_invoice_is_left_alone(unpaid_q2):
     )
     assert sorted(int(k.split(":")[2]) for k in keys) == [1, 8, 15]
     services.record_payment(
-        now=at(date(2026, 4, 25)), invoice=q2, amount=q2.total_ttc, method="t", reference="late"
+        now=at(date(2026, 4, 25)),
+        invoice=q2,
+        amount=q2.total_ttc,
+        method="transfer",
+        reference="late",
     )
     dunning.send_reminders(at(date(2026, 5, 30)))
     # The late-payment invoice issued with that payment is chased in turn; q2 is not.

@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from clausier.accounts import scoping, services
 from clausier.accounts.errors import AccountsError, NotAllowed
 from clausier.accounts.models import ClientOrganisation, Invitation, Membership, Provider, Role
+from clausier.api.pagination import Page
 from clausier.api.routers.people import caller
 from clausier.api.schemas import (
     AuditOut,
@@ -59,7 +60,7 @@ NULLABLE_PROVIDER_FIELDS = frozenset({"share_capital"})
 
 
 @router.get("/providers", response=list[ProviderOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_providers(request: HttpRequest) -> Any:
     return scoping.visible_providers(caller(request))
 
@@ -98,7 +99,7 @@ def update_provider(request: HttpRequest, provider_id: int, payload: ProviderPat
 
 
 @router.get("/clients", response=list[ClientOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_clients(request: HttpRequest) -> Any:
     return scoping.visible_clients(caller(request)).order_by("legal_name", "pk")
 
@@ -154,7 +155,7 @@ def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) ->
 
 
 @router.get("/clients/{client_id}/members", response=list[MembershipOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_members(request: HttpRequest, client_id: int) -> Any:
     person = caller(request)
     client = get_object_or_404(scoping.visible_clients(person), pk=client_id)
@@ -186,7 +187,7 @@ def _invitation_out(invitation: Invitation) -> dict[str, Any]:
 
 
 @router.get("/invitations", response=list[InvitationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_invitations(request: HttpRequest) -> Any:
     return [
         _invitation_out(i)
@@ -291,7 +292,7 @@ def revoke_membership(request: HttpRequest, membership_id: int) -> Status[None]:
 
 
 @router.get("/audit", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_audit(
     request: HttpRequest, action: str | None = None, object_type: str | None = None
 ) -> Any:
@@ -306,6 +307,6 @@ def list_audit(
 
 
 @router.get("/outbox", response=list[OutboxOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_outbox(request: HttpRequest) -> Any:
     return OutboxMessage.objects.filter(provider_id__in=scoping.staff_provider_ids(caller(request)))

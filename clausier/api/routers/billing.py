@@ -11,12 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Header, Router, Status
+from ninja.pagination import paginate
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Role
+from clausier.api import idempotency
+from clausier.api.pagination import Page
 from clausier.api.routers.people import caller
 from clausier.api.schemas import (
     CreditNoteIn,
@@ -70,7 +72,7 @@ def invoice_out(invoice: Invoice) -> dict[str, Any]:
 
 
 @router.get("/plans", response=list[PlanOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_plans(request: HttpRequest) -> Any:
     return Plan.objects.filter(provider__in=scoping.visible_providers(caller(request))).order_by(
         "name", "pk"
@@ -78,7 +80,7 @@ def list_plans(request: HttpRequest) -> Any:
 
 
 @router.get("/subscriptions", response=list[SubscriptionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_subscriptions(request: HttpRequest) -> Any:
     return visible_subscriptions(caller(request)).order_by("-ordered_at", "-pk")
 
@@ -118,7 +120,7 @@ def terminate_subscription(
 
 
 @router.get("/invoices", response=list[InvoiceOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_invoices(request: HttpRequest) -> Any:
     invoices = (
         visible_invoices(caller(request)).order_by("-issued_at", "-pk").prefetch_related("lines")
@@ -155,18 +157,41 @@ def _staff_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
 
 @router.post("/invoices/{invoice_id}/payments", response={201: InvoiceOut})
 def record_payment(
-    request: HttpRequest, invoice_id: int, payload: PaymentIn
-) -> Status[dict[str, Any]]:
+    request: HttpRequest,
+    response: HttpResponse,
+    invoice_id: int,
+    payload: PaymentIn,
+    idempotency_key: str | None = Header(
+        None, alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN
+    ),
+) -> Status[Any]:
+    """Record a payment received for the invoice.
+
+    Once per reference and method within the provider: the same reference again is a
+    409. Send an `Idempotency-Key` to retry safely: the same key and body get the first
+    answer again (with `Idempotent-Replayed: true`), another body with that key a 422.
+    A payment beyond the balance due is refused (400 `overpayment`) unless
+    `overpayment` is true: the surplus is then recorded as owed back to the client.
+    """
     invoice = _staff_invoice(request, invoice_id)
-    services.record_payment(
-        now=timezone.now(),
-        invoice=invoice,
-        amount=payload.amount,
-        method=payload.method.strip(),
-        reference=payload.reference.strip(),
-        actor=caller(request),
+    now = timezone.now()
+
+    def write() -> tuple[int, dict[str, Any]]:
+        services.record_payment(
+            now=now,
+            invoice=invoice,
+            amount=payload.amount,
+            method=payload.method,
+            reference=payload.reference.strip(),
+            actor=caller(request),
+            overpayment=payload.overpayment,
+            replay=False,
+        )
+        return 201, InvoiceOut.model_validate(invoice_out(invoice)).model_dump(mode="json")
+
+    return idempotency.once(
+        request, response, key=idempotency_key, provider=invoice.provider, now=now, write=write
     )
-    return Status(201, invoice_out(invoice))
 
 
 @router.post("/invoices/{invoice_id}/credit-note", response={201: InvoiceOut})

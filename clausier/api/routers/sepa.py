@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Provider, Role
+from clausier.api.pagination import Page
 from clausier.api.routers.billing import visible_invoices
 from clausier.api.routers.people import caller
 from clausier.api.schemas import (
@@ -45,7 +46,7 @@ def _billing_provider(request: HttpRequest, provider_id: int) -> Provider:
 
 
 @router.get("/mandates", response=list[MandateOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_mandates(request: HttpRequest) -> Any:
     person = caller(request)
     return Mandate.objects.filter(

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
+from clausier.api.pagination import Page
 from clausier.api.routers.people import caller
 from clausier.api.schemas import (
     AcceptanceOut,
@@ -40,7 +41,7 @@ def visible_terms(person: Any) -> QuerySet[TermsVersion]:
 
 
 @router.get("/terms", response=list[TermsOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_terms(request: HttpRequest) -> Any:
     return visible_terms(caller(request)).order_by("-created_at", "-pk")
 
@@ -127,7 +128,7 @@ def accept_terms(request: HttpRequest, terms_id: int, payload: AcceptIn) -> Stat
 
 
 @router.get("/acceptances", response=list[AcceptanceOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_acceptances(request: HttpRequest) -> Any:
     person = caller(request)
     return Acceptance.objects.filter(

@@ -47,8 +47,14 @@ def unmatched(what: str) -> Outcome:
 def pay(
     *, now: datetime, invoice: Invoice, amount: Decimal, method: str, reference: str
 ) -> Outcome:
+    # The gateway holds the money: a surplus is recorded (flagged), never left out.
     payment = record_payment(
-        now=now, invoice=invoice, amount=amount, method=method, reference=reference
+        now=now,
+        invoice=invoice,
+        amount=amount,
+        method=method,
+        reference=reference,
+        overpayment=True,
     )
     return Outcome(
         ProviderEventStatus.PROCESSED,

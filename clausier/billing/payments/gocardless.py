@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -23,11 +22,15 @@ from clausier.accounts.models import Provider
 from clausier.billing.models import DirectDebit, Gateway, ProviderEventStatus
 from clausier.billing.payments import actions
 from clausier.billing.payments.base import (
+    MAX_ID_LENGTH,
     Event,
     InvalidSignature,
     MalformedPayload,
     Outcome,
     header,
+    identifier,
+    load_json,
+    mapping,
     same_digest,
 )
 
@@ -63,10 +66,7 @@ class GoCardlessGateway:
     def verify_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> list[Event]:
         if not same_digest(sign(self.secret, body), header(headers, SIGNATURE_HEADER)):
             raise InvalidSignature(_("Signature GoCardless invalide."))
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise MalformedPayload(_("JSON illisible : %(error)s") % {"error": exc}) from None
+        data = load_json(body)
         events = data.get("events") if isinstance(data, dict) else None
         if not isinstance(events, list):
             raise MalformedPayload(_("Livraison GoCardless sans liste « events »."))
@@ -75,13 +75,17 @@ class GoCardlessGateway:
     def _event(self, item: Any) -> Event:
         if not isinstance(item, dict):
             raise MalformedPayload(_("Événement GoCardless illisible."))
-        event_id, resource, action = item.get("id"), item.get("resource_type"), item.get("action")
-        if not all(isinstance(v, str) and v for v in (event_id, resource, action)):
+        event_id = identifier(item.get("id"))
+        resource, action = identifier(item.get("resource_type")), identifier(item.get("action"))
+        if event_id is None or resource is None or action is None:
             raise MalformedPayload(_("Événement GoCardless sans id, resource_type ou action."))
-        if not isinstance(item.get("links", {}), dict):
-            raise MalformedPayload(_("Événement GoCardless : links illisible."))
         kind = f"{resource}.{action}"
-        return Event(self.gateway, str(event_id), kind, _parse_time(item.get("created_at")), item)
+        if len(kind) > MAX_ID_LENGTH:
+            raise MalformedPayload(_("Événement GoCardless sans id, resource_type ou action."))
+        # The handling reads these as objects: refuse now rather than fail after storing.
+        for key in ("links", "details", "resource_metadata"):
+            mapping(item, key, "GoCardless")
+        return Event(self.gateway, event_id, kind, _parse_time(item.get("created_at")), item)
 
     def handle(self, event: Event, now: datetime) -> Outcome:
         resource, _sep, action = event.type.partition(".")

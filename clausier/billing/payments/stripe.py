@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -32,6 +31,9 @@ from clausier.billing.payments.base import (
     Outcome,
     StaleTimestamp,
     header,
+    identifier,
+    load_json,
+    mapping,
     same_digest,
 )
 
@@ -39,6 +41,8 @@ SIGNATURE_HEADER = "Stripe-Signature"
 DEFAULT_TOLERANCE = 300  # seconds, as Stripe's own libraries
 INVOICE_KEY = "clausier_invoice"
 DEBIT_METHODS = {"sepa_debit"}
+MAX_CENTS = 10**14  # Payment.amount holds 14 digits with 2 decimals
+MAX_TIMESTAMP = 253_402_300_800  # year 10000
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -62,9 +66,27 @@ def _parse_header(value: str) -> tuple[int, list[str]]:
 
 
 def _cents(value: Any) -> Decimal:
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < MAX_CENTS:
         raise MalformedPayload(_("Montant Stripe invalide."))
     return Decimal(value) / 100
+
+
+def _check_object(kind: str, obj: dict[str, Any]) -> None:
+    """Refuse (400, nothing stored) an event whose handling would trip on its shape."""
+    if kind in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+        if identifier(obj.get("id")) is None:
+            raise MalformedPayload(_("PaymentIntent Stripe sans identifiant."))
+        mapping(obj, "metadata", "PaymentIntent")
+        error = mapping(obj, "last_payment_error", "PaymentIntent")
+        mapping(error, "payment_method", "last_payment_error")
+        if not isinstance(obj.get("payment_method_types") or [], list):
+            raise MalformedPayload(_("PaymentIntent Stripe : payment_method_types illisible."))
+    if kind == "payment_intent.succeeded":
+        _cents(obj.get("amount_received", obj.get("amount")))
+        if not isinstance(obj.get("currency"), str):
+            raise MalformedPayload(_("PaymentIntent Stripe sans devise."))
+    if kind == "mandate.updated":
+        mapping(mapping(obj, "payment_method_details", "Mandate"), "sepa_debit", "Mandate")
 
 
 class StripeGateway:
@@ -90,18 +112,22 @@ class StripeGateway:
         return [self._event(body)]
 
     def _event(self, body: bytes) -> Event:
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise MalformedPayload(_("JSON illisible : %(error)s") % {"error": exc}) from None
-        obj = data.get("data", {}).get("object") if isinstance(data, dict) else None
-        event_id, kind = (data.get("id"), data.get("type")) if isinstance(data, dict) else ("", "")
-        if not isinstance(event_id, str) or not event_id or not isinstance(kind, str):
+        data = load_json(body)
+        if not isinstance(data, dict):
+            raise MalformedPayload(_("Événement Stripe illisible : un objet JSON est attendu."))
+        event_id, kind = identifier(data.get("id")), identifier(data.get("type"))
+        if event_id is None or kind is None:
             raise MalformedPayload(_("Événement Stripe sans id ni type."))
+        obj = mapping(data, "data", "Stripe").get("object")
         if not isinstance(obj, dict):
             raise MalformedPayload(_("Événement Stripe sans data.object."))
+        _check_object(kind, obj)
         created = data.get("created")
-        created_at = datetime.fromtimestamp(created, UTC) if isinstance(created, int) else None
+        created_at = (
+            datetime.fromtimestamp(created, UTC)
+            if isinstance(created, int) and 0 <= created < MAX_TIMESTAMP
+            else None
+        )
         return Event(self.gateway, event_id, kind, created_at, data)
 
     def handle(self, event: Event, now: datetime) -> Outcome:
@@ -147,6 +173,7 @@ class StripeGateway:
         if method is None:
             types = obj.get("payment_method_types") or []
             method = types[0] if len(types) == 1 else ""
+        method = method if isinstance(method, str) else ""
         if method not in DEBIT_METHODS:
             return Outcome(
                 ProviderEventStatus.IGNORED,

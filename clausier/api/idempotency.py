@@ -1,0 +1,89 @@
+"""`Idempotency-Key` on API writes (the IETF httpapi draft, as Stripe does it).
+
+Same key, same request: the first answer again (status and body), the write done once,
+with `Idempotent-Replayed: true`. Same key, another request: 422. Only successful
+answers are kept, so a refused request can be corrected and sent again with its key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Status
+
+from clausier.accounts.errors import AccountsError
+from clausier.accounts.models import Provider
+from clausier.api.models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+# The header's documented form: printable ASCII, no spaces.
+KEY_PATTERN = r"^[!-~]{1,255}$"
+
+
+class IdempotencyKeyInUse(AccountsError):
+    """Answered 409: a concurrent request holds the key."""
+
+    code = "idempotency_key_in_use"
+
+
+class IdempotencyKeyReused(AccountsError):
+    """Answered 422 (the draft's "key reused with a different payload")."""
+
+    code = "idempotency_key_reused"
+
+
+def fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.body):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def once(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    key: str | None,
+    provider: Provider,
+    now: datetime,
+    write: Callable[[], tuple[int, dict[str, Any]]],
+) -> Status[Any]:
+    """Run `write` (which returns status and a JSON-able body) once per key."""
+    if key is None:
+        return Status(*write())
+    signature = fingerprint(request)
+    with transaction.atomic():
+        saved = IdempotentRequest.objects.filter(provider=provider, key=key).first()
+        if saved is None:
+            status, body = write()
+            try:
+                with transaction.atomic():
+                    IdempotentRequest.objects.create(
+                        provider=provider,
+                        key=key,
+                        fingerprint=signature,
+                        status_code=status,
+                        response=json.loads(json.dumps(body)),
+                        person=getattr(request, "auth", None),
+                        created_at=now,
+                    )
+            except IntegrityError:
+                # A concurrent request with the same key won; its write stands, ours not.
+                raise IdempotencyKeyInUse(
+                    _("Une requête avec cette clé d'idempotence est déjà en cours.")
+                ) from None
+            return Status(status, body)
+    if saved.fingerprint != signature:
+        raise IdempotencyKeyReused(
+            _("Cette clé d'idempotence a déjà servi pour une autre requête.")
+        )
+    response["Idempotent-Replayed"] = "true"
+    return Status(saved.status_code, saved.response)
