@@ -10,21 +10,38 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clausier.core.crypto import embedded_keys, parse_keys
 from clausier.core.dburl import parse_database_url, sqlite_database
 from clausier.core.env import env_bool, env_int, env_list, env_secret, env_str
+from clausier.core.secretkey import embedded_secret_key
+from clausier.core.vardir import private_dir, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("CLAUSIER_VAR_DIR", str(BASE_DIR / "var")))
+# The database, generated keys and stored documents: readable by our account only.
+VAR_DIR = private_dir(Path(env_str("CLAUSIER_VAR_DIR", str(BASE_DIR / "var"))))
 
 DEBUG = env_bool("DEBUG", False)
+# Embedded: one machine, generated keys in var/. Off in production (docs/configuration.md),
+# where every key comes from the environment and HTTPS settings default to on.
+EMBEDDED = env_bool("CLAUSIER_EMBEDDED", True)
 SECRET_KEY = env_secret("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("CLAUSIER_EMBEDDED", True):
+    if not DEBUG and not EMBEDDED:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off")
     # The embedded default keeps a generated key in var/ so sessions survive restarts.
-    from clausier.core.secretkey import embedded_secret_key
-
     SECRET_KEY = embedded_secret_key(VAR_DIR)
+
+# Keys that encrypt secrets at rest (clausier.core.crypto), newest first; separate from
+# SECRET_KEY so that either can be rotated without losing the other's data.
+_secret_keys = env_secret("CLAUSIER_SECRET_KEYS") or ""
+if _secret_keys:
+    CLAUSIER_SECRET_KEYS = parse_keys(_secret_keys)
+elif not DEBUG and not EMBEDDED:
+    raise ImproperlyConfigured(
+        "CLAUSIER_SECRET_KEYS (or CLAUSIER_SECRET_KEYS_FILE) is required when DEBUG is off"
+    )
+else:
+    CLAUSIER_SECRET_KEYS = embedded_keys(VAR_DIR)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -87,6 +104,10 @@ elif DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
 else:
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "clausier.sqlite3"))}
+_db = DATABASES["default"]
+if _db["ENGINE"].endswith("sqlite3") and _db["NAME"] != ":memory:":
+    # Created 600 before SQLite opens it; its -wal and -shm files take the same mode.
+    private_file(Path(_db["NAME"]))
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -119,8 +140,21 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. The embedded default serves plain HTTP on loopback; production (CLAUSIER_EMBEDDED=0)
+# defaults to secure cookies and a redirect to HTTPS. `check --deploy` is clean with the
+# production environment of docs/configuration.md.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not EMBEDDED)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not EMBEDDED)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy: the header it sets, e.g. X-Forwarded-Proto. Only set it
+# when the proxy always overwrites that header, or clients could claim HTTPS themselves.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 
 # Invitations (coaching contract art. 6.1: an invitation to the professional address).
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1)
