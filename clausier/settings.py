@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "clausier.billing",
     "clausier.portal",
     "clausier.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "clausier.accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout noticed during authentication into the door's 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clausier.urls"
@@ -111,7 +114,8 @@ if _db["ENGINE"].endswith("sqlite3") and _db["NAME"] != ":memory:":
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory in one process, Redis when REDIS_URL is set (shared rate limits).
+# Cache: local memory in one process, Redis when REDIS_URL is set. (The login limit is in
+# the database, shared by every process whatever the cache: clausier.accounts.logins.)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -122,7 +126,10 @@ else:
 
 # People
 AUTH_USER_MODEL = "accounts.Person"
-AUTHENTICATION_BACKENDS = ["clausier.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "clausier.accounts.backends.LoginLimitBackend",
+    "clausier.accounts.backends.EmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -158,9 +165,22 @@ if _proxy_ssl_header:
 
 # Invitations (coaching contract art. 6.1: an invitation to the professional address).
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1)
-# Login rate limit: failures allowed per (email, address) within the window.
+# Login limit (clausier.accounts.logins, django-axes in the database): failures per account
+# within the window lock it; an address gets LOGIN_ADDRESS_FACTOR times as many.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_ADDRESS_FACTOR = env_int("LOGIN_ADDRESS_FACTOR", 4, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+AXES_HANDLER = "clausier.accounts.logins.LoginLimitHandler"
+AXES_FAILURE_LIMIT = "clausier.accounts.logins.failure_limit"
+AXES_COOLOFF_TIME = "clausier.accounts.logins.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "clausier.accounts.logins.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "clausier.accounts.logins.address"
+AXES_LOCKOUT_CALLABLE = "clausier.accounts.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A locked-out person retrying does not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
 # Free webmail domains refused for invitations (art. 6: a professional e-mail address).
 FREE_EMAIL_DOMAINS_FILE = env_str(
     "FREE_EMAIL_DOMAINS_FILE", str(BASE_DIR / "clausier" / "accounts" / "free_email_domains.txt")

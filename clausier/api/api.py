@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
+from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed, TooManyAttempts
 from clausier.api.auth import LiveSessionAuth, TokenAuth
 from clausier.api.routers import accounts, billing, people, sepa, terms
 
@@ -50,6 +50,11 @@ def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 @api.exception_handler(InvalidInvitation)
 def invalid_invitation(request: HttpRequest, exc: InvalidInvitation) -> HttpResponse:
     return _error(request, 409, exc.code, str(exc.message))
+
+
+@api.exception_handler(TooManyAttempts)
+def too_many_attempts(request: HttpRequest, exc: TooManyAttempts) -> HttpResponse:
+    return _error(request, 429, exc.code, str(exc.message))
 
 
 @api.exception_handler(AccountsError)
