@@ -39,7 +39,7 @@ def parse_keys(raw: str, name: str = "CLAUSIER_SECRET_KEYS") -> list[str]:
         except (ValueError, TypeError):
             raise ImproperlyConfigured(
                 f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
-                "generate one with `clausier generate_secret_key`)"
+                "see docs/configuration.md, 'Secrets at rest', to generate one)"
             ) from None
     return keys
 
