@@ -23,8 +23,8 @@ class Command(BaseCommand):
             for field in model._meta.get_fields():
                 if not isinstance(field, EncryptedTextField):
                     continue
-                table, column = quote(model._meta.db_table), quote(field.column)
-                pk = quote(model._meta.pk.column)
+                table, column = quote(model._meta.db_table), quote(str(field.column))
+                pk = quote(str(model._meta.pk.column))
                 # Raw SQL: the ciphertext goes from one key to the other, never through
                 # the model, and one unreadable row does not stop the others.
                 with transaction.atomic(), connection.cursor() as cursor:
