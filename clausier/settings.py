@@ -181,6 +181,8 @@ AXES_RESET_ON_SUCCESS = True
 # A locked-out person retrying does not push the end of the lockout further away.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Masked in the POST data kept with each failed attempt (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # Free webmail domains refused for invitations (art. 6: a professional e-mail address).
 FREE_EMAIL_DOMAINS_FILE = env_str(
     "FREE_EMAIL_DOMAINS_FILE", str(BASE_DIR / "clausier" / "accounts" / "free_email_domains.txt")

@@ -29,10 +29,6 @@ class OutboxMessageAdmin(ReadOnlyScopedAdmin):
     search_fields = ("to_email", "subject", "message_id")
     actions = ["retry"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        # The encrypted secrets are never decrypted for the back-office.
-        return super().get_queryset(request).defer("sealed_secrets")
-
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         # A security message's body is not shown even with its link removed: staff who
         # need to help the recipient resend the invitation instead.

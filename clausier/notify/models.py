@@ -18,6 +18,13 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("échec")
 
 
+class OutboxManager(models.Manager["OutboxMessage"]):
+    def get_queryset(self) -> models.QuerySet[OutboxMessage]:
+        # The encrypted secrets are decrypted only when the worker asks for them: listing
+        # the outbox (back-office, API) never touches them, nor fails on an old key.
+        return super().get_queryset().defer("sealed_secrets")
+
+
 class OutboxMessage(models.Model):
     provider = models.ForeignKey(
         "accounts.Provider",
@@ -53,6 +60,8 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("dernière erreur"), blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = OutboxManager()
 
     class Meta:
         verbose_name = _("message sortant")

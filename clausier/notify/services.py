@@ -125,7 +125,7 @@ def deliver_due(now: datetime, limit: int | None = None) -> dict[str, int]:
     for message_id in due_ids:
         if not claim(message_id, now):
             continue
-        message = OutboxMessage.objects.defer("sealed_secrets").get(pk=message_id)
+        message = OutboxMessage.objects.get(pk=message_id)
         try:
             body = body_to_send(message)
         except UnreadableSecret as exc:
