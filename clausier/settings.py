@@ -173,6 +173,7 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 AXES_HANDLER = "clausier.accounts.logins.LoginLimitHandler"
 AXES_FAILURE_LIMIT = "clausier.accounts.logins.failure_limit"
 AXES_COOLOFF_TIME = "clausier.accounts.logins.cool_off"
+# Per account, then per address: LoginLimitHandler weighs the counts in this order.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "clausier.accounts.logins.login_identifier"
 AXES_CLIENT_IP_CALLABLE = "clausier.accounts.logins.address"

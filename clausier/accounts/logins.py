@@ -10,7 +10,7 @@ Counts, within LOGIN_FAILURE_WINDOW_SECONDS:
 - per address (any account): LOGIN_MAX_FAILURES × LOGIN_ADDRESS_FACTOR, so that one
   address spraying many accounts is stopped too, without locking a whole office out
   after a few typos.
-Staff see and reset lockouts in the back-office (Axes' "access attempts").
+Superusers see and reset lockouts in the back-office (Axes' "access attempts").
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -30,9 +31,6 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts.errors import AccountsError, TooManyAttempts
 from clausier.core.http import client_ip
-
-# Axes' parameter groups, in this order: per account, then per address.
-LOCKOUT_PARAMETERS = ["username", "ip_address"]
 
 
 def failure_limit(request: HttpRequest | None = None, credentials: Any = None) -> int:
@@ -63,6 +61,7 @@ class LoginLimitHandler(AxesDatabaseHandler):
     address's: logging into one's own account must not reset a spraying count)."""
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        # One count per AXES_LOCKOUT_PARAMETERS group, in its order: account, then address.
         weights = [1, settings.LOGIN_ADDRESS_FACTOR]
         counts = [
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
@@ -74,8 +73,6 @@ class LoginLimitHandler(AxesDatabaseHandler):
     def reset_user_attempts(
         self, request: HttpRequest, credentials: dict[str, Any] | None = None
     ) -> int:
-        from axes.models import AccessAttempt
-
         username = login_identifier(request, credentials)
         if username is None:
             return 0
