@@ -10,21 +10,38 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clausier.core.crypto import embedded_keys, parse_keys
 from clausier.core.dburl import parse_database_url, sqlite_database
 from clausier.core.env import env_bool, env_int, env_list, env_secret, env_str
+from clausier.core.secretkey import embedded_secret_key
+from clausier.core.vardir import private_dir, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("CLAUSIER_VAR_DIR", str(BASE_DIR / "var")))
+# The database, generated keys and stored documents: readable by our account only.
+VAR_DIR = private_dir(Path(env_str("CLAUSIER_VAR_DIR", str(BASE_DIR / "var"))))
 
 DEBUG = env_bool("DEBUG", False)
+# Embedded: one machine, generated keys in var/. Off in production (docs/configuration.md),
+# where every key comes from the environment and HTTPS settings default to on.
+EMBEDDED = env_bool("CLAUSIER_EMBEDDED", True)
 SECRET_KEY = env_secret("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("CLAUSIER_EMBEDDED", True):
+    if not DEBUG and not EMBEDDED:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off")
     # The embedded default keeps a generated key in var/ so sessions survive restarts.
-    from clausier.core.secretkey import embedded_secret_key
-
     SECRET_KEY = embedded_secret_key(VAR_DIR)
+
+# Keys that encrypt secrets at rest (clausier.core.crypto), newest first; separate from
+# SECRET_KEY so that either can be rotated without losing the other's data.
+_secret_keys = env_secret("CLAUSIER_SECRET_KEYS") or ""
+if _secret_keys:
+    CLAUSIER_SECRET_KEYS = parse_keys(_secret_keys)
+elif not DEBUG and not EMBEDDED:
+    raise ImproperlyConfigured(
+        "CLAUSIER_SECRET_KEYS (or CLAUSIER_SECRET_KEYS_FILE) is required when DEBUG is off"
+    )
+else:
+    CLAUSIER_SECRET_KEYS = embedded_keys(VAR_DIR)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -44,6 +61,7 @@ INSTALLED_APPS = [
     "clausier.billing",
     "clausier.portal",
     "clausier.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +75,8 @@ MIDDLEWARE = [
     "clausier.accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout noticed during authentication into the door's 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clausier.urls"
@@ -87,10 +107,15 @@ elif DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
 else:
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "clausier.sqlite3"))}
+_db = DATABASES["default"]
+if _db["ENGINE"].endswith("sqlite3") and _db["NAME"] != ":memory:":
+    # Created 600 before SQLite opens it; its -wal and -shm files take the same mode.
+    private_file(Path(_db["NAME"]))
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory in one process, Redis when REDIS_URL is set (shared rate limits).
+# Cache: local memory in one process, Redis when REDIS_URL is set. (The login limit is in
+# the database, shared by every process whatever the cache: clausier.accounts.logins.)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -101,7 +126,10 @@ else:
 
 # People
 AUTH_USER_MODEL = "accounts.Person"
-AUTHENTICATION_BACKENDS = ["clausier.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "clausier.accounts.backends.LoginLimitBackend",
+    "clausier.accounts.backends.EmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -119,14 +147,43 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. The embedded default serves plain HTTP on loopback; production (CLAUSIER_EMBEDDED=0)
+# defaults to secure cookies and a redirect to HTTPS. `check --deploy` is clean with the
+# production environment of docs/configuration.md.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not EMBEDDED)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not EMBEDDED)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy: the header it sets, e.g. X-Forwarded-Proto. Only set it
+# when the proxy always overwrites that header, or clients could claim HTTPS themselves.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 
 # Invitations (coaching contract art. 6.1: an invitation to the professional address).
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1)
-# Login rate limit: failures allowed per (email, address) within the window.
+# Login limit (clausier.accounts.logins, django-axes in the database): failures per account
+# within the window lock it; an address gets LOGIN_ADDRESS_FACTOR times as many.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_ADDRESS_FACTOR = env_int("LOGIN_ADDRESS_FACTOR", 4, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+AXES_HANDLER = "clausier.accounts.logins.LoginLimitHandler"
+AXES_FAILURE_LIMIT = "clausier.accounts.logins.failure_limit"
+AXES_COOLOFF_TIME = "clausier.accounts.logins.cool_off"
+# Per account, then per address: LoginLimitHandler weighs the counts in this order.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "clausier.accounts.logins.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "clausier.accounts.logins.address"
+AXES_LOCKOUT_CALLABLE = "clausier.accounts.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A locked-out person retrying does not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Masked in the POST data kept with each failed attempt (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # Free webmail domains refused for invitations (art. 6: a professional e-mail address).
 FREE_EMAIL_DOMAINS_FILE = env_str(
     "FREE_EMAIL_DOMAINS_FILE", str(BASE_DIR / "clausier" / "accounts" / "free_email_domains.txt")

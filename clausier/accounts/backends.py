@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -37,3 +38,25 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id: int) -> Person | None:
         person = Person.objects.filter(pk=user_id).first()
         return person if person is not None and may_log_in(person) else None
+
+
+class LoginLimitBackend(AxesStandaloneBackend):
+    """First in AUTHENTICATION_BACKENDS: refuses a locked-out login before any password
+    is checked (clausier.accounts.logins).
+
+    Every login door is an HTTP request and passes it; `authenticate()` without a request
+    comes from code (the shell, the test client's `login`), which has no address to count
+    and is no door, so it goes on to the next backend instead of failing.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        super().authenticate(request, username, password, **kwargs)
+        return None

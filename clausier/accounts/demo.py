@@ -11,8 +11,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from clausier.accounts import services
 from clausier.accounts.models import (
     ClientOrganisation,
+    Invitation,
     Membership,
     OperationCategory,
     Person,
@@ -170,7 +172,25 @@ def load_demo() -> list[DemoLogin]:
             _member(_person(email, first, last, password_hash), provider, client, role)
             logins.append(DemoLogin(email, str(Role(role).label), client.legal_name))
         _demo_billing(provider, client, terms)
+        _demo_invitation(client)
     return logins
+
+
+def _demo_invitation(client: ClientOrganisation) -> None:
+    """A collaborator invited and not yet arrived, so that the members page shows a
+    pending invitation (and its e-mail waits in the outbox, its link sealed)."""
+    email = f"nouveau@{client.email_domains[0]}"
+    if Invitation.objects.filter(client=client, email=email).exists():
+        return
+    admin = Membership.objects.get(client=client, role=Role.CLIENT_ADMIN).person
+    services.invite(
+        now=timezone.now(),
+        actor=admin,
+        provider=client.provider,
+        client=client,
+        email=email,
+        role=Role.CLIENT_MEMBER,
+    )
 
 
 DEMO_TERMS_FR = {

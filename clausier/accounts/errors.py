@@ -21,3 +21,9 @@ class NotAllowed(AccountsError):
 
 class InvalidInvitation(AccountsError):
     code = "invalid_invitation"
+
+
+class TooManyAttempts(AccountsError):
+    """Too many failed logins for this account or from this address (HTTP 429)."""
+
+    code = "too_many_attempts"

@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
+from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed, TooManyAttempts
 from clausier.api.auth import LiveSessionAuth, TokenAuth
 from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from clausier.api.routers import accounts, billing, people, sepa, terms
@@ -114,6 +114,11 @@ def conflict(request: HttpRequest, exc: AccountsError) -> HttpResponse:
 @api.exception_handler(IdempotencyKeyReused)
 def key_reused(request: HttpRequest, exc: AccountsError) -> HttpResponse:
     return _error(request, 422, exc.code, str(exc.message))
+
+
+@api.exception_handler(TooManyAttempts)
+def too_many_attempts(request: HttpRequest, exc: TooManyAttempts) -> HttpResponse:
+    return _error(request, 429, exc.code, str(exc.message))
 
 
 @api.exception_handler(AccountsError)

@@ -185,6 +185,8 @@ class SuspendIn(StrictIn):
 
 class TokenIn(StrictIn):
     name: str = Field(..., min_length=1, max_length=100)
+    # The caller's password again: a session alone does not mint a long-lived token.
+    password: str = Field(..., min_length=1, max_length=4096)
 
 
 class TokenOut(Schema):

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import scoping
 from clausier.billing.invoicing import local_date
-from clausier.billing.models import Invoice, InvoiceLine, Payment, Plan, SlaCredit, Subscription
+from clausier.billing.models import (
+    GatewayAccount,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Plan,
+    SlaCredit,
+    Subscription,
+)
 from clausier.billing.services import BILLING_ROLES, bill_due
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 
@@ -110,3 +119,33 @@ class PaymentAdmin(ReadOnlyScopedAdmin):
 class SlaCreditAdmin(ReadOnlyScopedAdmin):
     list_display = ("client", "month", "amount", "granted", "status", "clause")
     list_filter = ("status",)
+
+
+class GatewayAccountForm(forms.ModelForm):
+    """The webhook secret is write-only: typed in, never shown back (not even masked)."""
+
+    webhook_secret = forms.CharField(
+        label=_("secret des webhooks"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Laissez vide pour garder le secret enregistré. Il n'est jamais réaffiché."),
+    )
+
+    class Meta:
+        model = GatewayAccount
+        fields = ("provider", "gateway", "webhook_secret")
+
+    def clean_webhook_secret(self) -> str:
+        secret: str = self.cleaned_data.get("webhook_secret", "").strip()
+        if not secret and self.instance.pk:
+            return str(self.instance.webhook_secret)
+        if not secret:
+            raise forms.ValidationError(_("Saisissez le secret des webhooks."))
+        return secret
+
+
+@admin.register(GatewayAccount)
+class GatewayAccountAdmin(ProviderScopedAdmin):
+    form = GatewayAccountForm
+    list_display = ("provider", "gateway")
+    list_filter = ("gateway",)

@@ -15,6 +15,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.eu import at_02
 
 from clausier.accounts import validators
+from clausier.core.fields import EncryptedTextField
 
 __all__ = [
     "CreditorSettings",
@@ -232,7 +233,8 @@ class GatewayAccount(models.Model):
         "accounts.Provider", on_delete=models.CASCADE, related_name="gateway_accounts"
     )
     gateway = models.CharField(max_length=16, choices=Gateway.choices)
-    webhook_secret = models.CharField(_("secret des webhooks"), max_length=200)
+    # Encrypted at rest (clausier.core.crypto): a database copy alone cannot forge webhooks.
+    webhook_secret = EncryptedTextField(_("secret des webhooks"))
 
     class Meta:
         verbose_name = _("compte de paiement")

@@ -29,6 +29,13 @@ class OutboxMessageAdmin(ReadOnlyScopedAdmin):
     search_fields = ("to_email", "subject", "message_id")
     actions = ["retry"]
 
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A security message's body is not shown even with its link removed: staff who
+        # need to help the recipient resend the invitation instead.
+        if obj is not None and obj.sensitive:
+            return ("body",)
+        return super().get_exclude(request, obj)
+
     @admin.action(description=_("Remettre en file les messages en échec"))
     def retry(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         now = timezone.now()

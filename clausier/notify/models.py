@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clausier.core.fields import EncryptedTextField
+
 
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("en file")
@@ -14,6 +16,13 @@ class OutboxStatus(models.TextChoices):
     SENT = "sent", _("envoyé")
     RETRYING = "retrying", _("nouvel essai prévu")
     FAILED = "failed", _("échec")
+
+
+class OutboxManager(models.Manager["OutboxMessage"]):
+    def get_queryset(self) -> models.QuerySet[OutboxMessage]:
+        # The encrypted secrets are decrypted only when the worker asks for them: listing
+        # the outbox (back-office, API) never touches them, nor fails on an old key.
+        return super().get_queryset().defer("sealed_secrets")
 
 
 class OutboxMessage(models.Model):
@@ -33,7 +42,12 @@ class OutboxMessage(models.Model):
     to_email = models.EmailField(_("destinataire"))
     reply_to = models.EmailField(_("répondre à"), blank=True)
     subject = models.CharField(pgettext_lazy("e-mail", "objet"), max_length=250)
+    # Rendered with a placeholder where a secret goes (see `sealed_secrets`).
     body = models.TextField(_("corps"))
+    # Security messages (an activation link): the body is hidden from the back-office.
+    sensitive = models.BooleanField(_("message de sécurité"), default=False)
+    # JSON {placeholder: secret}, encrypted, only until the message is sent.
+    sealed_secrets = EncryptedTextField(_("secrets chiffrés"), blank=True, editable=False)
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     # RFC 3834: automatic messages say so, so that auto-responders stay quiet.
     auto_submitted = models.BooleanField(_("envoi automatique"), default=True)
@@ -46,6 +60,8 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("dernière erreur"), blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = OutboxManager()
 
     class Meta:
         verbose_name = _("message sortant")

@@ -4,10 +4,15 @@
 `deliver_due` is the worker's loop body: it claims due rows one by one with a
 conditional UPDATE, sends them through `clausier.notify.smtp`, and reschedules
 failures with exponential backoff.
+
+Secrets (an activation link) are never part of a stored body: the body keeps a random
+placeholder, the value is kept encrypted (`clausier.core.crypto`) beside it, put back
+only in the e-mail handed to the SMTP server, and erased once the server accepted it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -17,9 +22,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from clausier.core.crypto import UnreadableSecret, random_marker
 from clausier.notify import smtp
 from clausier.notify.models import OutboxMessage, OutboxStatus
-from clausier.notify.templates import render
+from clausier.notify.templates import render, secret_keys
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +56,13 @@ def enqueue(
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    rendered = render(template, language, context)
+    markers = {key: random_marker(key) for key in secret_keys(template) if key in context}
+    secrets_by_marker = {marker: str(context[key]) for key, marker in markers.items()}
+    rendered = render(template, language, {**context, **markers})
+    for marker in secrets_by_marker:
+        if marker not in rendered.body:
+            # A template that transformed or dropped the value would send a broken link.
+            raise ValueError(f"template {template!r} must show its secret values verbatim")
     from_email = settings.DEFAULT_FROM_EMAIL
     if provider is not None:
         # The provider's name on our address; formataddr quotes names with commas or quotes.
@@ -67,6 +79,8 @@ def enqueue(
                 "reply_to": reply_to,
                 "subject": rendered.subject,
                 "body": rendered.body,
+                "sensitive": bool(secrets_by_marker),
+                "sealed_secrets": json.dumps(secrets_by_marker) if secrets_by_marker else "",
                 "message_id": new_message_id(),
                 "auto_submitted": auto_submitted,
                 "status": OutboxStatus.QUEUED,
@@ -113,9 +127,14 @@ def deliver_due(now: datetime, limit: int | None = None) -> dict[str, int]:
             continue
         message = OutboxMessage.objects.get(pk=message_id)
         try:
+            body = body_to_send(message)
+        except UnreadableSecret as exc:
+            counts[_record_failure(message, str(exc), now, final=True)] += 1
+            continue
+        try:
             if connection is None:
                 connection = smtp.open_connection()
-            smtp.send(message, connection)
+            smtp.send(message, connection, body=body)
         except smtp.DeliveryError as exc:
             smtp.close_quietly(connection)
             connection = None
@@ -127,15 +146,29 @@ def deliver_due(now: datetime, limit: int | None = None) -> dict[str, int]:
             attempts=message.attempts + 1,
             last_error="",
             claimed_at=None,
+            # Delivered: the secret now lives only in the recipient's mailbox.
+            sealed_secrets="",
         )
         counts["sent"] += 1
     smtp.close_quietly(connection)
     return counts
 
 
-def _record_failure(message: OutboxMessage, error: str, now: datetime) -> str:
+def body_to_send(message: OutboxMessage) -> str:
+    """The stored body with its placeholders replaced by the decrypted secrets."""
+    body = message.body
+    if message.sensitive:
+        sealed = message.sealed_secrets
+        if not sealed:
+            raise UnreadableSecret("the secret of this message was erased: send a new one")
+        for marker, value in json.loads(sealed).items():
+            body = body.replace(marker, value)
+    return body
+
+
+def _record_failure(message: OutboxMessage, error: str, now: datetime, final: bool = False) -> str:
     attempts = message.attempts + 1
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if final or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         status, next_at = OutboxStatus.FAILED, message.next_attempt_at
         log.error("message %s failed for good after %s attempts: %s", message.pk, attempts, error)
     else:

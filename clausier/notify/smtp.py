@@ -32,7 +32,8 @@ def close_quietly(connection: Any) -> None:
         connection.close()
 
 
-def build(message: OutboxMessage) -> EmailMessage:
+def build(message: OutboxMessage, body: str | None = None) -> EmailMessage:
+    """The e-mail for a row; `body` is the stored body with its secrets put back."""
     headers = {
         "Message-ID": message.message_id,
         "Content-Language": message.language,
@@ -43,7 +44,7 @@ def build(message: OutboxMessage) -> EmailMessage:
         headers["X-Auto-Response-Suppress"] = "All"
     return EmailMessage(
         subject=message.subject,
-        body=message.body,
+        body=message.body if body is None else body,
         from_email=message.from_email,
         to=[message.to_email],
         reply_to=[message.reply_to] if message.reply_to else None,
@@ -51,9 +52,9 @@ def build(message: OutboxMessage) -> EmailMessage:
     )
 
 
-def send(message: OutboxMessage, connection: BaseEmailBackend) -> None:
+def send(message: OutboxMessage, connection: BaseEmailBackend, body: str | None = None) -> None:
     try:
-        sent = connection.send_messages([build(message)])
+        sent = connection.send_messages([build(message, body)])
     except (TimeoutError, OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(str(exc) or exc.__class__.__name__) from exc
     if sent != 1:

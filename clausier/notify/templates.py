@@ -51,7 +51,18 @@ CATALOGUE: dict[str, frozenset[str]] = {
     ),
 }
 
+# Context values that would let a reader act as the recipient (an activation link). They
+# are never stored in a rendered body: the outbox keeps a placeholder and the value
+# encrypted until the message is handed to the SMTP server (clausier.notify.services).
+SECRET_CONTEXT: dict[str, frozenset[str]] = {
+    "invitation": frozenset({"activation_url"}),
+}
+
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
+
+
+def secret_keys(template: str) -> frozenset[str]:
+    return SECRET_CONTEXT.get(template, frozenset())
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> RenderedMessage:

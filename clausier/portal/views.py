@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clausier.accounts import ratelimit, scoping, services
+from clausier.accounts import logins, scoping, services
 from clausier.accounts.errors import AccountsError, InvalidInvitation
 from clausier.accounts.models import ClientOrganisation, Invitation, Membership, Person, Role
 from clausier.core.http import client_ip
@@ -35,20 +35,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        email, ip = form.cleaned_data["email"], client_ip(request)
-        if ratelimit.is_locked(email, ip):
-            form.add_error(None, _("Trop de tentatives : réessayez dans quelques minutes."))
+        # The shared limiter (clausier.accounts.logins) counts and refuses inside authenticate.
+        email = form.cleaned_data["email"]
+        person = authenticate(request, username=email, password=form.cleaned_data["password"])
+        if person is None and logins.locked_out(request):
+            form.add_error(None, logins.lockout_message())
             status = 429
+        elif person is None:
+            form.add_error(None, _("E-mail ou mot de passe incorrect, ou accès suspendu."))
+            status = 400
         else:
-            person = authenticate(request, username=email, password=form.cleaned_data["password"])
-            if person is None:
-                ratelimit.record_failure(email, ip)
-                form.add_error(None, _("E-mail ou mot de passe incorrect, ou accès suspendu."))
-                status = 400
-            else:
-                ratelimit.reset(email, ip)
-                login(request, person)
-                return HttpResponseRedirect(_safe_next(request))
+            login(request, person)
+            return HttpResponseRedirect(_safe_next(request))
     elif request.method == "POST":
         status = 400
     return render(request, "portal/login.html", {"form": form}, status=status)

@@ -48,13 +48,17 @@ def test_it_queues_an_invitation_email_with_the_activation_link(smtp_server):
     message = OutboxMessage.objects.get(to_email="lea@boulangerie.example")
     assert message.template == "invitation"
     assert message.status == OutboxStatus.QUEUED
-    assert f"/invitation/{token}/" in message.body
+    # The stored body holds a placeholder, never the link (issue 9, finding 2).
+    assert token not in message.body and "/invitation/" not in message.body
+    assert message.sensitive
     assert invitation.token_hash != token and token not in invitation.token_hash
 
     assert deliver_due(timezone.now()) == {"sent": 1, "retrying": 0, "failed": 0}
     [received] = smtp_server.messages
     assert received["To"] == "lea@boulangerie.example"
     assert activation_token(received.get_content()) == token
+    message.refresh_from_db()
+    assert message.sealed_secrets == ""
 
 
 def test_it_activates_the_account_once_and_only_once():

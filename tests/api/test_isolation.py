@@ -116,7 +116,10 @@ LIST_OPERATIONS = {
     ("GET", "/api/invoices"),
     ("GET", "/api/mandates"),
 }
-LIST_BODIES = {("PATCH", "/api/me"): {"first_name": "X"}, ("POST", "/api/tokens"): {"name": "mine"}}
+LIST_BODIES = {
+    ("PATCH", "/api/me"): {"first_name": "X"},
+    ("POST", "/api/tokens"): {"name": "mine", "password": PASSWORD},
+}
 
 PORTAL_PAGES = [
     ("GET", "/organisations/{client_id}/membres/"),

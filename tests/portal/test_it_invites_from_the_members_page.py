@@ -86,8 +86,9 @@ def test_mismatched_passwords_keep_the_link_usable(client):
         {"email": "nina@boulangerie.example", "role": "member", "language": "fr"},
     )
     from clausier.notify.models import OutboxMessage
+    from clausier.notify.services import body_to_send
 
-    token = activation_token(OutboxMessage.objects.get().body)
+    token = activation_token(body_to_send(OutboxMessage.objects.get()))
     client.post("/deconnexion/")
     response = client.post(
         f"/invitation/{token}/", {"password": "Un-mot-de-passe-42", "password_confirm": "autre"}

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from clausier.accounts import services
+from clausier.accounts import logins, services
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import ApiToken, Membership, Person
-from clausier.api.schemas import MeOut, MePatch, TokenCreatedOut, TokenIn, TokenOut
+from clausier.api.schemas import ErrorOut, MeOut, MePatch, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["people"])
 
@@ -51,8 +51,10 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
     return list(ApiToken.objects.filter(person=caller(request)))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut})
+@router.post("/tokens", response={201: TokenCreatedOut, 400: ErrorOut, 429: ErrorOut})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    """Create a token; the caller's password is asked again and counts as a login."""
+    logins.confirm_password(request, caller(request), payload.password)
     token, secret = services.create_api_token(
         now=timezone.now(), person=caller(request), name=payload.name
     )
