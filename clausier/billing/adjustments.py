@@ -1,8 +1,9 @@
 """Invoices and price changes that rules produce, not the calendar:
 
 - late payment (Code de commerce L441-10 and D441-5; the seed cites the repealed
-  L441-6): interest at the ECB rate + 10 points on the amount incl. VAT, per day late
-  / 365, and the 40 € recovery indemnity, invoiced when a late invoice is settled;
+  L441-6): interest at the ECB rate + 10 points on the part left unpaid incl. VAT,
+  day by day (each payment lowers the base from the next day), per day late / 365, and
+  the 40 € recovery indemnity, invoiced when a late invoice is settled;
 - SYNTEC revision at each contract anniversary (managed hosting art. 8.2):
   revised = current × latest published index / contract index.
 """
@@ -22,7 +23,7 @@ from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.terms.indices import latest_syntec, rate_table_for
 from clausier.terms.rules import managed_hosting
-from clausier.terms.rules.late_payment import late_payment_penalty
+from clausier.terms.rules.late_payment import late_payment_on_unpaid
 
 LATE_PREFIX = "late-payment:"
 # Late-payment interest and the recovery indemnity are damages, outside the scope of VAT.
@@ -34,22 +35,36 @@ def late_payment_invoice(*, now: datetime, invoice: Invoice) -> Invoice | None:
     if invoice.kind != InvoiceKind.INVOICE or invoice.idempotency_key.startswith(LATE_PREFIX):
         return None
     paid_on = local_date(now)
-    penalty = late_payment_penalty(
-        invoice.total_ttc, invoice.due_on, paid_on, rate_table_for(invoice.provider)
+    # Interest runs on the unpaid part only (L441-10): every payment and credit note
+    # lowers the base from its own date, whichever pack version the client accepted.
+    received = [(local_date(p.received_at), p.amount) for p in invoice.payments.all()]
+    received += [(local_date(c.issued_at), c.total_ttc) for c in invoice.credit_notes.all()]
+    penalty = late_payment_on_unpaid(
+        invoice.total_ttc, invoice.due_on, received, paid_on, rate_table_for(invoice.provider)
     )
     if penalty.days_late <= 0:
         return None
-    rates = ", ".join(f"{segment.rate.annual_percent} %" for segment in penalty.segments)
     lines = [
         LineDraft(
             description=_(
-                "Intérêts de retard sur la facture %(number)s : %(days)s jours à %(rates)s"
+                "Intérêts de retard sur la facture %(number)s : %(base)s € impayés du "
+                "%(first)s au %(last)s (%(days)s jours) à %(rate)s %%"
             )
-            % {"number": invoice.display_number, "days": penalty.days_late, "rates": rates},
-            unit_price_ht=penalty.interest,
+            % {
+                "number": invoice.display_number,
+                "base": segment.base,
+                "first": segment.first_day.strftime("%d/%m/%Y"),
+                "last": segment.last_day.strftime("%d/%m/%Y"),
+                "days": segment.days,
+                "rate": segment.rate.annual_percent,
+            },
+            unit_price_ht=segment.amount,
             vat_rate=NO_VAT,
             clause=str(penalty.clause),
-        ),
+        )
+        for segment in penalty.segments
+    ]
+    lines += [
         LineDraft(
             description=_("Indemnité forfaitaire pour frais de recouvrement — facture %(number)s")
             % {"number": invoice.display_number},

@@ -145,7 +145,10 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "invoice_issued": _spec(_BOTH, True, amount_ttc=_AMOUNT, due_at=FieldSpec(parse_day)),
         # The 10-day dispute window is a clause of the coaching contract only.
         "invoice_disputed": _spec(_CT, invoice=_INVOICE),
-        "invoice_paid": _spec(_BOTH, invoice=_INVOICE),
+        # Without `amount`, the payment settles what is left; with it, a partial payment.
+        "invoice_paid": _spec(
+            _BOTH, invoice=_INVOICE, amount=FieldSpec(_plain(parse_amount), optional=True)
+        ),
         "ecb_rate": _spec(
             _BOTH, effective=FieldSpec(_plain(parse_date)), percent=FieldSpec(_percent("-5", "20"))
         ),

@@ -109,8 +109,13 @@ class Invoice:
     issued_at: datetime
     amount_ttc: Decimal
     due_on: date
-    paid_at: datetime | None = None
+    paid_at: datetime | None = None  # when fully paid
     disputed: bool = False
+    payments: list[tuple[date, Decimal]] = field(default_factory=list)  # day, amount incl. VAT
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount_ttc - sum((paid for _day, paid in self.payments), Decimal(0))
 
 
 @dataclass
