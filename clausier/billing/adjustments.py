@@ -5,7 +5,8 @@
   day by day (each payment lowers the base from the next day), per day late / 365, and
   the 40 € recovery indemnity, invoiced when a late invoice is settled;
 - SYNTEC revision at each contract anniversary (managed hosting art. 8.2):
-  revised = current × latest published index / contract index.
+  revised = current × latest published index / index retained at the previous revision
+  (the contract index the first time).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind, Subscription
 from clausier.core import audit
 from clausier.core.calendar import add_months
-from clausier.terms.indices import latest_syntec, rate_table_for
+from clausier.terms.indices import rate_table_for, syntec_entries
+from clausier.terms.packs import Pack
 from clausier.terms.rules import managed_hosting
 from clausier.terms.rules.late_payment import late_payment_on_unpaid
 
@@ -90,32 +92,60 @@ def next_anniversary(subscription: Subscription) -> date | None:
     return add_months(last, 12)
 
 
+def _retained(subscription: Subscription, pack: Pack) -> managed_hosting.SyntecIndex | None:
+    """The index of the previous revision; None before any (the contract index then)."""
+    if subscription.retained_index is None or subscription.retained_index_month is None:
+        return None
+    return managed_hosting.syntec_index(
+        subscription.retained_index, subscription.retained_index_month, pack
+    )
+
+
 def revise_if_due(*, now: datetime, subscription: Subscription, period_start: date) -> Subscription:
-    """Apply the SYNTEC formula at each anniversary reached by the period to bill."""
+    """Apply the SYNTEC formula at each anniversary reached by the period to bill.
+
+    Each revision divides by the index the previous one retained (268.5 the first time),
+    for every pack version: C. mon. fin. L112-1 al. 2 forbids counting a variation twice.
+    Which index is "the latest published" follows the accepted pack's reading.
+    """
     if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
         return subscription
     from clausier.billing.services import pack_of
 
     anniversary = next_anniversary(subscription)
     while anniversary is not None and anniversary <= period_start:
-        latest = latest_syntec(subscription.provider, anniversary)
+        pack = pack_of(subscription)
+        entries = [
+            managed_hosting.syntec_index(entry.value, entry.month, pack, entry.published_on)
+            for entry in syntec_entries(subscription.provider, anniversary)
+        ]
+        latest = managed_hosting.latest_published_index(entries, anniversary, pack)
+        retained = _retained(subscription, pack)
         if latest is None:
             # No index entered: the price stays, the anniversary is recorded as passed.
             revised = subscription.price_ht
             details: dict[str, str | None] = {"index": None}
         else:
-            pack = pack_of(subscription)
-            index = managed_hosting.syntec_index(latest.value, latest.month, pack)
-            revision = managed_hosting.syntec_revision(subscription.price_ht, index, pack)
+            revision = managed_hosting.syntec_revision(
+                subscription.price_ht, latest, pack, retained
+            )
             revised = revision.revised_amount
             details = {
                 "index": str(latest.value),
-                "month": latest.month.isoformat(),
+                "month": latest.month.isoformat() if latest.month else None,
+                "published_on": latest.published_on.isoformat() if latest.published_on else None,
+                "base": str(revision.base),
                 "clause": str(revision.clause),
             }
+            retained = latest
+        index_value = retained.value if retained else None
+        index_month = retained.month if retained else None
         with transaction.atomic():
             Subscription.objects.filter(pk=subscription.pk).update(
-                price_ht=revised, revised_on=anniversary
+                price_ht=revised,
+                revised_on=anniversary,
+                retained_index=index_value,
+                retained_index_month=index_month,
             )
             audit.record(
                 "subscription.revised",
@@ -130,5 +160,6 @@ def revise_if_due(*, now: datetime, subscription: Subscription, period_start: da
                 },
             )
         subscription.price_ht, subscription.revised_on = revised, anniversary
+        subscription.retained_index, subscription.retained_index_month = index_value, index_month
         anniversary = next_anniversary(subscription)
     return subscription

@@ -113,6 +113,12 @@ class Subscription(models.Model):
     end_date = models.DateField(_("fin du contrat"), null=True, blank=True)
     # The anniversary last revised by the SYNTEC formula (managed hosting art. 8.2).
     revised_on = models.DateField(_("dernière révision"), null=True, blank=True)
+    # The index that revision used: the next one divides by it, never by 268.5 again
+    # (C. mon. fin. L112-1 al. 2). Empty until a revision found an index.
+    retained_index = models.DecimalField(
+        _("indice retenu"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    retained_index_month = models.DateField(_("mois de l'indice retenu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("abonnement")

@@ -20,7 +20,9 @@ from clausier.terms.rules.managed_hosting import (
     gti_deadline,
     gtr_credit,
     ha_credit,
+    latest_published_index,
     office_calendar,
+    revision_applies_from_anniversary,
     syntec_index,
     syntec_revision,
     ticket_ack_deadline,
@@ -291,7 +293,12 @@ def ha_availability(context: Context, event: Event) -> None:
 
 
 def syntec(context: Context, event: Event) -> None:
-    index = syntec_index(event.decimal("value"), event.day("month"), context.pack)
+    published_on = event.values["published_on"]
+    assert published_on is None or isinstance(published_on, date)
+    month_day = event.day("month")
+    if published_on is not None and published_on < month_day:
+        raise event.error("published_on", f"is before the month it measures ({month(month_day)})")
+    index = syntec_index(event.decimal("value"), month_day, context.pack, published_on)
     if index.series != event.text("series"):
         change = context.pack.date_of("indexation.series_change")
         raise event.error(
@@ -299,23 +306,38 @@ def syntec(context: Context, event: Event) -> None:
             f"an index for {month(event.day('month'))} is in the {index.series} series "
             f"(the series changed in {month(change)})",
         )
-    latest = context.hosting.latest_index
-    if latest is None or latest.month is None or index.month is None or index.month >= latest.month:
-        context.hosting.latest_index = index
+    # A later entry for the same month corrects the earlier one, as staff entries do.
+    context.hosting.syntec_indices = [
+        known for known in context.hosting.syntec_indices if known.month != index.month
+    ] + [index]
 
 
 def anniversary_revision(context: Context, event: Event) -> None:
-    latest = context.hosting.latest_index
-    if latest is None or latest.month is None:
+    hosting = context.hosting
+    anniversary = _contract_day(context.pack, context.now)
+    latest = latest_published_index(hosting.syntec_indices, anniversary, context.pack)
+    if not hosting.syntec_indices:
         raise event.error("type", "an anniversary_revision needs a syntec_index event before it")
-    revision = syntec_revision(event.decimal("amount"), latest, context.pack)
+    if latest is None or latest.month is None:
+        raise event.error("at", f"no syntec_index was published on or before {day(anniversary)}")
+    current = event.values["amount"]
+    if current is None:
+        current = hosting.revised_amount
+        if current is None:
+            raise event.error("amount", "is required for the first revision")
+    assert isinstance(current, Decimal)
+    # The base is the index the previous revision retained (268.5 the first time).
+    revision = syntec_revision(current, latest, context.pack, hosting.retained_index)
+    hosting.retained_index, hosting.revised_amount = latest, revision.revised_amount
     fields: dict[str, JsonValue] = {
         "current_amount": amount(revision.current_amount),
         "index_month": month(latest.month),
         "index_series": latest.series,
+        "index_published_on": day(latest.published_on) if latest.published_on else None,
         "latest_index": percent(revision.latest),
         "base_index": percent(revision.base),
         "revised_amount": amount(revision.revised_amount),
+        "applies_from_anniversary": revision_applies_from_anniversary(context.pack),
     }
     context.emit("revision", event.id, revision.clause, fields)
 

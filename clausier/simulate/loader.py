@@ -132,8 +132,13 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             series=FieldSpec(_enum("old", "new")),
             month=FieldSpec(_plain(parse_month)),
             value=FieldSpec(_plain(parse_decimal)),
+            # The day it was published; without it, taken as published in its month.
+            published_on=FieldSpec(_plain(parse_date), optional=True),
         ),
-        "anniversary_revision": _spec(_MH, True, amount=_AMOUNT),
+        # Without `amount`, the amount the previous revision gave.
+        "anniversary_revision": _spec(
+            _MH, True, amount=FieldSpec(_plain(parse_amount), optional=True)
+        ),
         "session_scheduled": _spec(_CT, True, starts_at=_INSTANT),
         "session_postpone_request": _spec(_CT, session=_SESSION),
         "session_cancel": _spec(_CT, session=_SESSION),

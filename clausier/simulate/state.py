@@ -61,7 +61,10 @@ class HostingState:
     request_days: dict[str, list[date]] = field(default_factory=dict)  # server -> days
     tickets: dict[str, Ticket] = field(default_factory=dict)
     credits: dict[tuple[str, date], MonthCredits] = field(default_factory=dict)
-    latest_index: SyntecIndex | None = None
+    syntec_indices: list[SyntecIndex] = field(default_factory=list)
+    # The index and amount of the last revision: the next one divides by that index.
+    retained_index: SyntecIndex | None = None
+    revised_amount: Decimal | None = None
 
 
 # -- coaching & training ------------------------------------------------------------------

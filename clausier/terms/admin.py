@@ -118,4 +118,4 @@ class EcbRateEntryAdmin(IndexAdmin):
 
 @admin.register(SyntecIndexEntry)
 class SyntecIndexEntryAdmin(IndexAdmin):
-    list_display = ("month", "value", "provider", "entered_by", "entered_at")
+    list_display = ("month", "value", "published_on", "provider", "entered_by", "entered_at")

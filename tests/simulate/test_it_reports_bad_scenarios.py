@@ -220,6 +220,28 @@ RUN_CASES = {
         "test.yaml, line 3, field 'type': an anniversary_revision needs a syntec_index "
         "event before it",
     ),
+    "a revision before any index was published": (
+        hosting(
+            "{at: 2026-03-01T09:00, type: syntec_index, series: new, month: 2026-02, "
+            "value: 300.0, published_on: 2026-03-05}",
+            "{at: 2026-03-02T10:00, type: anniversary_revision, id: rev, amount: 100}",
+        ),
+        "test.yaml, line 4, field 'at': no syntec_index was published on or before 2026-03-02",
+    ),
+    "a first revision without an amount": (
+        hosting(
+            "{at: 2026-03-01T09:00, type: syntec_index, series: new, month: 2026-02, value: 300}",
+            "{at: 2026-03-02T10:00, type: anniversary_revision, id: rev}",
+        ),
+        "test.yaml, line 4, field 'amount': is required for the first revision",
+    ),
+    "an index published before its month": (
+        hosting(
+            "{at: 2026-03-01T09:00, type: syntec_index, series: new, month: 2026-02, "
+            "value: 300.0, published_on: 2026-01-31}",
+        ),
+        "test.yaml, line 3, field 'published_on': is before the month it measures (2026-02)",
+    ),
     "an index in the wrong series": (
         hosting(
             "{at: 2023-04-05T09:00, type: syntec_index, series: old, month: 2023-03, value: 296.2}"

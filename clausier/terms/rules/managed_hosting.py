@@ -386,19 +386,57 @@ class SyntecIndex:
     value: Decimal
     month: date | None  # the month the value measures; None for the contract's own index
     series: str  # "old" before the August 2022 change, "new" from it
+    published_on: date | None = None  # None: taken as published in its own month
+
+    @property
+    def known_from(self) -> date | None:
+        return self.published_on or self.month
 
 
-def syntec_index(value: Decimal, month: date, pack: Pack) -> SyntecIndex:
+def syntec_index(
+    value: Decimal, month: date, pack: Pack, published_on: date | None = None
+) -> SyntecIndex:
     """An index as entered by staff; the series follows from its month."""
     if not isinstance(value, Decimal | int | str):
         raise TypeError("an index value must be Decimal, int or str, never float")
     new = month >= pack.date_of("indexation.series_change")
-    return SyntecIndex(Decimal(value), month, "new" if new else "old")
+    return SyntecIndex(Decimal(value), month, "new" if new else "old", published_on)
 
 
 def contract_syntec_index(pack: Pack) -> SyntecIndex:
     # 268.5 predates the 2022 change: new-series values start near 290.
     return SyntecIndex(pack.decimal("indexation.contract_index"), None, "old")
+
+
+def _reading(pack: Pack, key: str) -> bool:
+    """A reading a later pack version chose; absent from older versions (keep theirs)."""
+    return key in pack.entries and pack.flag(key)
+
+
+def revision_applies_from_anniversary(pack: Pack) -> bool:
+    """Pack 1.1: the revised price applies from the anniversary itself, a period
+    straddling it being split pro rata; pack 1.0 revised from the next period."""
+    return _reading(pack, "indexation.applies_from_anniversary")
+
+
+def latest_published_index(
+    indices: Iterable[SyntecIndex], anniversary: date, pack: Pack
+) -> SyntecIndex | None:
+    """The "dernier indice publié" on the anniversary.
+
+    Pack 1.1: the latest month among the indices published on or before the
+    anniversary (an index published the day after is not yet the latest published).
+    Pack 1.0 read the latest month up to the anniversary, published or not.
+    """
+    by_publication = _reading(pack, "indexation.latest_published")
+    known = [
+        index
+        for index in indices
+        if index.month is not None
+        and index.month <= anniversary
+        and (not by_publication or (index.known_from or anniversary) <= anniversary)
+    ]
+    return max(known, key=lambda index: index.month or anniversary, default=None)
 
 
 @dataclass(frozen=True)
@@ -416,8 +454,12 @@ def syntec_revision(
     pack: Pack,
     base: SyntecIndex | None = None,
 ) -> SyntecRevision:
-    """Revised = current x latest published index / contract index, in one series.
+    """Revised = current amount x latest published index / index retained last time.
 
+    `base` is the index the previous revision used (the contract index, 268.5, the first
+    time): dividing an already revised amount by 268.5 again would count the same index
+    variation twice, which C. mon. fin. L112-1 al. 2 deems unwritten — so this reading
+    holds whatever the pack version. With an unchanged index the amount stays the same.
     An old-series index is carried into the new series by the link coefficient
     (new = old x 0.97975), so that the ratio never mixes the two series.
     """
