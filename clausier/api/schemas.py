@@ -88,6 +88,8 @@ class ProviderOut(AddressFields):
     vat_number: str
     contact_email: str
     support_email: str
+    holiday_country: str
+    holiday_subdivision: str
     iban: str
     bic: str
 
@@ -104,6 +106,9 @@ class ProviderPatch(StrictIn):
     country: str | None = Field(None, min_length=2, max_length=2)
     contact_email: str | None = Field(None, max_length=254)
     support_email: str | None = Field(None, max_length=254)
+    # The provider's calendar (its seat's public holidays), used by every business time.
+    holiday_country: str | None = Field(None, min_length=2, max_length=2)
+    holiday_subdivision: str | None = Field(None, max_length=10)
     iban: str | None = Field(None, max_length=42)
     bic: str | None = Field(None, max_length=11)
 

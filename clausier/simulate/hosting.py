@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from clausier.core.businesstime import Calendar
 from clausier.simulate.engine import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, day, instant, minutes, month, percent
@@ -36,6 +37,11 @@ _NOT_WORKED = "third_party_parts"
 
 def _contract_zone(pack: Pack) -> ZoneInfo:
     return office_calendar(pack).tz
+
+
+def _office_hours(context: Context) -> Calendar:
+    """The provider's office hours: its seat's holidays, never the client's (art. 2, 5)."""
+    return office_calendar(context.pack, context.scenario.seat)
 
 
 def _contract_day(pack: Pack, at: datetime) -> date:
@@ -99,7 +105,7 @@ def emergency_request(context: Context, event: Event) -> None:
         blocking=event.flag("blocking"),
         full_backup_option=event.flag("full_backup_option"),
         requested_at=now,
-        gti=gti_deadline(now, pack),
+        gti=gti_deadline(now, pack, _office_hours(context)),
         quota=quota,
     )
     _register_fee(context, event, server, requested_on.replace(day=1))
@@ -253,7 +259,7 @@ def intervention_end(context: Context, event: Event) -> None:
 
 
 def ticket_opened(context: Context, event: Event) -> None:
-    ack = ticket_ack_deadline(context.now, context.pack)
+    ack = ticket_ack_deadline(context.now, context.pack, _office_hours(context))
     context.hosting.tickets[event.id] = Ticket(event.id, ack)
 
 

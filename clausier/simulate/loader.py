@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from clausier.core.businesstime import HolidaySeat
 from clausier.simulate.errors import ScenarioError
 from clausier.simulate.values import (
     ValueProblem,
@@ -36,7 +37,15 @@ COACHING_TRAINING = "coaching_training"
 SERVICE_LINES = (MANAGED_HOSTING, COACHING_TRAINING)
 DEFAULT_TIMEZONE = "Europe/Paris"
 _NULL_TAG = "tag:yaml.org,2002:null"
-_TOP_KEYS = ("service_line", "terms", "timezone", "contract_start", "until", "events")
+_TOP_KEYS = (
+    "service_line",
+    "terms",
+    "timezone",
+    "contract_start",
+    "until",
+    "provider_calendar",
+    "events",
+)
 
 Parser = Callable[[str, ZoneInfo], object]
 
@@ -224,6 +233,8 @@ class Scenario:
     contract_start: date | None
     until: datetime | None
     events: tuple[Event, ...] = field(default=())
+    # The provider's seat, whose public holidays close its office hours ("FR", "FR-57").
+    seat: HolidaySeat = field(default_factory=HolidaySeat)
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -301,12 +312,29 @@ def load_scenario(text: str, source: str = "<scenario>") -> Scenario:
         until_value = _value(top["until"][1], source, "until", parse_instant, zone)
         assert isinstance(until_value, datetime)
         until = until_value
+    seat = _seat(top, source)
     events = _events(top["events"][1], source, service_line, zone)
     if until is not None and events and until < events[-1].at:
         raise ScenarioError(
             source, _line(top["until"][1]), "until", "is before the last event of the scenario"
         )
-    return Scenario(source, service_line, pack, zone, contract_start, until, events)
+    return Scenario(source, service_line, pack, zone, contract_start, until, events, seat)
+
+
+def _seat(top: Mapping[str, tuple[yaml.Node, yaml.Node]], source: str) -> HolidaySeat:
+    if "provider_calendar" not in top:
+        return HolidaySeat()
+    node = top["provider_calendar"][1]
+    text = _scalar(node, source, "provider_calendar")
+    country, _dash, subdivision = text.partition("-")
+    seat = HolidaySeat(country, subdivision or None)
+    try:
+        seat.check()
+    except ValueError as exc:
+        raise ScenarioError(
+            source, _line(node), "provider_calendar", f"{exc} (write FR, or FR-57 for Moselle)"
+        ) from None
+    return seat
 
 
 def _zone(top: Mapping[str, tuple[yaml.Node, yaml.Node]], source: str) -> ZoneInfo:

@@ -137,7 +137,7 @@ CASES = {
     "unknown top-level field": (
         "service_line: managed_hosting\nevent: []\nevents: []\n",
         "test.yaml, line 2, field 'event': unknown field; expected service_line, terms, "
-        "timezone, contract_start, until, events",
+        "timezone, contract_start, until, provider_calendar, events",
     ),
     "missing service line": (
         "events: []\n",
@@ -219,6 +219,11 @@ RUN_CASES = {
         hosting("{at: 2026-03-02T10:00, type: anniversary_revision, id: rev, amount: 100}"),
         "test.yaml, line 3, field 'type': an anniversary_revision needs a syntec_index "
         "event before it",
+    ),
+    "an unknown provider calendar": (
+        "service_line: managed_hosting\nprovider_calendar: FR-99\nevents: []\n",
+        "test.yaml, line 2, field 'provider_calendar': unknown FR subdivision: '99' "
+        "(write FR, or FR-57 for Moselle)",
     ),
     "a revision before any index was published": (
         hosting(

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from clausier.core.businesstime import PARIS, Calendar
+from clausier.core.businesstime import PARIS, Calendar, HolidaySeat
 from clausier.core.calendar import (
     add_months,
     anniversary_on_or_after,
@@ -34,10 +34,25 @@ _MINUTE = timedelta(minutes=1)
 
 
 def office_calendar(
-    pack: Pack, subdivision: str | None = None, closures: Iterable[date] = ()
+    pack: Pack, seat: HolidaySeat | str | None = None, closures: Iterable[date] = ()
 ) -> Calendar:
-    """HO of the contract, with the client site's holidays ("57"/"6AE" for Alsace-Moselle)."""
-    return pack.calendar("calendar.office_hours", subdivision, closures)
+    """HO of the contract, with the public holidays of the provider's seat.
+
+    Office hours and holidays are the provider's (art. 2, 5: its support is what opens
+    and closes): a client in Alsace-Moselle does not close a provider in
+    Bouches-du-Rhône on Good Friday. `seat` is the provider's (`Provider.holiday_seat`;
+    a bare string is a French subdivision). Pack 1.0 said the client's site, which was
+    never recorded: under 1.0 the calendar stays the national French one it always was.
+    """
+    if isinstance(seat, str):
+        seat = HolidaySeat("FR", seat)
+    if seat is None or not _reading_text(pack, "calendar.holidays_of", "provider_seat"):
+        seat = HolidaySeat()
+    return pack.calendar("calendar.office_hours", seat.subdivision, closures, seat.country)
+
+
+def _reading_text(pack: Pack, key: str, expected: str) -> bool:
+    return key in pack.entries and pack.text(key) == expected
 
 
 def _aware(at: datetime, name: str) -> datetime:
