@@ -14,6 +14,7 @@ from clausier.simulate.state import Emergency, MonthCredits, Ticket
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
     Pause,
+    billable_overage,
     cap_monthly_credits,
     emergency_overage,
     emergency_quota,
@@ -225,12 +226,19 @@ def _emit_overage(context: Context, emergency: Emergency) -> None:
     pauses = list(emergency.pauses)
     if emergency.paused_since is not None:
         pauses.append(Pause(emergency.paused_since[0], end, emergency.paused_since[1]))
-    idle = sum((p.end - p.start for p in pauses if p.reason == _NOT_WORKED), _ZERO)
-    worked = max(end - emergency.started_at - idle, _ZERO)
-    # Beyond the covered hours the work needs an accepted quote (art. 5, art. 3.3); a
-    # scenario has no quote, so only the covered hours are billable.
-    covered = context.pack.duration("intervention.covered_duration")
-    overage = emergency_overage(min(worked, covered), context.pack)
+    idle = [p for p in pauses if p.reason == _NOT_WORKED]
+    # Billable only what the client agreed to (art. 5; pack 1.1 for the extra emergency
+    # itself) and, past the covered hours, what an accepted quote covers (art. 3.3).
+    billable = billable_overage(
+        emergency.started_at,
+        end,
+        context.pack,
+        idle=idle,
+        within_quota=emergency.quota.within_quota,
+        agreed_at=emergency.agreed_at,
+        quote_accepted_at=emergency.quote_accepted_at,
+    )
+    overage = emergency_overage(billable.billable, context.pack)
     zone = context.scenario.zone
     fields: dict[str, JsonValue] = {
         "server": emergency.server,
@@ -238,12 +246,21 @@ def _emit_overage(context: Context, emergency: Emergency) -> None:
         "number_in_year": emergency.quota.used_before + 1,
         "yearly_quota": emergency.quota.quota,
         "ended_at": instant(emergency.ended_at, zone) if emergency.ended_at else None,
-        "worked_minutes": minutes(worked),
+        "worked_minutes": minutes(billable.worked),
+        "agreed_at": instant(emergency.agreed_at, zone) if emergency.agreed_at else None,
+        "quote_accepted_at": (
+            instant(emergency.quote_accepted_at, zone) if emergency.quote_accepted_at else None
+        ),
         "billed_minutes": minutes(overage.billed),
         "hourly_rate": amount(overage.hourly_rate),
         "amount": amount(overage.amount),
     }
-    context.emit("emergency_overage", emergency.id, overage.clause, fields)
+    clause = overage.clause if billable.billable else billable.clause
+    context.emit("emergency_overage", emergency.id, clause, fields)
+
+
+def _overage_possible(emergency: Emergency) -> bool:
+    return not emergency.quota.within_quota or emergency.quote_accepted_at is not None
 
 
 def intervention_end(context: Context, event: Event) -> None:
@@ -251,8 +268,26 @@ def intervention_end(context: Context, event: Event) -> None:
     _require_running(event, emergency)
     _close_pause(context, emergency)
     emergency.ended_at = context.now
-    if not emergency.quota.within_quota:
+    if _overage_possible(emergency):
         _emit_overage(context, emergency)
+
+
+def client_agreement(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    if emergency.ended_at is not None:
+        raise event.error("request", f"{emergency.id} has already ended")
+    if event.text("scope") == "extra_emergency":
+        if emergency.quota.within_quota:
+            raise event.error(
+                "scope", f"{emergency.id} is within the yearly quota: nothing to agree to"
+            )
+        if emergency.agreed_at is not None:
+            raise event.error("scope", f"{emergency.id} was already agreed to")
+        emergency.agreed_at = context.now
+    else:
+        if emergency.quote_accepted_at is not None:
+            raise event.error("scope", f"{emergency.id}'s quote was already accepted")
+        emergency.quote_accepted_at = context.now
 
 
 # -- tickets, availability, revision --------------------------------------------------------
@@ -361,7 +396,7 @@ def finish(context: Context) -> None:
         if (
             emergency.started_at is not None
             and emergency.ended_at is None
-            and not emergency.quota.within_quota
+            and _overage_possible(emergency)
         ):
             _emit_overage(context, emergency)
     for ticket in context.hosting.tickets.values():
@@ -389,6 +424,7 @@ HANDLERS: dict[str, Handler] = {
     "intervention_resume": intervention_resume,
     "service_restored": service_restored,
     "intervention_end": intervention_end,
+    "client_agreement": client_agreement,
     "ticket_opened": ticket_opened,
     "ticket_acknowledged": ticket_acknowledged,
     "ha_availability": ha_availability,

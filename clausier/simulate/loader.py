@@ -127,6 +127,13 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "intervention_resume": _spec(_MH, request=_REQUEST),
         "service_restored": _spec(_MH, request=_REQUEST),
         "intervention_end": _spec(_MH, request=_REQUEST),
+        # The client admin's recorded agreement at the quoted rate (art. 5): to an
+        # emergency beyond the quota, or to a quote for work past the covered hours.
+        "client_agreement": _spec(
+            _MH,
+            request=_REQUEST,
+            scope=FieldSpec(_enum("extra_emergency", "beyond_covered_hours")),
+        ),
         "ticket_opened": _spec(_MH, True),
         "ticket_acknowledged": _spec(_MH, ticket=_ref("ticket_opened")),
         "ha_availability": _spec(

@@ -36,6 +36,10 @@ class Emergency:
     paused_since: tuple[datetime, str] | None = None
     restored_at: datetime | None = None
     ended_at: datetime | None = None
+    # The client's recorded agreements (art. 5): to an extra emergency, to a quote for
+    # work past the covered two hours.
+    agreed_at: datetime | None = None
+    quote_accepted_at: datetime | None = None
 
 
 @dataclass

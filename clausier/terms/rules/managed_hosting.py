@@ -308,16 +308,98 @@ class EmergencyOverage:
     clause: ClauseRef
 
 
-def emergency_overage(duration: timedelta, pack: Pack) -> EmergencyOverage:
-    """Price of an emergency beyond the quota: hourly rate pro rata to the minute."""
+def emergency_overage(
+    duration: timedelta, pack: Pack, rate: Decimal | None = None
+) -> EmergencyOverage:
+    """Price of an emergency beyond the quota: hourly rate pro rata to the minute.
+
+    `rate` is the one the client agreed to, when it was quoted (never above the pack's).
+    """
     if duration < _ZERO:
         raise ValueError("duration must not be negative")
     increment = pack.duration("emergency.overage_increment")
     billed = (duration // increment) * increment
-    rate = pack.amount("emergency.overage_hourly_rate")
+    rate = pack.amount("emergency.overage_hourly_rate") if rate is None else _fee(rate)
     minutes = Decimal(billed // _MINUTE)
     amount = to_cents(rate * minutes / Decimal(60))
     return EmergencyOverage(billed, rate, amount, pack.clause("emergency.overage_hourly_rate"))
+
+
+def overage_needs_agreement(pack: Pack) -> bool:
+    """Pack 1.1: an emergency beyond the quota is billable only "après accord du Client"
+    (art. 5), recorded with who, when and the quoted rate; 1.0 billed it without one."""
+    return _reading(pack, "emergency.overage_requires_agreement")
+
+
+@dataclass(frozen=True)
+class BillableOverage:
+    worked: timedelta  # time worked on the intervention, idle pauses excluded
+    covered_part: timedelta  # the first two hours of work
+    beyond_part: timedelta  # work past the two hours
+    billable: timedelta  # what may be billed, given the client's recorded agreements
+    clause: ClauseRef
+
+
+def _worked_between(start: datetime, end: datetime, idle: list[Pause]) -> timedelta:
+    if start >= end:
+        return _ZERO
+    return end - start - _union_within(idle, start, end)
+
+
+def _covered_until(started_at: datetime, covered: timedelta, idle: list[Pause]) -> datetime:
+    """The instant the covered hours of work run out, idle pauses pushing it later."""
+    until = started_at + covered
+    for _ in range(len(idle) + 1):
+        later = started_at + covered + _union_within(idle, started_at, until)
+        if later == until:
+            break
+        until = later
+    return until
+
+
+def billable_overage(
+    started_at: datetime,
+    ended_at: datetime,
+    pack: Pack,
+    *,
+    idle: Iterable[Pause] = (),
+    within_quota: bool,
+    agreed_at: datetime | None = None,
+    quote_accepted_at: datetime | None = None,
+) -> BillableOverage:
+    """How much of an intervention may be billed at the overage rate (art. 5, 8.1).
+
+    The first two hours of an emergency beyond the quota are billable once the client
+    agreed (pack 1.1; 1.0 billed them without agreement); work past two hours only once
+    the client accepted a quote (art. 3.3, 5). Only work done after the agreement
+    counts, in the part it covers: an agreement given mid-intervention does not reach
+    back, and a quote accepted late covers only the work past two hours done after it.
+    """
+    started_at, ended_at = _aware(started_at, "started_at"), _aware(ended_at, "ended_at")
+    ended_at = max(ended_at, started_at)
+    idle = list(idle)
+    worked = _worked_between(started_at, ended_at, idle)
+    covered = pack.duration("intervention.covered_duration")
+    covered_end = min(_covered_until(started_at, covered, idle), ended_at)
+    covered_part = _worked_between(started_at, covered_end, idle)
+    beyond_part = worked - covered_part
+    needs_agreement = overage_needs_agreement(pack)
+    billable = _ZERO
+    if not within_quota:
+        if not needs_agreement:
+            billable += covered_part
+        elif agreed_at is not None:
+            since = max(_aware(agreed_at, "agreed_at"), started_at)
+            billable += _worked_between(since, covered_end, idle)
+    if quote_accepted_at is not None and (not within_quota or needs_agreement):
+        since = max(_aware(quote_accepted_at, "quote_accepted_at"), covered_end)
+        billable += _worked_between(since, ended_at, idle)
+    key = (
+        "emergency.overage_requires_agreement"
+        if needs_agreement
+        else "emergency.overage_hourly_rate"
+    )
+    return BillableOverage(worked, covered_part, beyond_part, billable, pack.clause(key))
 
 
 @dataclass(frozen=True)
