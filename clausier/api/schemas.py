@@ -306,6 +306,20 @@ class SubscriptionIn(StrictIn):
     plan_id: int
 
 
+class OverageAgreementOut(Schema):
+    """A quoted overage (managed hosting art. 5) and the client's acceptance of it."""
+
+    id: int
+    client_id: int
+    subscription_id: int
+    scope: str
+    intervention: str
+    hourly_rate: Decimal
+    clause: str
+    quoted_at: datetime
+    accepted_at: datetime | None
+
+
 class SubscriptionOut(Schema):
     id: int
     provider_id: int
