@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import scoping
 from clausier.billing.invoicing import local_date
-from clausier.billing.models import Invoice, InvoiceLine, Payment, Plan, SlaCredit, Subscription
+from clausier.billing.models import (
+    Invoice,
+    InvoiceLine,
+    OverageAgreement,
+    Payment,
+    Plan,
+    SlaCredit,
+    Subscription,
+)
 from clausier.billing.services import BILLING_ROLES, bill_due
 from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 
@@ -103,3 +111,21 @@ class PaymentAdmin(ReadOnlyScopedAdmin):
 class SlaCreditAdmin(ReadOnlyScopedAdmin):
     list_display = ("client", "month", "amount", "granted", "status", "clause")
     list_filter = ("status",)
+
+
+@admin.register(OverageAgreement)
+class OverageAgreementAdmin(ReadOnlyScopedAdmin):
+    """Quotes and the client's acceptances (art. 5): made through `billing.overage` only,
+    so that each one is audited; the back-office reads them."""
+
+    list_display = (
+        "client",
+        "intervention",
+        "scope",
+        "hourly_rate",
+        "quoted_at",
+        "quoted_by",
+        "accepted_at",
+        "accepted_by",
+    )
+    list_filter = ("scope",)
