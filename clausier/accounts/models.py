@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import validators
+from clausier.core.businesstime import HolidaySeat
 
 
 class Language(models.TextChoices):
@@ -123,6 +124,18 @@ class Provider(Address):
             "services à la facturation plutôt qu'à l'encaissement (CGI art. 269, 2-c)."
         ),
     )
+    # Office hours and public holidays are the provider's, those of its seat (managed
+    # hosting art. 2, 5), never its clients' regions: every business-time computation
+    # takes this calendar.
+    holiday_country = models.CharField(
+        _("pays des jours fériés (ISO 3166)"), max_length=2, default="FR"
+    )
+    holiday_subdivision = models.CharField(
+        _("subdivision des jours fériés"),
+        max_length=10,
+        blank=True,
+        help_text=_("Vide pour le droit national ; 57 (Moselle) ou 6AE (Alsace) par exemple."),
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -133,8 +146,23 @@ class Provider(Address):
     def __str__(self) -> str:
         return self.legal_name
 
+    @property
+    def holiday_seat(self) -> HolidaySeat:
+        """The public holidays its office hours observe: those of its seat."""
+        return HolidaySeat(self.holiday_country, self.holiday_subdivision or None)
+
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
+        self.holiday_country = (self.holiday_country or "").upper()
+        try:
+            self.holiday_seat.check()
+        except ValueError:
+            errors.setdefault("holiday_subdivision", []).append(
+                ValidationError(
+                    _("Calendrier inconnu : %(seat)s."),
+                    params={"seat": "-".join(filter(None, self.holiday_seat))},
+                )
+            )
         for field, cleaner in (
             ("siren", validators.clean_siren),
             ("siret", validators.clean_siret),

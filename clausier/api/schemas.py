@@ -88,6 +88,8 @@ class ProviderOut(AddressFields):
     vat_number: str
     contact_email: str
     support_email: str
+    holiday_country: str
+    holiday_subdivision: str
     iban: str
     bic: str
     legal_form: str
@@ -109,6 +111,9 @@ class ProviderPatch(StrictIn):
     country: str | None = Field(None, min_length=2, max_length=2)
     contact_email: str | None = Field(None, max_length=254)
     support_email: str | None = Field(None, max_length=254)
+    # The provider's calendar (its seat's public holidays), used by every business time.
+    holiday_country: str | None = Field(None, min_length=2, max_length=2)
+    holiday_subdivision: str | None = Field(None, max_length=10)
     iban: str | None = Field(None, max_length=42)
     bic: str | None = Field(None, max_length=11)
     # Invoice mentions (Code de commerce R123-237, e-invoicing reform); null clears the
@@ -313,6 +318,20 @@ class PlanOut(Schema):
 class SubscriptionIn(StrictIn):
     client_id: int
     plan_id: int
+
+
+class OverageAgreementOut(Schema):
+    """A quoted overage (managed hosting art. 5) and the client's acceptance of it."""
+
+    id: int
+    client_id: int
+    subscription_id: int
+    scope: str
+    intervention: str
+    hourly_rate: Decimal
+    clause: str
+    quoted_at: datetime
+    accepted_at: datetime | None
 
 
 class SubscriptionOut(Schema):

@@ -1,10 +1,12 @@
 """Invoices and price changes that rules produce, not the calendar:
 
 - late payment (Code de commerce L441-10 and D441-5; the seed cites the repealed
-  L441-6): interest at the ECB rate + 10 points on the amount incl. VAT, per day late
-  / 365, and the 40 € recovery indemnity, invoiced when a late invoice is settled;
+  L441-6): interest at the ECB rate + 10 points on the part left unpaid incl. VAT,
+  day by day (each payment lowers the base from the next day), per day late / 365, and
+  the 40 € recovery indemnity, invoiced when a late invoice is settled;
 - SYNTEC revision at each contract anniversary (managed hosting art. 8.2):
-  revised = current × latest published index / contract index.
+  revised = current × latest published index / index retained at the previous revision
+  (the contract index the first time).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind, Subscription, VatCategory
 from clausier.core import audit
 from clausier.core.calendar import add_months
-from clausier.terms.indices import latest_syntec, rate_table_for
+from clausier.terms.indices import rate_table_for, syntec_entries
+from clausier.terms.packs import Pack
 from clausier.terms.rules import managed_hosting
-from clausier.terms.rules.late_payment import late_payment_penalty
+from clausier.terms.rules.late_payment import late_payment_on_unpaid
 
 LATE_PREFIX = "late-payment:"
 # Late-payment interest and the recovery indemnity are damages, outside the scope of VAT.
@@ -34,23 +37,37 @@ def late_payment_invoice(*, now: datetime, invoice: Invoice) -> Invoice | None:
     if invoice.kind != InvoiceKind.INVOICE or invoice.idempotency_key.startswith(LATE_PREFIX):
         return None
     paid_on = local_date(now)
-    penalty = late_payment_penalty(
-        invoice.total_ttc, invoice.due_on, paid_on, rate_table_for(invoice.provider)
+    # Interest runs on the unpaid part only (L441-10): every payment and credit note
+    # lowers the base from its own date, whichever pack version the client accepted.
+    received = [(local_date(p.received_at), p.amount) for p in invoice.payments.all()]
+    received += [(local_date(c.issued_at), c.total_ttc) for c in invoice.credit_notes.all()]
+    penalty = late_payment_on_unpaid(
+        invoice.total_ttc, invoice.due_on, received, paid_on, rate_table_for(invoice.provider)
     )
     if penalty.days_late <= 0:
         return None
-    rates = ", ".join(f"{segment.rate.annual_percent} %" for segment in penalty.segments)
     lines = [
         LineDraft(
             description=_(
-                "Intérêts de retard sur la facture %(number)s : %(days)s jours à %(rates)s"
+                "Intérêts de retard sur la facture %(number)s : %(base)s € impayés du "
+                "%(first)s au %(last)s (%(days)s jours) à %(rate)s %%"
             )
-            % {"number": invoice.display_number, "days": penalty.days_late, "rates": rates},
-            unit_price_ht=penalty.interest,
+            % {
+                "number": invoice.display_number,
+                "base": segment.base,
+                "first": segment.first_day.strftime("%d/%m/%Y"),
+                "last": segment.last_day.strftime("%d/%m/%Y"),
+                "days": segment.days,
+                "rate": segment.rate.annual_percent,
+            },
+            unit_price_ht=segment.amount,
             vat_rate=NO_VAT,
             vat_category=VatCategory.OUT_OF_SCOPE,
             clause=str(penalty.clause),
-        ),
+        )
+        for segment in penalty.segments
+    ]
+    lines += [
         LineDraft(
             description=_("Indemnité forfaitaire pour frais de recouvrement — facture %(number)s")
             % {"number": invoice.display_number},
@@ -77,32 +94,60 @@ def next_anniversary(subscription: Subscription) -> date | None:
     return add_months(last, 12)
 
 
+def _retained(subscription: Subscription, pack: Pack) -> managed_hosting.SyntecIndex | None:
+    """The index of the previous revision; None before any (the contract index then)."""
+    if subscription.retained_index is None or subscription.retained_index_month is None:
+        return None
+    return managed_hosting.syntec_index(
+        subscription.retained_index, subscription.retained_index_month, pack
+    )
+
+
 def revise_if_due(*, now: datetime, subscription: Subscription, period_start: date) -> Subscription:
-    """Apply the SYNTEC formula at each anniversary reached by the period to bill."""
+    """Apply the SYNTEC formula at each anniversary reached by the period to bill.
+
+    Each revision divides by the index the previous one retained (268.5 the first time),
+    for every pack version: C. mon. fin. L112-1 al. 2 forbids counting a variation twice.
+    Which index is "the latest published" follows the accepted pack's reading.
+    """
     if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
         return subscription
     from clausier.billing.services import pack_of
 
     anniversary = next_anniversary(subscription)
     while anniversary is not None and anniversary <= period_start:
-        latest = latest_syntec(subscription.provider, anniversary)
+        pack = pack_of(subscription)
+        entries = [
+            managed_hosting.syntec_index(entry.value, entry.month, pack, entry.published_on)
+            for entry in syntec_entries(subscription.provider, anniversary)
+        ]
+        latest = managed_hosting.latest_published_index(entries, anniversary, pack)
+        retained = _retained(subscription, pack)
         if latest is None:
             # No index entered: the price stays, the anniversary is recorded as passed.
             revised = subscription.price_ht
             details: dict[str, str | None] = {"index": None}
         else:
-            pack = pack_of(subscription)
-            index = managed_hosting.syntec_index(latest.value, latest.month, pack)
-            revision = managed_hosting.syntec_revision(subscription.price_ht, index, pack)
+            revision = managed_hosting.syntec_revision(
+                subscription.price_ht, latest, pack, retained
+            )
             revised = revision.revised_amount
             details = {
                 "index": str(latest.value),
-                "month": latest.month.isoformat(),
+                "month": latest.month.isoformat() if latest.month else None,
+                "published_on": latest.published_on.isoformat() if latest.published_on else None,
+                "base": str(revision.base),
                 "clause": str(revision.clause),
             }
+            retained = latest
+        index_value = retained.value if retained else None
+        index_month = retained.month if retained else None
         with transaction.atomic():
             Subscription.objects.filter(pk=subscription.pk).update(
-                price_ht=revised, revised_on=anniversary
+                price_ht=revised,
+                revised_on=anniversary,
+                retained_index=index_value,
+                retained_index_month=index_month,
             )
             audit.record(
                 "subscription.revised",
@@ -117,5 +162,6 @@ def revise_if_due(*, now: datetime, subscription: Subscription, period_start: da
                 },
             )
         subscription.price_ht, subscription.revised_on = revised, anniversary
+        subscription.retained_index, subscription.retained_index_month = index_value, index_month
         anniversary = next_anniversary(subscription)
     return subscription

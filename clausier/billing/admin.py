@@ -13,6 +13,7 @@ from clausier.billing.models import (
     GatewayAccount,
     Invoice,
     InvoiceLine,
+    OverageAgreement,
     Payment,
     Plan,
     SlaCredit,
@@ -149,3 +150,21 @@ class GatewayAccountAdmin(ProviderScopedAdmin):
     form = GatewayAccountForm
     list_display = ("provider", "gateway")
     list_filter = ("gateway",)
+
+
+@admin.register(OverageAgreement)
+class OverageAgreementAdmin(ReadOnlyScopedAdmin):
+    """Quotes and the client's acceptances (art. 5): made through `billing.overage` only,
+    so that each one is audited; the back-office reads them."""
+
+    list_display = (
+        "client",
+        "intervention",
+        "scope",
+        "hourly_rate",
+        "quoted_at",
+        "quoted_by",
+        "accepted_at",
+        "accepted_by",
+    )
+    list_filter = ("scope",)

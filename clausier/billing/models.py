@@ -113,6 +113,12 @@ class Subscription(models.Model):
     end_date = models.DateField(_("fin du contrat"), null=True, blank=True)
     # The anniversary last revised by the SYNTEC formula (managed hosting art. 8.2).
     revised_on = models.DateField(_("dernière révision"), null=True, blank=True)
+    # The index that revision used: the next one divides by it, never by 268.5 again
+    # (C. mon. fin. L112-1 al. 2). Empty until a revision found an index.
+    retained_index = models.DecimalField(
+        _("indice retenu"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    retained_index_month = models.DateField(_("mois de l'indice retenu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("abonnement")
@@ -418,6 +424,50 @@ class PriceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription} → {self.new_price_ht} ({self.applies_from})"
+
+
+class OverageScope(models.TextChoices):
+    EXTRA_EMERGENCY = "extra_emergency", _("urgence au-delà du forfait annuel")
+    BEYOND_COVERED_HOURS = "beyond_covered_hours", _("travail au-delà de deux heures")
+
+
+class OverageAgreement(models.Model):
+    """A quote for billable intervention time and the client's agreement to it (managed
+    hosting art. 5, 3.3): an extra emergency or work past two hours is billable only
+    once the client's administrator accepted it, and only for work done after that."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="overage_agreements"
+    )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="overage_agreements"
+    )
+    scope = models.CharField(_("objet"), max_length=24, choices=OverageScope.choices)
+    intervention = models.CharField(_("intervention"), max_length=100)
+    hourly_rate = models.DecimalField(_("taux horaire HT"), max_digits=10, decimal_places=2)
+    clause = models.CharField(_("clause"), max_length=200)
+    quoted_at = models.DateTimeField(_("proposé le"))
+    quoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("accord du client sur un dépassement")
+        verbose_name_plural = _("accords du client sur des dépassements")
+        ordering = ["-quoted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "intervention", "scope"], name="overage_agreement_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} — {self.get_scope_display()}"
 
 
 from clausier.billing.models_payments import *  # noqa: E402,F403

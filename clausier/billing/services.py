@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Person, Role, ServiceLine
-from clausier.billing.adjustments import late_payment_invoice, revise_if_due
+from clausier.billing.adjustments import late_payment_invoice, next_anniversary, revise_if_due
 from clausier.billing.credits import plan_credit_deductions, settle_credits
 from clausier.billing.errors import BillingError, PaymentAlreadyRecorded
 from clausier.billing.invoicing import LineDraft, issue, local_date
@@ -41,7 +41,7 @@ from clausier.core.money import to_cents
 from clausier.terms import services as terms_services
 from clausier.terms.digests import load_accepted_pack
 from clausier.terms.packs import Pack
-from clausier.terms.rules import coaching_training
+from clausier.terms.rules import coaching_training, managed_hosting
 
 BILLING_ROLES = {Role.OWNER.value, Role.ACCOUNTANT.value}
 # Pack entry naming the instalments clause, per periodicity (coaching art. 8.2.3).
@@ -120,12 +120,32 @@ def next_period(subscription: Subscription) -> BillingPeriod:
         subscription.alignment == Alignment.CALENDAR,
     )
     if subscription.end_date is not None and period.end > subscription.end_date:
-        days_full = (period.end - period.start).days
-        days = (subscription.end_date - period.start).days
-        period = BillingPeriod(
-            period.start, subscription.end_date, period.prorata * Decimal(days) / Decimal(days_full)
-        )
+        period = _cut(period, subscription.end_date)
+    revision = _revision_inside(subscription, period)
+    if revision is not None:
+        period = _cut(period, revision)
     return period
+
+
+def _cut(period: BillingPeriod, end: date) -> BillingPeriod:
+    """The part of `period` before `end`, prorated to its days."""
+    days_full = (period.end - period.start).days
+    days = (end - period.start).days
+    return BillingPeriod(period.start, end, period.prorata * Decimal(days) / Decimal(days_full))
+
+
+def _revision_inside(subscription: Subscription, period: BillingPeriod) -> date | None:
+    """A SYNTEC anniversary strictly inside the period, when the accepted pack applies
+    the revised price from the anniversary itself (managed hosting art. 8.2, pack 1.1):
+    the period is then billed in two parts, the second one on the anniversary."""
+    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
+        return None
+    anniversary = next_anniversary(subscription)
+    if anniversary is None or not period.start < anniversary < period.end:
+        return None
+    if not managed_hosting.revision_applies_from_anniversary(pack_of(subscription)):
+        return None
+    return anniversary
 
 
 def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, LineDraft]:
@@ -139,16 +159,33 @@ def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, 
     }
     if period.prorata != 1:
         description += _(" (prorata %(days)s jours)") % {"days": (period.end - period.start).days}
+    clause = _instalment_clause(subscription, pack)
+    if _revision_split(subscription, period, pack):
+        # Each part of a period split by the revision cites the price it is billed at.
+        description += _(" — prix de la période %(price)s € HT") % {"price": subscription.price_ht}
+        if period.start == subscription.revised_on:
+            clause = str(pack.clause("indexation.contract_index"))
     line = LineDraft(
         description=description,
         unit_price_ht=amount,
         vat_rate=subscription.vat_rate,
-        clause=_instalment_clause(subscription, pack),
+        clause=clause,
         period_start=period.start,
         period_end=period.last_day,
         subscription=subscription,
     )
     return period, line
+
+
+def _revision_split(subscription: Subscription, period: BillingPeriod, pack: Pack) -> bool:
+    """Whether this period is one part of a period split by a SYNTEC anniversary."""
+    if not managed_hosting.revision_applies_from_anniversary(pack):
+        return False
+    starts_at_revision = subscription.revised_on is not None and period.start == (
+        subscription.revised_on
+    )
+    ends_at_revision = period.end == next_anniversary(subscription)
+    return period.prorata != 1 and (starts_at_revision or ends_at_revision)
 
 
 def bill_next_period(*, now: datetime, subscription: Subscription, first: bool = False) -> Invoice:

@@ -74,17 +74,38 @@ def _require_aware(at: datetime, name: str = "datetime") -> None:
 
 
 @functools.lru_cache(maxsize=512)
-def _french_holidays(subdivision: str | None, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("FR", subdiv=subdivision, years=year))
+def _public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+@functools.cache
+def _supported() -> dict[str, list[str]]:
+    return dict(holidays.list_supported_countries())
+
+
+class HolidaySeat(NamedTuple):
+    """Whose public holidays a calendar observes: a country and, where its law differs,
+    a subdivision ("FR" and None for Bouches-du-Rhône, "FR" and "57" for Moselle)."""
+
+    country: str = "FR"
+    subdivision: str | None = None
+
+    def check(self) -> None:
+        subdivisions = _supported().get(self.country)
+        if subdivisions is None:
+            raise ValueError(f"unknown country for public holidays: {self.country!r}")
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            raise ValueError(f"unknown {self.country} subdivision: {self.subdivision!r}")
 
 
 @dataclass(frozen=True)
 class Calendar:
     """Weekly opening segments in `tz`, minus French public holidays and one-off closures.
 
-    `subdivision` selects the holiday list: None for general French law, "57" (Moselle)
-    or "6AE" (Alsace) add Good Friday and 26 December. `observe_holidays=False` gives a
-    calendar that ignores holidays (useful for 24/7 services).
+    `country` and `subdivision` select the holiday list: "FR" and None for general French
+    law, "57" (Moselle) or "6AE" (Alsace) add Good Friday and 26 December. Contracts
+    read here take the provider's seat (see `HolidaySeat`). `observe_holidays=False`
+    gives a calendar that ignores holidays (useful for 24/7 services).
     """
 
     segments: tuple[Segment, ...]
@@ -92,6 +113,7 @@ class Calendar:
     subdivision: str | None = None
     closures: frozenset[date] = field(default_factory=frozenset)
     observe_holidays: bool = True
+    country: str = "FR"
     # Per-day open intervals, filled on demand. Kept on the instance (not in an lru_cache
     # keyed by the calendar) so a lookup does not hash the whole calendar every time.
     _days: dict[date, _Day] = field(
@@ -113,13 +135,14 @@ class Calendar:
         for before, after in pairwise(self.segments):
             if before.weekday == after.weekday and after.start < before.end:
                 raise ValueError(f"overlapping segments: {before} and {after}")
-        if self.subdivision is not None and self.subdivision not in holidays.France.subdivisions:
-            raise ValueError(f"unknown French subdivision: {self.subdivision!r}")
+        HolidaySeat(self.country, self.subdivision).check()
 
     # -- days -----------------------------------------------------------------------
 
     def is_holiday(self, day: date) -> bool:
-        return self.observe_holidays and day in _french_holidays(self.subdivision, day.year)
+        return self.observe_holidays and day in _public_holidays(
+            self.country, self.subdivision, day.year
+        )
 
     def is_working_day(self, day: date) -> bool:
         """A day with at least one opening (a "jour ouvré" for a Monday-Friday calendar)."""

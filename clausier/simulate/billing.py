@@ -3,11 +3,14 @@
 Late-payment interest and the recovery indemnity are statutory (Code de commerce
 L441-10, D441-5), so they apply to both contracts. Rates come from the shipped ECB table
 with the scenario's `ecb_rate` events laid over it, as staff entries are in production.
+Interest runs on the unpaid part only: each `invoice_paid` with an `amount` lowers the
+base from the next day, whatever the pack version (L441-10 is law, not a reading).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from clausier.simulate.engine import Context, Handler
 from clausier.simulate.loader import Event
@@ -18,8 +21,7 @@ from clausier.terms.rules.late_payment import (
     PARIS,
     LatePaymentPenalty,
     RateTableError,
-    late_payment_accrued,
-    late_payment_penalty,
+    late_payment_on_unpaid,
     merged_rates,
     statutory_rate,
 )
@@ -55,6 +57,7 @@ def _emit_penalty(
         "due_on": day(invoice.due_on),
         "paid": paid,
         "paid_on": day(penalty.paid_on) if paid else None,
+        "payments": [{"on": day(on), "amount": amount(part)} for on, part in invoice.payments],
         "days_late": penalty.days_late,
         "rate_percent": percent(rate.annual_percent),
         "rates_confirmed": penalty.rates_confirmed if penalty.segments else rate.confirmed,
@@ -64,6 +67,7 @@ def _emit_penalty(
                 "to": day(segment.last_day),
                 "days": segment.days,
                 "rate_percent": percent(segment.rate.annual_percent),
+                "base": amount(segment.base),
                 "amount": amount(segment.amount),
             }
             for segment in penalty.segments
@@ -80,11 +84,24 @@ def invoice_paid(context: Context, event: Event) -> None:
     invoice = context.billing.invoices[event.text("invoice")]
     if invoice.paid_at is not None:
         raise event.error("invoice", f"{invoice.id} was already paid")
-    invoice.paid_at = context.now
+    paid = event.values["amount"]
+    if paid is None:
+        paid = invoice.unpaid
+    assert isinstance(paid, Decimal)
+    if paid <= 0 or paid > invoice.unpaid:
+        raise event.error(
+            "amount", f"must be between 0.01 and the {amount(invoice.unpaid)} left to pay"
+        )
     paid_on = context.now.astimezone(PARIS).date()
+    invoice.payments.append((paid_on, paid))
+    if invoice.unpaid > 0:
+        return
+    invoice.paid_at = context.now
     try:
         rates = merged_rates(context.billing.ecb_rates)
-        penalty = late_payment_penalty(invoice.amount_ttc, invoice.due_on, paid_on, rates)
+        penalty = late_payment_on_unpaid(
+            invoice.amount_ttc, invoice.due_on, invoice.payments, paid_on, rates
+        )
         _emit_penalty(context, invoice, penalty, paid=True)
     except RateTableError as exc:
         raise event.error("invoice", str(exc)) from None
@@ -100,7 +117,9 @@ def finish(context: Context) -> None:
     rates = merged_rates(context.billing.ecb_rates)
     for invoice in context.billing.invoices.values():
         if invoice.paid_at is None and today > invoice.due_on:
-            penalty = late_payment_accrued(invoice.amount_ttc, invoice.due_on, context.now, rates)
+            penalty = late_payment_on_unpaid(
+                invoice.amount_ttc, invoice.due_on, invoice.payments, today, rates
+            )
             _emit_penalty(context, invoice, penalty, paid=False)
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from clausier.core.businesstime import Calendar
 from clausier.simulate.engine import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, day, instant, minutes, month, percent
@@ -13,6 +14,7 @@ from clausier.simulate.state import Emergency, MonthCredits, Ticket
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
     Pause,
+    billable_overage,
     cap_monthly_credits,
     emergency_overage,
     emergency_quota,
@@ -20,7 +22,9 @@ from clausier.terms.rules.managed_hosting import (
     gti_deadline,
     gtr_credit,
     ha_credit,
+    latest_published_index,
     office_calendar,
+    revision_applies_from_anniversary,
     syntec_index,
     syntec_revision,
     ticket_ack_deadline,
@@ -34,6 +38,11 @@ _NOT_WORKED = "third_party_parts"
 
 def _contract_zone(pack: Pack) -> ZoneInfo:
     return office_calendar(pack).tz
+
+
+def _office_hours(context: Context) -> Calendar:
+    """The provider's office hours: its seat's holidays, never the client's (art. 2, 5)."""
+    return office_calendar(context.pack, context.scenario.seat)
 
 
 def _contract_day(pack: Pack, at: datetime) -> date:
@@ -97,7 +106,7 @@ def emergency_request(context: Context, event: Event) -> None:
         blocking=event.flag("blocking"),
         full_backup_option=event.flag("full_backup_option"),
         requested_at=now,
-        gti=gti_deadline(now, pack),
+        gti=gti_deadline(now, pack, _office_hours(context)),
         quota=quota,
     )
     _register_fee(context, event, server, requested_on.replace(day=1))
@@ -217,12 +226,19 @@ def _emit_overage(context: Context, emergency: Emergency) -> None:
     pauses = list(emergency.pauses)
     if emergency.paused_since is not None:
         pauses.append(Pause(emergency.paused_since[0], end, emergency.paused_since[1]))
-    idle = sum((p.end - p.start for p in pauses if p.reason == _NOT_WORKED), _ZERO)
-    worked = max(end - emergency.started_at - idle, _ZERO)
-    # Beyond the covered hours the work needs an accepted quote (art. 5, art. 3.3); a
-    # scenario has no quote, so only the covered hours are billable.
-    covered = context.pack.duration("intervention.covered_duration")
-    overage = emergency_overage(min(worked, covered), context.pack)
+    idle = [p for p in pauses if p.reason == _NOT_WORKED]
+    # Billable only what the client agreed to (art. 5; pack 1.1 for the extra emergency
+    # itself) and, past the covered hours, what an accepted quote covers (art. 3.3).
+    billable = billable_overage(
+        emergency.started_at,
+        end,
+        context.pack,
+        idle=idle,
+        within_quota=emergency.quota.within_quota,
+        agreed_at=emergency.agreed_at,
+        quote_accepted_at=emergency.quote_accepted_at,
+    )
+    overage = emergency_overage(billable.billable, context.pack)
     zone = context.scenario.zone
     fields: dict[str, JsonValue] = {
         "server": emergency.server,
@@ -230,12 +246,21 @@ def _emit_overage(context: Context, emergency: Emergency) -> None:
         "number_in_year": emergency.quota.used_before + 1,
         "yearly_quota": emergency.quota.quota,
         "ended_at": instant(emergency.ended_at, zone) if emergency.ended_at else None,
-        "worked_minutes": minutes(worked),
+        "worked_minutes": minutes(billable.worked),
+        "agreed_at": instant(emergency.agreed_at, zone) if emergency.agreed_at else None,
+        "quote_accepted_at": (
+            instant(emergency.quote_accepted_at, zone) if emergency.quote_accepted_at else None
+        ),
         "billed_minutes": minutes(overage.billed),
         "hourly_rate": amount(overage.hourly_rate),
         "amount": amount(overage.amount),
     }
-    context.emit("emergency_overage", emergency.id, overage.clause, fields)
+    clause = overage.clause if billable.billable else billable.clause
+    context.emit("emergency_overage", emergency.id, clause, fields)
+
+
+def _overage_possible(emergency: Emergency) -> bool:
+    return not emergency.quota.within_quota or emergency.quote_accepted_at is not None
 
 
 def intervention_end(context: Context, event: Event) -> None:
@@ -243,15 +268,33 @@ def intervention_end(context: Context, event: Event) -> None:
     _require_running(event, emergency)
     _close_pause(context, emergency)
     emergency.ended_at = context.now
-    if not emergency.quota.within_quota:
+    if _overage_possible(emergency):
         _emit_overage(context, emergency)
+
+
+def client_agreement(context: Context, event: Event) -> None:
+    emergency = _emergency(context, event)
+    if emergency.ended_at is not None:
+        raise event.error("request", f"{emergency.id} has already ended")
+    if event.text("scope") == "extra_emergency":
+        if emergency.quota.within_quota:
+            raise event.error(
+                "scope", f"{emergency.id} is within the yearly quota: nothing to agree to"
+            )
+        if emergency.agreed_at is not None:
+            raise event.error("scope", f"{emergency.id} was already agreed to")
+        emergency.agreed_at = context.now
+    else:
+        if emergency.quote_accepted_at is not None:
+            raise event.error("scope", f"{emergency.id}'s quote was already accepted")
+        emergency.quote_accepted_at = context.now
 
 
 # -- tickets, availability, revision --------------------------------------------------------
 
 
 def ticket_opened(context: Context, event: Event) -> None:
-    ack = ticket_ack_deadline(context.now, context.pack)
+    ack = ticket_ack_deadline(context.now, context.pack, _office_hours(context))
     context.hosting.tickets[event.id] = Ticket(event.id, ack)
 
 
@@ -291,7 +334,12 @@ def ha_availability(context: Context, event: Event) -> None:
 
 
 def syntec(context: Context, event: Event) -> None:
-    index = syntec_index(event.decimal("value"), event.day("month"), context.pack)
+    published_on = event.values["published_on"]
+    assert published_on is None or isinstance(published_on, date)
+    month_day = event.day("month")
+    if published_on is not None and published_on < month_day:
+        raise event.error("published_on", f"is before the month it measures ({month(month_day)})")
+    index = syntec_index(event.decimal("value"), month_day, context.pack, published_on)
     if index.series != event.text("series"):
         change = context.pack.date_of("indexation.series_change")
         raise event.error(
@@ -299,23 +347,38 @@ def syntec(context: Context, event: Event) -> None:
             f"an index for {month(event.day('month'))} is in the {index.series} series "
             f"(the series changed in {month(change)})",
         )
-    latest = context.hosting.latest_index
-    if latest is None or latest.month is None or index.month is None or index.month >= latest.month:
-        context.hosting.latest_index = index
+    # A later entry for the same month corrects the earlier one, as staff entries do.
+    context.hosting.syntec_indices = [
+        known for known in context.hosting.syntec_indices if known.month != index.month
+    ] + [index]
 
 
 def anniversary_revision(context: Context, event: Event) -> None:
-    latest = context.hosting.latest_index
-    if latest is None or latest.month is None:
+    hosting = context.hosting
+    anniversary = _contract_day(context.pack, context.now)
+    latest = latest_published_index(hosting.syntec_indices, anniversary, context.pack)
+    if not hosting.syntec_indices:
         raise event.error("type", "an anniversary_revision needs a syntec_index event before it")
-    revision = syntec_revision(event.decimal("amount"), latest, context.pack)
+    if latest is None or latest.month is None:
+        raise event.error("at", f"no syntec_index was published on or before {day(anniversary)}")
+    current = event.values["amount"]
+    if current is None:
+        current = hosting.revised_amount
+        if current is None:
+            raise event.error("amount", "is required for the first revision")
+    assert isinstance(current, Decimal)
+    # The base is the index the previous revision retained (268.5 the first time).
+    revision = syntec_revision(current, latest, context.pack, hosting.retained_index)
+    hosting.retained_index, hosting.revised_amount = latest, revision.revised_amount
     fields: dict[str, JsonValue] = {
         "current_amount": amount(revision.current_amount),
         "index_month": month(latest.month),
         "index_series": latest.series,
+        "index_published_on": day(latest.published_on) if latest.published_on else None,
         "latest_index": percent(revision.latest),
         "base_index": percent(revision.base),
         "revised_amount": amount(revision.revised_amount),
+        "applies_from_anniversary": revision_applies_from_anniversary(context.pack),
     }
     context.emit("revision", event.id, revision.clause, fields)
 
@@ -333,7 +396,7 @@ def finish(context: Context) -> None:
         if (
             emergency.started_at is not None
             and emergency.ended_at is None
-            and not emergency.quota.within_quota
+            and _overage_possible(emergency)
         ):
             _emit_overage(context, emergency)
     for ticket in context.hosting.tickets.values():
@@ -361,6 +424,7 @@ HANDLERS: dict[str, Handler] = {
     "intervention_resume": intervention_resume,
     "service_restored": service_restored,
     "intervention_end": intervention_end,
+    "client_agreement": client_agreement,
     "ticket_opened": ticket_opened,
     "ticket_acknowledged": ticket_acknowledged,
     "ha_availability": ha_availability,

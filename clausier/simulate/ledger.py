@@ -72,6 +72,8 @@ def _open_books(context: Context) -> Books:
         contact_email="contact@simulation.example",
         support_email="support@simulation.example",
         iban="FR7630006000011234567890189",
+        holiday_country=context.scenario.seat.country,
+        holiday_subdivision=context.scenario.seat.subdivision or "",
     )
     client = ClientOrganisation.objects.create(
         provider=provider,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from clausier.core.businesstime import HolidaySeat
 from clausier.simulate.errors import ScenarioError
 from clausier.simulate.tree import compose
 from clausier.simulate.values import (
@@ -37,7 +38,15 @@ COACHING_TRAINING = "coaching_training"
 SERVICE_LINES = (MANAGED_HOSTING, COACHING_TRAINING)
 DEFAULT_TIMEZONE = "Europe/Paris"
 _NULL_TAG = "tag:yaml.org,2002:null"
-_TOP_KEYS = ("service_line", "terms", "timezone", "contract_start", "until", "events")
+_TOP_KEYS = (
+    "service_line",
+    "terms",
+    "timezone",
+    "contract_start",
+    "until",
+    "provider_calendar",
+    "events",
+)
 
 Parser = Callable[[str, ZoneInfo], object]
 
@@ -119,6 +128,13 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "intervention_resume": _spec(_MH, request=_REQUEST),
         "service_restored": _spec(_MH, request=_REQUEST),
         "intervention_end": _spec(_MH, request=_REQUEST),
+        # The client admin's recorded agreement at the quoted rate (art. 5): to an
+        # emergency beyond the quota, or to a quote for work past the covered hours.
+        "client_agreement": _spec(
+            _MH,
+            request=_REQUEST,
+            scope=FieldSpec(_enum("extra_emergency", "beyond_covered_hours")),
+        ),
         "ticket_opened": _spec(_MH, True),
         "ticket_acknowledged": _spec(_MH, ticket=_ref("ticket_opened")),
         "ha_availability": _spec(
@@ -133,8 +149,13 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             series=FieldSpec(_enum("old", "new")),
             month=FieldSpec(_plain(parse_month)),
             value=FieldSpec(_plain(parse_decimal)),
+            # The day it was published; without it, taken as published in its month.
+            published_on=FieldSpec(_plain(parse_date), optional=True),
         ),
-        "anniversary_revision": _spec(_MH, True, amount=_AMOUNT),
+        # Without `amount`, the amount the previous revision gave.
+        "anniversary_revision": _spec(
+            _MH, True, amount=FieldSpec(_plain(parse_amount), optional=True)
+        ),
         "session_scheduled": _spec(_CT, True, starts_at=_INSTANT),
         "session_postpone_request": _spec(_CT, session=_SESSION),
         "session_cancel": _spec(_CT, session=_SESSION),
@@ -146,7 +167,10 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "invoice_issued": _spec(_BOTH, True, amount_ttc=_AMOUNT, due_at=FieldSpec(parse_day)),
         # The 10-day dispute window is a clause of the coaching contract only.
         "invoice_disputed": _spec(_CT, invoice=_INVOICE),
-        "invoice_paid": _spec(_BOTH, invoice=_INVOICE),
+        # Without `amount`, the payment settles what is left; with it, a partial payment.
+        "invoice_paid": _spec(
+            _BOTH, invoice=_INVOICE, amount=FieldSpec(_plain(parse_amount), optional=True)
+        ),
         "ecb_rate": _spec(
             _BOTH, effective=FieldSpec(_plain(parse_date)), percent=FieldSpec(_percent("-5", "20"))
         ),
@@ -217,6 +241,8 @@ class Scenario:
     contract_start: date | None
     until: datetime | None
     events: tuple[Event, ...] = field(default=())
+    # The provider's seat, whose public holidays close its office hours ("FR", "FR-57").
+    seat: HolidaySeat = field(default_factory=HolidaySeat)
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -287,12 +313,29 @@ def load_scenario(text: str, source: str = "<scenario>") -> Scenario:
         until_value = _value(top["until"][1], source, "until", parse_instant, zone)
         assert isinstance(until_value, datetime)
         until = until_value
+    seat = _seat(top, source)
     events = _events(top["events"][1], source, service_line, zone)
     if until is not None and events and until < events[-1].at:
         raise ScenarioError(
             source, _line(top["until"][1]), "until", "is before the last event of the scenario"
         )
-    return Scenario(source, service_line, pack, zone, contract_start, until, events)
+    return Scenario(source, service_line, pack, zone, contract_start, until, events, seat)
+
+
+def _seat(top: Mapping[str, tuple[yaml.Node, yaml.Node]], source: str) -> HolidaySeat:
+    if "provider_calendar" not in top:
+        return HolidaySeat()
+    node = top["provider_calendar"][1]
+    text = _scalar(node, source, "provider_calendar")
+    country, _dash, subdivision = text.partition("-")
+    seat = HolidaySeat(country, subdivision or None)
+    try:
+        seat.check()
+    except ValueError as exc:
+        raise ScenarioError(
+            source, _line(node), "provider_calendar", f"{exc} (write FR, or FR-57 for Moselle)"
+        ) from None
+    return seat
 
 
 def _zone(top: Mapping[str, tuple[yaml.Node, yaml.Node]], source: str) -> ZoneInfo:

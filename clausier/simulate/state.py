@@ -36,6 +36,10 @@ class Emergency:
     paused_since: tuple[datetime, str] | None = None
     restored_at: datetime | None = None
     ended_at: datetime | None = None
+    # The client's recorded agreements (art. 5): to an extra emergency, to a quote for
+    # work past the covered two hours.
+    agreed_at: datetime | None = None
+    quote_accepted_at: datetime | None = None
 
 
 @dataclass
@@ -61,7 +65,10 @@ class HostingState:
     request_days: dict[str, list[date]] = field(default_factory=dict)  # server -> days
     tickets: dict[str, Ticket] = field(default_factory=dict)
     credits: dict[tuple[str, date], MonthCredits] = field(default_factory=dict)
-    latest_index: SyntecIndex | None = None
+    syntec_indices: list[SyntecIndex] = field(default_factory=list)
+    # The index and amount of the last revision: the next one divides by that index.
+    retained_index: SyntecIndex | None = None
+    revised_amount: Decimal | None = None
 
 
 # -- coaching & training ------------------------------------------------------------------
@@ -109,8 +116,13 @@ class Invoice:
     issued_at: datetime
     amount_ttc: Decimal
     due_on: date
-    paid_at: datetime | None = None
+    paid_at: datetime | None = None  # when fully paid
     disputed: bool = False
+    payments: list[tuple[date, Decimal]] = field(default_factory=list)  # day, amount incl. VAT
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount_ttc - sum((paid for _day, paid in self.payments), Decimal(0))
 
 
 @dataclass

@@ -133,7 +133,7 @@ class EcbRateEntryAdmin(IndexAdmin):
 
 @admin.register(SyntecIndexEntry)
 class SyntecIndexEntryAdmin(IndexAdmin):
-    list_display = ("month", "value", "provider", "entered_by", "entered_at")
+    list_display = ("month", "value", "published_on", "provider", "entered_by", "entered_at")
     key_field = "month"
 
     def enter(self, request: HttpRequest, obj: Any) -> Any:
@@ -143,4 +143,5 @@ class SyntecIndexEntryAdmin(IndexAdmin):
             provider=obj.provider,
             month=obj.month,
             value=obj.value,
+            published_on=obj.published_on,
         )

@@ -42,18 +42,25 @@ def _enter(
     key: dict[str, date],
     value_field: str,
     value: Decimal,
+    extra: dict[str, date] | None = None,
 ) -> Any:
     """Create or correct one entry; the audit log keeps the value it replaced."""
+    extra = extra or {}
     with transaction.atomic():
         previous = model.objects.filter(provider=provider, **key).first()  # type: ignore[attr-defined]
         entry, _created = model.objects.update_or_create(  # type: ignore[attr-defined]
             provider=provider,
             **key,
-            defaults={value_field: value, "entered_by": actor, "entered_at": now},
+            defaults={value_field: value, **extra, "entered_by": actor, "entered_at": now},
         )
         details: dict[str, str | None] = {name: day.isoformat() for name, day in key.items()}
         details[value_field] = str(value)
         details["previous"] = str(getattr(previous, value_field)) if previous else None
+        for name, day in extra.items():
+            details[name] = day.isoformat()
+            details[f"previous_{name}"] = (
+                str(getattr(previous, name)) if previous and getattr(previous, name) else None
+            )
         audit.record(action, entry, actor=actor, provider=provider, details=details)
     return entry
 
@@ -84,26 +91,45 @@ def rate_table_for(provider: Provider) -> RateTable:
 
 
 def enter_syntec_index(
-    *, now: datetime, actor: Person, provider: Provider, month: date, value: Decimal
+    *,
+    now: datetime,
+    actor: Person,
+    provider: Provider,
+    month: date,
+    value: Decimal,
+    published_on: date,
 ) -> SyntecIndexEntry:
+    """Enter (or correct) the index of `month`, published on `published_on`."""
     _check_editor(actor, provider)
     if value <= 0:
         raise IndexValueError(_("Un indice SYNTEC est positif."))
+    month = month.replace(day=1)
+    # An index measures a month and is published after it starts, never before.
+    if published_on < month:
+        raise IndexValueError(
+            _("Un indice ne peut être publié avant le mois qu'il mesure (%(month)s).")
+            % {"month": month.strftime("%m/%Y")}
+        )
     entry: SyntecIndexEntry = _enter(
         SyntecIndexEntry,
         "syntec_index.entered",
         actor,
         provider,
         now,
-        {"month": month.replace(day=1)},
+        {"month": month},
         "value",
         value,
+        {"published_on": published_on},
     )
     return entry
 
 
-def latest_syntec(provider: Provider, on: date) -> SyntecIndexEntry | None:
-    """The latest index published for a month up to `on` ("dernier indice publié")."""
-    return (
-        SyntecIndexEntry.objects.filter(provider=provider, month__lte=on).order_by("-month").first()
+def syntec_entries(provider: Provider, on: date) -> list[SyntecIndexEntry]:
+    """The provider's indices that could be known on `on`, latest month first.
+
+    A rule picks among them ("dernier indice publié"): by publication date or, under
+    pack 1.0's reading, by month.
+    """
+    return list(
+        SyntecIndexEntry.objects.filter(provider=provider, month__lte=on).order_by("-month")
     )

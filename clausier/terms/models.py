@@ -8,6 +8,7 @@ The French text is authoritative (coaching contract art. 38).
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -178,10 +179,16 @@ class EcbRateEntry(StaffEntry):
 
 
 class SyntecIndexEntry(StaffEntry):
-    """A SYNTEC index as published, entered by staff (managed hosting art. 8.2)."""
+    """A SYNTEC index as published, entered by staff (managed hosting art. 8.2).
+
+    The revision takes the latest index *published* on or before the anniversary, so the
+    publication date is kept beside the month it measures (empty only on entries made
+    before it was asked; those count as published in their own month).
+    """
 
     month = models.DateField(_("mois"))
     value = models.DecimalField(_("valeur"), max_digits=8, decimal_places=2)
+    published_on = models.DateField(_("publié le"), null=True)
 
     class Meta:
         verbose_name = _("indice SYNTEC")
@@ -193,3 +200,8 @@ class SyntecIndexEntry(StaffEntry):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.value}"
+
+    @property
+    def known_from(self) -> date:
+        """The day the index could be known: its publication, else its own month."""
+        return self.published_on or self.month

@@ -132,23 +132,26 @@ class TierTable:
 
 @dataclass(frozen=True, slots=True)
 class CalendarSpec:
-    """Opening hours from a pack; the holiday subdivision is the client's, given later."""
+    """Opening hours from a pack; whose holidays (country, subdivision) is given later:
+    the provider's seat (managed hosting pack 1.1, `calendar.holidays_of`)."""
 
     zone: ZoneInfo
     segments: tuple[Segment, ...]
     observe_holidays: bool
 
-    def build(self, subdivision: str | None = None, closures: Iterable[date] = ()) -> Calendar:
-        return _build_calendar(self, subdivision, frozenset(closures))
+    def build(
+        self, subdivision: str | None = None, closures: Iterable[date] = (), country: str = "FR"
+    ) -> Calendar:
+        return _build_calendar(self, subdivision, frozenset(closures), country)
 
 
 @functools.lru_cache(maxsize=256)
 def _build_calendar(
-    spec: CalendarSpec, subdivision: str | None, closures: frozenset[date]
+    spec: CalendarSpec, subdivision: str | None, closures: frozenset[date], country: str
 ) -> Calendar:
-    # Rules ask for the calendar on every call: one instance per (spec, site) keeps its
+    # Rules ask for the calendar on every call: one instance per (spec, seat) keeps its
     # per-day cache warm instead of recomputing opening hours each time.
-    return Calendar(spec.segments, spec.zone, subdivision, closures, spec.observe_holidays)
+    return Calendar(spec.segments, spec.zone, subdivision, closures, spec.observe_holidays, country)
 
 
 PackValue = (
@@ -270,11 +273,15 @@ class Pack:
         return value
 
     def calendar(
-        self, key: str, subdivision: str | None = None, closures: Iterable[date] = ()
+        self,
+        key: str,
+        subdivision: str | None = None,
+        closures: Iterable[date] = (),
+        country: str = "FR",
     ) -> Calendar:
         value = self._typed(key, "calendar")
         assert isinstance(value, CalendarSpec)
-        return value.build(subdivision, closures)
+        return value.build(subdivision, closures, country)
 
 
 # -- loading ----------------------------------------------------------------------------

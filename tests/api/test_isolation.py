@@ -55,6 +55,7 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/invoices/{invoice_id}/dispute"): {"reason": "intrus"},
     ("POST", "/api/invoices/{invoice_id}/formal-notice"): {"presented_on": "2026-05-01"},
     ("GET", "/api/sepa/exports/{collection_id}/file"): None,
+    ("POST", "/api/overage-agreements/{agreement_id}/accept"): None,
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -198,6 +199,8 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert not world.invoice_a1.disputes.exists() and not world.invoice_a1.formal_notices.exists()
     world.subscription_a1.refresh_from_db()
     assert world.subscription_a1.end_date is None
+    world.agreement_a1.refresh_from_db()
+    assert world.agreement_a1.accepted_at is None
 
 
 @pytest.mark.django_db

@@ -18,8 +18,9 @@ from clausier.accounts.models import (
     Role,
     ServiceLine,
 )
+from clausier.billing import overage
 from clausier.billing import services as billing_services
-from clausier.billing.models import DebitCollection
+from clausier.billing.models import DebitCollection, OverageScope
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.billing.builders import hosting_plan
@@ -43,6 +44,7 @@ class World:
     subscription_a1: Any = None
     invoice_a1: Any = None
     collection_a: Any = None
+    agreement_a1: Any = None
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -56,6 +58,7 @@ class World:
             "subscription_id": self.subscription_a1.pk,
             "invoice_id": self.invoice_a1.pk,
             "collection_id": self.collection_a.pk,
+            "agreement_id": self.agreement_a1.pk,
         }
 
 
@@ -137,6 +140,13 @@ def build_world() -> World:
             xml="<SECRET-A1/>",
         ),
         secrets=secrets,
+        agreement_a1=overage.quote_overage(
+            now=now,
+            actor=people["owner_a"],
+            subscription=subscription_a1,
+            scope=OverageScope.EXTRA_EMERGENCY,
+            intervention="SECRET-A1-intervention",
+        ),
     )
 
 

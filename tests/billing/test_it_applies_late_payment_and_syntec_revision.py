@@ -103,6 +103,7 @@ def test_the_price_is_revised_by_syntec_at_the_anniversary():
         provider=w["provider"],
         month=date(2026, 11, 1),
         value=Decimal("295.0"),
+        published_on=date(2026, 12, 10),
     )
     services.bill_due(now=NOW, until=date(2026, 10, 1))
     subscription.refresh_from_db()

@@ -52,12 +52,22 @@ def test_the_fifth_emergency_bills_whole_minutes_at_129_per_hour() -> None:
     assert q5["amount"] == cents(Decimal(129) * 90 / 60) == "193.50"
 
 
-def test_a_new_series_index_is_compared_with_the_linked_contract_index() -> None:
+def test_a_new_series_index_is_compared_with_the_linked_retained_index() -> None:
     rev = find(scenario("managed_hosting/syntec_revision"), "revision", "rev-2023")
+    # The base is the index the 2022 revision retained (282.7, old series), never 268.5
+    # again: that would count the 268.5 -> 282.7 variation twice (C. mon. fin. L112-1).
     assert rev["revised_amount"] == cents(
-        Decimal("1263.46") * Decimal("296.2") / (Decimal("268.5") * Decimal("0.97975"))
+        Decimal("1263.46") * Decimal("296.2") / (Decimal("282.7") * Decimal("0.97975"))
     )
-    assert rev["revised_amount"] == "1422.61"
+    assert rev["revised_amount"] == "1351.16"
+
+
+def test_an_unchanged_index_leaves_the_revised_amount_unchanged() -> None:
+    found = scenario("managed_hosting/syntec_compounding")
+    assert find(found, "revision", "rev-2025")["revised_amount"] == "3421.24"
+    assert find(found, "revision", "rev-2026")["revised_amount"] == "3421.24"
+    # The December 2024 index was published three days after the anniversary: not used.
+    assert find(found, "revision", "rev-2025")["index_month"] == "2024-11"
 
 
 def test_interest_across_1_july_is_one_line_per_half_year() -> None:

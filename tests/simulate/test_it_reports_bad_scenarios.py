@@ -137,7 +137,7 @@ CASES = {
     "unknown top-level field": (
         "service_line: managed_hosting\nevent: []\nevents: []\n",
         "test.yaml, line 2, field 'event': unknown field; expected service_line, terms, "
-        "timezone, contract_start, until, events",
+        "timezone, contract_start, until, provider_calendar, events",
     ),
     "missing service line": (
         "events: []\n",
@@ -219,6 +219,33 @@ RUN_CASES = {
         hosting("{at: 2026-03-02T10:00, type: anniversary_revision, id: rev, amount: 100}"),
         "test.yaml, line 3, field 'type': an anniversary_revision needs a syntec_index "
         "event before it",
+    ),
+    "an unknown provider calendar": (
+        "service_line: managed_hosting\nprovider_calendar: FR-99\nevents: []\n",
+        "test.yaml, line 2, field 'provider_calendar': unknown FR subdivision: '99' "
+        "(write FR, or FR-57 for Moselle)",
+    ),
+    "a revision before any index was published": (
+        hosting(
+            "{at: 2026-03-01T09:00, type: syntec_index, series: new, month: 2026-02, "
+            "value: 300.0, published_on: 2026-03-05}",
+            "{at: 2026-03-02T10:00, type: anniversary_revision, id: rev, amount: 100}",
+        ),
+        "test.yaml, line 4, field 'at': no syntec_index was published on or before 2026-03-02",
+    ),
+    "a first revision without an amount": (
+        hosting(
+            "{at: 2026-03-01T09:00, type: syntec_index, series: new, month: 2026-02, value: 300}",
+            "{at: 2026-03-02T10:00, type: anniversary_revision, id: rev}",
+        ),
+        "test.yaml, line 4, field 'amount': is required for the first revision",
+    ),
+    "an index published before its month": (
+        hosting(
+            "{at: 2026-03-01T09:00, type: syntec_index, series: new, month: 2026-02, "
+            "value: 300.0, published_on: 2026-01-31}",
+        ),
+        "test.yaml, line 3, field 'published_on': is before the month it measures (2026-02)",
     ),
     "an index in the wrong series": (
         hosting(

@@ -23,15 +23,16 @@ from clausier.api.routers.people import caller
 from clausier.api.schemas import (
     CreditNoteIn,
     InvoiceOut,
+    OverageAgreementOut,
     PaymentIn,
     PlanOut,
     SubscriptionIn,
     SubscriptionOut,
     TerminateIn,
 )
-from clausier.billing import services
+from clausier.billing import overage, services
 from clausier.billing.documents.responses import document_response
-from clausier.billing.models import Invoice, Plan, Subscription
+from clausier.billing.models import Invoice, OverageAgreement, Plan, Subscription
 from clausier.billing.termination import terminate
 
 router = Router(tags=["billing"])
@@ -117,6 +118,18 @@ def terminate_subscription(
     )
     subscription.refresh_from_db()
     return subscription
+
+
+@router.post("/overage-agreements/{agreement_id}/accept", response=OverageAgreementOut)
+def accept_overage(request: HttpRequest, agreement_id: int) -> OverageAgreement:
+    """The client admin accepts a quoted overage (managed hosting art. 5, 3.3)."""
+    person = caller(request)
+    visible = OverageAgreement.objects.filter(
+        Q(provider_id__in=scoping.staff_provider_ids(person))
+        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
+    )
+    agreement = get_object_or_404(visible, pk=agreement_id)
+    return overage.accept_overage(now=timezone.now(), actor=person, agreement=agreement)
 
 
 @router.get("/invoices", response=list[InvoiceOut])

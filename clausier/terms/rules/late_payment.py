@@ -10,6 +10,12 @@ half-year the ECB rate in force on 1 January applies, for the second the one in 
 day late over 365 days. A lateness spanning several half-years is cut into one segment
 per half-year, each at its own rate; each segment is an invoice line rounded half-up to
 the cent, and the interest is their sum, so the printed lines always add up.
+
+Interest runs on the unpaid part only, day by day (L441-10: "pénalités de retard" are owed
+on the sums not paid at the due date). A payment reduces the base from the day after it
+is received: the day it arrives was still a day late for that sum, as for a payment in
+full. A part paid on time never bears interest. Segments are therefore cut both at each
+half-year and at each payment; each names its base.
 """
 
 from __future__ import annotations
@@ -100,6 +106,7 @@ class InterestSegment:
     days: int
     rate: StatutoryRate
     amount: Decimal  # rounded half-up to the cent: each segment is an invoice line
+    base: Decimal  # the unpaid amount incl. VAT the interest runs on during the segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +226,7 @@ def _segments(
         days = (end - start).days + 1
         rate = statutory_rate(start, table)
         exact = amount * rate.annual_percent / 100 * days / DAY_COUNT_BASIS
-        segments.append(InterestSegment(start, end, days, rate, to_cents(exact)))
+        segments.append(InterestSegment(start, end, days, rate, to_cents(exact), to_cents(amount)))
         start = end + timedelta(days=1)
     return segments
 
@@ -253,6 +260,68 @@ def late_payment_penalty(
         amount_incl_vat=to_cents(amount),
         due_date=due_date,
         paid_on=paid_on,
+        days_late=days_late,
+        segments=tuple(segments),
+        interest=interest,
+        recovery_indemnity=indemnity,
+        total=interest + indemnity,
+    )
+
+
+def _money(value: object, name: str) -> Decimal:
+    if isinstance(value, float) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{name} must be Decimal or int")
+    amount = Decimal(value)
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"{name} must be a finite amount, not negative")
+    return amount
+
+
+def late_payment_on_unpaid(
+    amount_incl_vat: Decimal,
+    due_date: date,
+    payments: Iterable[tuple[date, Decimal]],
+    until: date,
+    rates: RateTable | None = None,
+) -> LatePaymentPenalty:
+    """Interest and indemnity on what stayed unpaid after the due date, day by day.
+
+    `payments` are (day received, amount incl. VAT), credit notes included. A payment
+    on or before the due date lowers the base before interest starts; a later one lowers
+    it from the next day. Interest stops once the invoice is settled or on `until`.
+    `paid_on` is the day the invoice was settled, else `until`; `days_late` counts the
+    days on which some part was unpaid. The 40 € indemnity is owed once per invoice
+    paid late, whatever the part (D441-5).
+    """
+    balance = _money(amount_incl_vat, "amount_incl_vat")
+    table = rates if rates is not None else shipped_rates()
+    ordered = sorted((day, _money(paid, "payment")) for day, paid in payments)
+    settled_on: date | None = None
+    for day, paid in ordered:
+        if day <= due_date:
+            balance -= paid
+            if balance <= 0 and settled_on is None:
+                settled_on = day
+    later = [(day, paid) for day, paid in ordered if day > due_date]
+    segments: list[InterestSegment] = []
+    start, last_day = due_date + timedelta(days=1), due_date
+    for day, paid in [*later, (until, Decimal(0))]:
+        end = min(day, until)
+        if balance > 0 and end >= start:
+            segments.extend(_segments(balance, start, end, table))
+            last_day = end
+        start = max(start, end + timedelta(days=1))
+        if day <= until and paid:
+            balance -= paid
+            if balance <= 0 and settled_on is None:
+                settled_on = day
+    days_late = (last_day - due_date).days
+    interest = sum((segment.amount for segment in segments), Decimal("0.00"))
+    indemnity = RECOVERY_INDEMNITY if days_late else Decimal("0.00")
+    return LatePaymentPenalty(
+        amount_incl_vat=to_cents(Decimal(amount_incl_vat)),
+        due_date=due_date,
+        paid_on=settled_on or until,
         days_late=days_late,
         segments=tuple(segments),
         interest=interest,

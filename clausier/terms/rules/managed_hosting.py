@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from clausier.core.businesstime import PARIS, Calendar
+from clausier.core.businesstime import PARIS, Calendar, HolidaySeat
 from clausier.core.calendar import (
     add_months,
     anniversary_on_or_after,
@@ -34,10 +34,25 @@ _MINUTE = timedelta(minutes=1)
 
 
 def office_calendar(
-    pack: Pack, subdivision: str | None = None, closures: Iterable[date] = ()
+    pack: Pack, seat: HolidaySeat | str | None = None, closures: Iterable[date] = ()
 ) -> Calendar:
-    """HO of the contract, with the client site's holidays ("57"/"6AE" for Alsace-Moselle)."""
-    return pack.calendar("calendar.office_hours", subdivision, closures)
+    """HO of the contract, with the public holidays of the provider's seat.
+
+    Office hours and holidays are the provider's (art. 2, 5: its support is what opens
+    and closes): a client in Alsace-Moselle does not close a provider in
+    Bouches-du-Rhône on Good Friday. `seat` is the provider's (`Provider.holiday_seat`;
+    a bare string is a French subdivision). Pack 1.0 said the client's site, which was
+    never recorded: under 1.0 the calendar stays the national French one it always was.
+    """
+    if isinstance(seat, str):
+        seat = HolidaySeat("FR", seat)
+    if seat is None or not _reading_text(pack, "calendar.holidays_of", "provider_seat"):
+        seat = HolidaySeat()
+    return pack.calendar("calendar.office_hours", seat.subdivision, closures, seat.country)
+
+
+def _reading_text(pack: Pack, key: str, expected: str) -> bool:
+    return key in pack.entries and pack.text(key) == expected
 
 
 def _aware(at: datetime, name: str) -> datetime:
@@ -293,16 +308,98 @@ class EmergencyOverage:
     clause: ClauseRef
 
 
-def emergency_overage(duration: timedelta, pack: Pack) -> EmergencyOverage:
-    """Price of an emergency beyond the quota: hourly rate pro rata to the minute."""
+def emergency_overage(
+    duration: timedelta, pack: Pack, rate: Decimal | None = None
+) -> EmergencyOverage:
+    """Price of an emergency beyond the quota: hourly rate pro rata to the minute.
+
+    `rate` is the one the client agreed to, when it was quoted (never above the pack's).
+    """
     if duration < _ZERO:
         raise ValueError("duration must not be negative")
     increment = pack.duration("emergency.overage_increment")
     billed = (duration // increment) * increment
-    rate = pack.amount("emergency.overage_hourly_rate")
+    rate = pack.amount("emergency.overage_hourly_rate") if rate is None else _fee(rate)
     minutes = Decimal(billed // _MINUTE)
     amount = to_cents(rate * minutes / Decimal(60))
     return EmergencyOverage(billed, rate, amount, pack.clause("emergency.overage_hourly_rate"))
+
+
+def overage_needs_agreement(pack: Pack) -> bool:
+    """Pack 1.1: an emergency beyond the quota is billable only "après accord du Client"
+    (art. 5), recorded with who, when and the quoted rate; 1.0 billed it without one."""
+    return _reading(pack, "emergency.overage_requires_agreement")
+
+
+@dataclass(frozen=True)
+class BillableOverage:
+    worked: timedelta  # time worked on the intervention, idle pauses excluded
+    covered_part: timedelta  # the first two hours of work
+    beyond_part: timedelta  # work past the two hours
+    billable: timedelta  # what may be billed, given the client's recorded agreements
+    clause: ClauseRef
+
+
+def _worked_between(start: datetime, end: datetime, idle: list[Pause]) -> timedelta:
+    if start >= end:
+        return _ZERO
+    return end - start - _union_within(idle, start, end)
+
+
+def _covered_until(started_at: datetime, covered: timedelta, idle: list[Pause]) -> datetime:
+    """The instant the covered hours of work run out, idle pauses pushing it later."""
+    until = started_at + covered
+    for _ in range(len(idle) + 1):
+        later = started_at + covered + _union_within(idle, started_at, until)
+        if later == until:
+            break
+        until = later
+    return until
+
+
+def billable_overage(
+    started_at: datetime,
+    ended_at: datetime,
+    pack: Pack,
+    *,
+    idle: Iterable[Pause] = (),
+    within_quota: bool,
+    agreed_at: datetime | None = None,
+    quote_accepted_at: datetime | None = None,
+) -> BillableOverage:
+    """How much of an intervention may be billed at the overage rate (art. 5, 8.1).
+
+    The first two hours of an emergency beyond the quota are billable once the client
+    agreed (pack 1.1; 1.0 billed them without agreement); work past two hours only once
+    the client accepted a quote (art. 3.3, 5). Only work done after the agreement
+    counts, in the part it covers: an agreement given mid-intervention does not reach
+    back, and a quote accepted late covers only the work past two hours done after it.
+    """
+    started_at, ended_at = _aware(started_at, "started_at"), _aware(ended_at, "ended_at")
+    ended_at = max(ended_at, started_at)
+    idle = list(idle)
+    worked = _worked_between(started_at, ended_at, idle)
+    covered = pack.duration("intervention.covered_duration")
+    covered_end = min(_covered_until(started_at, covered, idle), ended_at)
+    covered_part = _worked_between(started_at, covered_end, idle)
+    beyond_part = worked - covered_part
+    needs_agreement = overage_needs_agreement(pack)
+    billable = _ZERO
+    if not within_quota:
+        if not needs_agreement:
+            billable += covered_part
+        elif agreed_at is not None:
+            since = max(_aware(agreed_at, "agreed_at"), started_at)
+            billable += _worked_between(since, covered_end, idle)
+    if quote_accepted_at is not None and (not within_quota or needs_agreement):
+        since = max(_aware(quote_accepted_at, "quote_accepted_at"), covered_end)
+        billable += _worked_between(since, ended_at, idle)
+    key = (
+        "emergency.overage_requires_agreement"
+        if needs_agreement
+        else "emergency.overage_hourly_rate"
+    )
+    return BillableOverage(worked, covered_part, beyond_part, billable, pack.clause(key))
 
 
 @dataclass(frozen=True)
@@ -386,19 +483,57 @@ class SyntecIndex:
     value: Decimal
     month: date | None  # the month the value measures; None for the contract's own index
     series: str  # "old" before the August 2022 change, "new" from it
+    published_on: date | None = None  # None: taken as published in its own month
+
+    @property
+    def known_from(self) -> date | None:
+        return self.published_on or self.month
 
 
-def syntec_index(value: Decimal, month: date, pack: Pack) -> SyntecIndex:
+def syntec_index(
+    value: Decimal, month: date, pack: Pack, published_on: date | None = None
+) -> SyntecIndex:
     """An index as entered by staff; the series follows from its month."""
     if not isinstance(value, Decimal | int | str):
         raise TypeError("an index value must be Decimal, int or str, never float")
     new = month >= pack.date_of("indexation.series_change")
-    return SyntecIndex(Decimal(value), month, "new" if new else "old")
+    return SyntecIndex(Decimal(value), month, "new" if new else "old", published_on)
 
 
 def contract_syntec_index(pack: Pack) -> SyntecIndex:
     # 268.5 predates the 2022 change: new-series values start near 290.
     return SyntecIndex(pack.decimal("indexation.contract_index"), None, "old")
+
+
+def _reading(pack: Pack, key: str) -> bool:
+    """A reading a later pack version chose; absent from older versions (keep theirs)."""
+    return key in pack.entries and pack.flag(key)
+
+
+def revision_applies_from_anniversary(pack: Pack) -> bool:
+    """Pack 1.1: the revised price applies from the anniversary itself, a period
+    straddling it being split pro rata; pack 1.0 revised from the next period."""
+    return _reading(pack, "indexation.applies_from_anniversary")
+
+
+def latest_published_index(
+    indices: Iterable[SyntecIndex], anniversary: date, pack: Pack
+) -> SyntecIndex | None:
+    """The "dernier indice publié" on the anniversary.
+
+    Pack 1.1: the latest month among the indices published on or before the
+    anniversary (an index published the day after is not yet the latest published).
+    Pack 1.0 read the latest month up to the anniversary, published or not.
+    """
+    by_publication = _reading(pack, "indexation.latest_published")
+    known = [
+        index
+        for index in indices
+        if index.month is not None
+        and index.month <= anniversary
+        and (not by_publication or (index.known_from or anniversary) <= anniversary)
+    ]
+    return max(known, key=lambda index: index.month or anniversary, default=None)
 
 
 @dataclass(frozen=True)
@@ -416,8 +551,12 @@ def syntec_revision(
     pack: Pack,
     base: SyntecIndex | None = None,
 ) -> SyntecRevision:
-    """Revised = current x latest published index / contract index, in one series.
+    """Revised = current amount x latest published index / index retained last time.
 
+    `base` is the index the previous revision used (the contract index, 268.5, the first
+    time): dividing an already revised amount by 268.5 again would count the same index
+    variation twice, which C. mon. fin. L112-1 al. 2 deems unwritten — so this reading
+    holds whatever the pack version. With an unchanged index the amount stays the same.
     An old-series index is carried into the new series by the link coefficient
     (new = old x 0.97975), so that the ratio never mixes the two series.
     """
