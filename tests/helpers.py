@@ -89,7 +89,9 @@ def activation_token(body: str) -> str:
     return match.group(1)
 
 
-def accepted_terms(client: ClientOrganisation, service_line: str, now: Any = None) -> Any:
+def accepted_terms(
+    client: ClientOrganisation, service_line: str, now: Any = None, pack_version: str = "1.0"
+) -> Any:
     """Publish a CGV version of the client's provider and have its admin accept it."""
     from django.utils import timezone
 
@@ -108,7 +110,7 @@ def accepted_terms(client: ClientOrganisation, service_line: str, now: Any = Non
         provider=client.provider,
         service_line=service_line,
         version=f"v{next(_counter)}",
-        pack_version="1.0",
+        pack_version=pack_version,
         text_fr="CGV",
     )
     terms_services.publish(now=now, actor=owner_person, terms=terms)

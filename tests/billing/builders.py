@@ -39,13 +39,13 @@ def coaching_plan(provider: Any, **fields: Any) -> Plan:
     return Plan.objects.create(**data)
 
 
-def billing_world(service_line: str, now: datetime) -> dict[str, Any]:
+def billing_world(service_line: str, now: datetime, pack_version: str = "1.0") -> dict[str, Any]:
     provider = make_provider("Kalanda" if service_line == ServiceLine.MANAGED_HOSTING else "Kestio")
     client = make_client(provider, "Boulangerie")
     owner = make_staff(provider, Role.OWNER)
     accountant = make_staff(provider, Role.ACCOUNTANT)
     admin = make_client_user(client, Role.CLIENT_ADMIN)
-    accepted_terms(client, service_line, now)
+    accepted_terms(client, service_line, now, pack_version)
     plan = (
         hosting_plan(provider)
         if service_line == ServiceLine.MANAGED_HOSTING
