@@ -204,7 +204,8 @@ def _pay_first_invoice(context: Context, event: Event, books: Books) -> None:
         invoice=first,
         amount=first.total_ttc,
         method="simulation",
-        reference=f"{event.line}",
+        # Payments are deduplicated by (method, reference) across the database: scope it.
+        reference=f"{books.provider.slug}:{event.line}",
     )
     subscription.refresh_from_db()
 
