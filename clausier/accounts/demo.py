@@ -217,17 +217,20 @@ def _demo_terms(provider: Provider, client: ClientOrganisation) -> Any:
     the coaching client's admin can try the double click)."""
     from clausier.terms.digests import pack_digest
     from clausier.terms.models import TermsVersion
+    from clausier.terms.packs import available_versions
 
     existing = TermsVersion.objects.filter(provider=provider).first()
     if existing is not None:
         return existing
     now = timezone.now()
+    # The demo shows the current readings: the latest pack version of the line.
+    pack_version = available_versions(provider.service_line)[-1]
     return TermsVersion.objects.create(
         provider=provider,
         service_line=provider.service_line,
         version="2026-11",
-        pack_version="1.0",
-        pack_digest=pack_digest(provider.service_line, "1.0"),
+        pack_version=pack_version,
+        pack_digest=pack_digest(provider.service_line, pack_version),
         text_fr=DEMO_TERMS_FR[ServiceLine(provider.service_line)],
         created_at=now,
         published_at=now,

@@ -137,14 +137,29 @@ def default_of(invoice: Invoice, now: datetime) -> managed_hosting.PaymentDefaul
 
 
 def interventions_suspended(client: ClientOrganisation, now: datetime) -> bool:
-    """Managed hosting art. 8.3: interventions may be suspended while an invoice is unpaid."""
-    invoices = Invoice.objects.filter(
-        open_invoices(),
-        client=client,
-        due_on__lt=local_date(now),
-        lines__subscription__plan__service_line=ServiceLine.MANAGED_HOSTING,
-    ).distinct()
-    return any(default_of(invoice, now).suspension_allowed for invoice in invoices)
+    """Managed hosting art. 8.3: interventions may be suspended while an invoice is unpaid.
+
+    The suspension lifts only once every overdue invoice of the client is paid, the
+    late-payment invoices (interest and the 40 € indemnity, which carry no subscription)
+    included: paying the principal alone leaves the client in default on the rest.
+    """
+    from clausier.billing.services import balance_due, pack_of
+
+    hosting = (
+        Subscription.objects.filter(client=client, plan__service_line=ServiceLine.MANAGED_HOSTING)
+        .select_related("plan", "acceptance")
+        .order_by("pk")
+        .first()
+    )
+    if hosting is None:
+        return False
+    pack = pack_of(hosting)
+    overdue = Invoice.objects.filter(open_invoices(), client=client, due_on__lt=local_date(now))
+    return any(
+        managed_hosting.payment_default(invoice.due_on, None, None, pack, now).suspension_allowed
+        for invoice in overdue.order_by("due_on", "pk")
+        if balance_due(invoice) > 0
+    )
 
 
 def terminate_for_non_payment(*, now: datetime, actor: Person, invoice: Invoice) -> Subscription:

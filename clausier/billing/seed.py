@@ -11,18 +11,20 @@ from clausier.accounts.models import ClientOrganisation, Person, Provider, Servi
 from clausier.billing.models import Alignment, Periodicity, Plan, Subscription, SubscriptionStatus
 from clausier.terms.digests import pack_digest
 from clausier.terms.models import Acceptance, TermsVersion
+from clausier.terms.packs import available_versions
 
 
 @transaction.atomic
 def seed_subscriptions(provider: Provider, count: int, start: date, now: datetime) -> int:
     """`count` active monthly subscriptions of one client each, starting on `start`."""
-    digest = pack_digest(ServiceLine.COACHING_TRAINING, "1.0")
+    pack_version = available_versions(ServiceLine.COACHING_TRAINING)[-1]  # new acceptances
+    digest = pack_digest(ServiceLine.COACHING_TRAINING, pack_version)
     terms, _created = TermsVersion.objects.get_or_create(
         provider=provider,
         service_line=ServiceLine.COACHING_TRAINING,
         version="seed",
         defaults={
-            "pack_version": "1.0",
+            "pack_version": pack_version,
             "pack_digest": digest,
             "text_fr": "CGV",
             "published_at": now,
@@ -63,7 +65,7 @@ def seed_subscriptions(provider: Provider, count: int, start: date, now: datetim
             accepted_at=now,
             language="fr",
             text_digest=TermsVersion.digest("CGV"),
-            pack_version="1.0",
+            pack_version=pack_version,
             pack_digest=digest,
         )
         for client in clients

@@ -3,7 +3,7 @@
 Contracts count notices and periods in calendar months ("trois mois avant", "24 mois
 d'inactivité", "one month before"). A month later is the same day number in the target
 month, clamped to that month's last day when it has fewer days (31 January + 1 month =
-28 or 29 February): the reading of Code civil art. 641 al. 2 for délais in months.
+28 or 29 February): the reading of Code de procédure civile art. 641 al. 2 for délais in months.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Subscriptions in the portal: the client admin sees them and terminates online
-(managed hosting art. 9: "procédure de résiliation en ligne sur l'espace client")."""
+(managed hosting art. 9: "procédure de résiliation en ligne sur l'espace client").
+
+Before confirming, the client sees what its notice does: the end date, the clause, and
+the schedule of the instalments still owed (coaching art. 9.1.3, 17, 8.1)."""
 
 from __future__ import annotations
 
@@ -9,11 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from clausier.accounts.errors import AccountsError
+from clausier.accounts.models import Person
 from clausier.api.routers.billing import visible_subscriptions
-from clausier.billing.termination import terminate
+from clausier.billing.models import Subscription
+from clausier.billing.termination import check_may_terminate, terminate, termination_plan
 from clausier.portal.views import current_person
 
 
@@ -28,15 +33,22 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def subscription_terminate(request: HttpRequest, subscription_id: int) -> HttpResponse:
     person = current_person(request)
-    subscription = visible_subscriptions(person).filter(pk=subscription_id).first()
+    subscription = (
+        visible_subscriptions(person)
+        .select_related("plan", "acceptance", "client", "provider")
+        .filter(pk=subscription_id)
+        .first()
+    )
     if subscription is None:
         raise Http404
+    if request.method == "GET":
+        return _preview(request, person, subscription)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Cochez la case de confirmation pour résilier."))
-        return redirect("portal:subscriptions")
+        return redirect("portal:subscription_terminate", subscription_id=subscription.pk)
     try:
         end, balance = terminate(now=timezone.now(), actor=person, subscription=subscription)
     except AccountsError as exc:
@@ -49,3 +61,17 @@ def subscription_terminate(request: HttpRequest, subscription_id: int) -> HttpRe
             text += " " + _("Facture du solde : %(number)s.") % {"number": balance.display_number}
         messages.success(request, text)
     return redirect("portal:subscriptions")
+
+
+def _preview(request: HttpRequest, person: Person, subscription: Subscription) -> HttpResponse:
+    try:
+        check_may_terminate(person, subscription)
+        plan = termination_plan(now=timezone.now(), subscription=subscription)
+    except AccountsError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("portal:subscriptions")
+    return render(
+        request,
+        "portal/subscriptions/terminate.html",
+        {"subscription": subscription, "plan": plan},
+    )

@@ -14,6 +14,7 @@ from clausier.simulate.output import JsonValue, amount, day, instant
 from clausier.simulate.state import Session, Subscription, Training
 from clausier.terms.packs import Pack
 from clausier.terms.rules.coaching_training import (
+    AnnouncedIncrease,
     Frequency,
     client_termination,
     client_training_change,
@@ -21,6 +22,7 @@ from clausier.terms.rules.coaching_training import (
     contract_start,
     instalment_due_dates,
     opco_billing,
+    price_increase,
     provider_training_change,
     rejected_debit_acceleration,
     session_postponement,
@@ -188,6 +190,23 @@ def first_invoice_paid(context: Context, event: Event) -> None:
     context.emit("commitment", subscription.id, start.clause, fields)
 
 
+def price_increase_announced(context: Context, event: Event) -> None:
+    """Art. 8.1: an increase announced by letter; refused by the service without 3 months."""
+    subscription, _start = _started(context, event)
+    rule = price_increase(context.now, event.day("applies_from"), context.pack)
+    if rule.notice_respected:
+        subscription.pending_increase = AnnouncedIncrease(context.now, rule.applies_from)
+        subscription.new_instalment_ht = event.decimal("new_instalment_ht")
+    fields: dict[str, JsonValue] = {
+        "new_instalment_ht": amount(event.decimal("new_instalment_ht")),
+        "applies_from": day(rule.applies_from),
+        "announce_by": day(rule.announce_by),
+        "notice_respected": rule.notice_respected,
+        "client_may_terminate_until": day(rule.applies_from - timedelta(days=1)),
+    }
+    context.emit("price_increase", subscription.id, rule.clause, fields)
+
+
 def termination_notice(context: Context, event: Event) -> None:
     subscription, start = _started(context, event)
     if subscription.notice_given:
@@ -195,17 +214,25 @@ def termination_notice(context: Context, event: Event) -> None:
     subscription.notice_given = True
     pack, now = context.pack, context.now
     frequency = cast(Frequency, subscription.periodicity)
-    termination = client_termination(start, now, pack)
-    balance = termination_balance(start, now, frequency, subscription.instalment_ht, pack)
+    pending = subscription.pending_increase
+    termination = client_termination(start, now, pack, pending_increase=pending)
+    instalment = subscription.instalment_ht
+    if pending is not None and termination.notice_on >= pending.applies_from:
+        instalment = subscription.new_instalment_ht or instalment
+    balance = termination_balance(start, now, frequency, instalment, pack, pending_increase=pending)
     deadline = termination.notice_deadline
     fields: dict[str, JsonValue] = {
         "notice_on": day(termination.notice_on),
-        "in_commitment": deadline is None,
+        "in_commitment": contract_period(
+            start, max(termination.notice_on, start), pack
+        ).is_commitment,
         "notice_deadline": day(deadline) if deadline else None,
         "renewed": termination.renewed_first,
+        "refuses_increase": termination.refuses_increase,
         "effective_end": day(termination.effective_on - timedelta(days=1)),
         "remaining_due_dates": [day(d) for d in balance.due_dates],
         "remaining_amount": amount(balance.total),
+        "remaining_billed": "at_once" if balance.at_once else "at_due_dates",
     }
     context.emit("termination", subscription.id, termination.clause, fields)
 
@@ -249,6 +276,7 @@ HANDLERS: dict[str, Handler] = {
     "opco_agreement": opco_agreement,
     "subscription_started": subscription_started,
     "first_invoice_paid": first_invoice_paid,
+    "price_increase_announced": price_increase_announced,
     "termination_notice": termination_notice,
     "debit_rejected": debit_rejected,
 }

@@ -14,6 +14,7 @@ from clausier.simulate.state import Emergency, MonthCredits, Ticket
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
     Pause,
+    alert_dispatch,
     billable_overage,
     cap_monthly_credits,
     emergency_overage,
@@ -293,6 +294,21 @@ def client_agreement(context: Context, event: Event) -> None:
 # -- tickets, availability, revision --------------------------------------------------------
 
 
+def alert_raised(context: Context, event: Event) -> None:
+    """Art. 3.2: when the alert e-mail goes out and when it is escalated if unacknowledged."""
+    service = event.text("service")
+    dispatch = alert_dispatch(context.now, service, event.flag("critical"), context.pack)
+    zone = context.scenario.zone
+    fields: dict[str, JsonValue] = {
+        "service": service,
+        "raised_at": instant(context.now, zone),
+        "sent_at": instant(dispatch.send_at, zone),
+        "escalate_at": instant(dispatch.escalate_at, zone),
+        "deferred": dispatch.deferred,
+    }
+    context.emit("alert", event.id, dispatch.clause, fields)
+
+
 def ticket_opened(context: Context, event: Event) -> None:
     ack = ticket_ack_deadline(context.now, context.pack, _office_hours(context))
     context.hosting.tickets[event.id] = Ticket(event.id, ack)
@@ -425,6 +441,7 @@ HANDLERS: dict[str, Handler] = {
     "service_restored": service_restored,
     "intervention_end": intervention_end,
     "client_agreement": client_agreement,
+    "alert_raised": alert_raised,
     "ticket_opened": ticket_opened,
     "ticket_acknowledged": ticket_acknowledged,
     "ha_availability": ha_availability,

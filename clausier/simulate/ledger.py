@@ -1,7 +1,8 @@
 """The simulator's books: subscription events run through the billing services.
 
-`subscription_started`, `first_invoice_paid`, `termination_notice` and `debit_rejected`
-also subscribe, pay, terminate and reject through `clausier.billing` — the same code as
+`subscription_started`, `first_invoice_paid`, `price_increase_announced`,
+`termination_notice` and `debit_rejected` also subscribe, pay, announce, terminate and
+reject through `clausier.billing` — the same code as
 production — on the throwaway transaction the command rolls back. After each event the
 daily billing run is replayed up to the event's day, and every invoice or credit note
 issued is reported (kinds `invoice` and `credit_note`).
@@ -9,6 +10,7 @@ issued is reported (kinds `invoice` and `credit_note`).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
@@ -22,8 +24,10 @@ from clausier.accounts.models import (
     Role,
     ServiceLine,
 )
+from clausier.billing import price_changes
 from clausier.billing import services as billing
 from clausier.billing.acceleration import accelerate_after_rejection
+from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import local_date
 from clausier.billing.models import Alignment, Invoice, PaymentMethod, Plan, Subscription
 from clausier.billing.termination import terminate
@@ -223,6 +227,20 @@ def _terminate(context: Context, event: Event, books: Books) -> None:
     terminate(now=context.now, actor=books.admin, subscription=subscription)
 
 
+def _announce_increase(context: Context, event: Event, books: Books) -> None:
+    subscription = books.subscriptions[event.text("subscription")]
+    subscription.refresh_from_db()
+    # Too short a notice is refused by the service: the rule's result already says so.
+    with contextlib.suppress(BillingError):
+        price_changes.announce(
+            now=context.now,
+            actor=books.owner,
+            subscription=subscription,
+            new_price_ht=event.decimal("new_instalment_ht"),
+            applies_from=event.day("applies_from"),
+        )
+
+
 def _reject(context: Context, event: Event, books: Books) -> None:
     subscription = books.subscriptions[event.text("subscription")]
     today = local_date(context.now)
@@ -238,6 +256,7 @@ def _reject(context: Context, event: Event, books: Books) -> None:
 STEPS: dict[str, Any] = {
     "subscription_started": _subscribe,
     "first_invoice_paid": _pay_first_invoice,
+    "price_increase_announced": _announce_increase,
     "termination_notice": _terminate,
     "debit_rejected": _reject,
 }

@@ -137,6 +137,9 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         ),
         "ticket_opened": _spec(_MH, True),
         "ticket_acknowledged": _spec(_MH, ticket=_ref("ticket_opened")),
+        # A monitored service entering a problem hard state (art. 3.2); `critical` when it
+        # is CRITICAL or the host DOWN, false for WARNING.
+        "alert_raised": _spec(_MH, True, service=_ID, critical=_flag(True)),
         "ha_availability": _spec(
             _MH,
             service=_ID,
@@ -181,6 +184,12 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             periodicity=FieldSpec(_enum("monthly", "quarterly", "half_yearly", "yearly")),
         ),
         "first_invoice_paid": _spec(_CT, subscription=_SUBSCRIPTION),
+        "price_increase_announced": _spec(
+            _CT,
+            subscription=_SUBSCRIPTION,
+            new_instalment_ht=_AMOUNT,
+            applies_from=FieldSpec(_plain(parse_date)),
+        ),
         "termination_notice": _spec(_CT, subscription=_SUBSCRIPTION),
         "debit_rejected": _spec(_CT, subscription=_SUBSCRIPTION),
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from clausier.terms.rules.coaching_training import AnnouncedIncrease
 from clausier.terms.rules.managed_hosting import (
     EmergencyQuota,
     GtiDeadline,
@@ -98,6 +99,8 @@ class Subscription:
     periodicity: str
     start: date | None = None
     notice_given: bool = False
+    pending_increase: AnnouncedIncrease | None = None  # art. 8.1, announced, not applied
+    new_instalment_ht: Decimal | None = None  # the announced price
 
 
 @dataclass

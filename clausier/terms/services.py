@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -168,12 +168,21 @@ def publish(
 
 def termination_window(terms: TermsVersion) -> tuple[datetime, Any] | None:
     """Until when a client may terminate because of this version, and the clause; None when
-    the contract gives no such right (coaching: the accepted version keeps applying)."""
+    the contract gives no such right (coaching: the accepted version keeps applying).
+
+    Hosting art. 11, "dans un délai de trente jours": the day of entry into force is not
+    counted and the window closes at the end of the thirtieth day, 23:59:59.999 in the
+    contract's zone (Code de procédure civile art. 641 al. 1, 642 al. 1), whatever the
+    time of day the version came into force.
+    """
     pack = load_pack(terms.service_line, terms.pack_version)
     key = "termination.after_modification"
     if key not in pack.entries or terms.effective_at is None:
         return None
-    return terms.effective_at + timedelta(days=pack.days(key)), pack.clause(key)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    last_day = terms.effective_at.astimezone(zone).date() + timedelta(days=pack.days(key))
+    closes = datetime.combine(last_day, time(23, 59, 59, 999_000), tzinfo=zone)
+    return closes, pack.clause(key)
 
 
 def _announce(terms: TermsVersion, now: datetime) -> None:

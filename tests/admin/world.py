@@ -77,7 +77,12 @@ def build_back_office() -> BackOffice:
         now=now, actor=owner, provider=provider, effective=date(2026, 1, 1), percent=Decimal("2.15")
     )
     syntec = indices.enter_syntec_index(
-        now=now, actor=owner, provider=provider, month=date(2026, 1, 1), value=Decimal("300.1")
+        now=now,
+        actor=owner,
+        provider=provider,
+        month=date(2026, 1, 1),
+        value=Decimal("300.1"),
+        published_on=date(2026, 2, 1),
     )
     objects: dict[str, Model] = {
         "auth.group": Group.objects.create(name="Lecture"),

@@ -130,6 +130,7 @@ PORTAL_PAGES = [
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),
     ("GET", "/factures/{invoice_id}/"),
     ("GET", "/factures/{invoice_id}/pdf/"),
+    ("GET", "/abonnements/{subscription_id}/resilier/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
 ]
 

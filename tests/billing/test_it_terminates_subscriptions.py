@@ -3,10 +3,12 @@ hosting online termination without refund (art. 9)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
@@ -95,3 +97,41 @@ def test_the_client_admin_terminates_online_in_the_portal(client):
     assert "Résiliation enregistrée" in page.content.decode()
     subscription.refresh_from_db()
     assert subscription.end_date == date(2026, 4, 1)
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "en"])
+def test_the_portal_shows_the_remaining_schedule_before_the_client_confirms(client, language):
+    w = billing_world(ServiceLine.COACHING_TRAINING, ORDER, "1.1")
+    subscription = services.subscribe(
+        now=ORDER, actor=w["admin"], client=w["client"], plan=w["plan"]
+    )
+    first = Invoice.objects.get()
+    services.record_payment(
+        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+    )
+    w["admin"].language = language
+    w["admin"].save()
+    client.force_login(w["admin"])
+    with time_machine.travel(datetime(2026, 4, 20, 10, tzinfo=UTC), tick=False):
+        page = client.get(
+            f"/abonnements/{subscription.pk}/resilier/", HTTP_ACCEPT_LANGUAGE=language
+        )
+        html = page.content.decode()
+        assert page.status_code == 200
+        # Eight monthly instalments, 5 May to 5 December 2026, 390.00 each: 3120.00.
+        # Amounts follow the reader's locale (390,00 € in French and German, 390.00 € in English).
+        assert len(re.findall(r"390[.,]00 €", html)) == 8
+        assert re.search(r"3[\s\u00a0.,]?120[.,]00 €", html)
+        assert "Art. 9.1.3" in html
+        expected = {
+            "fr": "Chacune reste facturée et payable à sa date",
+            "de": "Jede wird weiterhin zu ihrem Termin",
+            "en": "Each stays invoiced and payable on its own date",
+        }[language]
+        assert expected in html
+        subscription.refresh_from_db()
+        assert subscription.end_date is None  # looking changes nothing
+        client.post(f"/abonnements/{subscription.pk}/resilier/", {"confirm": "yes"})
+    subscription.refresh_from_db()
+    assert subscription.end_date == date(2027, 1, 5)
+    assert not Invoice.objects.filter(idempotency_key__startswith="termination").exists()

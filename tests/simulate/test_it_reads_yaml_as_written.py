@@ -47,7 +47,7 @@ def test_an_empty_scenario_gives_no_results() -> None:
 
 
 def test_the_terms_version_is_the_latest_by_default_and_can_be_named() -> None:
-    assert simulate("service_line: managed_hosting\nevents: []\n")["terms"] == "1.0"
+    assert simulate("service_line: managed_hosting\nevents: []\n")["terms"] == "1.1"
     assert simulate("service_line: managed_hosting\nterms: '1.0'\nevents: []\n")["terms"] == "1.0"
 
 

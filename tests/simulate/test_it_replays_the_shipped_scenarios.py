@@ -36,6 +36,10 @@ def test_there_is_a_scenario_per_rule_family() -> None:
         "coaching_training/invoice_dispute",
         "coaching_training/late_payment",
         "coaching_training/subscription",
+        "coaching_training/early_termination",
+        "coaching_training/late_notice_after_commitment",
+        "coaching_training/price_increase_refusal",
+        "managed_hosting/alerts_out_of_hours",
     } <= names
 
 

@@ -150,7 +150,8 @@ CASES = {
     ),
     "unknown terms version": (
         "service_line: managed_hosting\nterms: '9.9'\nevents: []\n",
-        "test.yaml, line 2, field 'terms': no managed_hosting terms version '9.9' (available: 1.0)",
+        "test.yaml, line 2, field 'terms': "
+        "no managed_hosting terms version '9.9' (available: 1.0, 1.1)",
     ),
     "unknown time zone": (
         "service_line: managed_hosting\ntimezone: Europe/Lyon\nevents: []\n",

@@ -17,7 +17,7 @@ SEED = Path("/work/shared/seeds/000_9975ddd4018850e5.txt")
 
 def test_it_loads_the_latest_version():
     pack = load_pack("coaching_training")
-    assert (pack.service_line, pack.version) == ("coaching_training", "1.0")
+    assert (pack.service_line, pack.version) == ("coaching_training", "1.1")
 
 
 @pytest.mark.parametrize(

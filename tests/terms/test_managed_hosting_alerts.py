@@ -1,4 +1,5 @@
-"""Alerts and escalation: +30 minutes, and what HNO lets through (critical HTTP and Ping)."""
+"""Alerts and escalation under pack 1.0: +30 minutes, and what HNO lets through (critical
+HTTP and Ping). Pack 1.1 is in test_managed_hosting_alerts_go_out_at_once.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from clausier.core.businesstime import PARIS
 from clausier.terms.packs import load_pack
 from clausier.terms.rules.managed_hosting import alert_dispatch, escalation_time, office_calendar
 
-PACK = load_pack("managed_hosting")
+PACK = load_pack("managed_hosting", "1.0")
 
 
 def paris(*args: int) -> datetime:

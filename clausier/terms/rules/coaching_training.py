@@ -153,15 +153,49 @@ class ClientTermination:
     notice_deadline: date | None  # art. 17 deadline for the renewal aimed at; None in commitment
     renewed_first: bool  # the notice came too late and one more period runs first
     clause: ClauseRef
+    refuses_increase: bool = False  # art. 8.1: ends before an announced increase applies
 
 
-def client_termination(start: date, notice_given_at: datetime, pack: Pack) -> ClientTermination:
+@dataclass(frozen=True, slots=True)
+class AnnouncedIncrease:
+    """A price increase the client was told of (art. 8.1), not applied yet."""
+
+    announced_at: datetime
+    applies_from: date
+
+
+def client_termination(
+    start: date,
+    notice_given_at: datetime,
+    pack: Pack,
+    *,
+    pending_increase: AnnouncedIncrease | None = None,
+) -> ClientTermination:
     """When a client's termination takes effect (art. 9.1.3 in commitment, art. 17 after).
 
     `notice_given_at` is when the client sent it: art. 17 asks for a registered letter and
     an email, and read against the drafter the notice is given by the first one sent.
+
+    A notice given after an increase was announced and before it applies is a refusal of
+    the increase (art. 8.1, "modalités de résiliation en cas de désaccord"): the contract
+    ends on the day the new price would apply, when that comes before the ordinary end.
+    The client need not give a reason: read against the drafter, any notice in that window
+    is taken as a disagreement.
     """
     notice_on = _local_day(pack, notice_given_at, "notice_given_at")
+    ordinary = _ordinary_termination(start, notice_on, pack)
+    if pending_increase is None:
+        return ordinary
+    announced_on = _local_day(pack, pending_increase.announced_at, "announced_at")
+    in_window = announced_on <= notice_on < pending_increase.applies_from
+    if not in_window or pending_increase.applies_from >= ordinary.effective_on:
+        return ordinary
+    effective_on = max(pending_increase.applies_from, start)
+    clause = pack.clause("price.increase_notice")
+    return ClientTermination(notice_on, effective_on, None, False, clause, refuses_increase=True)
+
+
+def _ordinary_termination(start: date, notice_on: date, pack: Pack) -> ClientTermination:
     period = contract_period(start, max(notice_on, start), pack)
     if period.is_commitment:
         clause = pack.clause("subscription.early_termination")
@@ -176,12 +210,26 @@ def client_termination(start: date, notice_given_at: datetime, pack: Pack) -> Cl
 
 @dataclass(frozen=True, slots=True)
 class InstalmentBalance:
-    """Instalments billed in one go: due dates, unit amount and total."""
+    """Instalments still owed: due dates, unit amount and total, and how they are billed."""
 
     due_dates: tuple[date, ...]
     instalment: Decimal
     total: Decimal
     clause: ClauseRef
+    # True: billed in one invoice now; False: each invoiced and payable on its own date.
+    at_once: bool = True
+
+
+BALANCE_AT_DUE_DATES = "subscription.balance_at_due_dates"
+
+
+def balance_at_due_dates(pack: Pack) -> bool:
+    """Whether the pack reads "échéances restant à courir" as due at their own dates.
+
+    Pack 1.0 bills the balance at once on the notice day; 1.1 keeps each instalment at
+    its date (art. 9.1.3 §1, art. 17 "payable dans les conditions fixées à l'article 8").
+    """
+    return BALANCE_AT_DUE_DATES in pack.entries and pack.flag(BALANCE_AT_DUE_DATES)
 
 
 def _due_between(
@@ -206,18 +254,24 @@ def termination_balance(
     pack: Pack,
     *,
     force_majeure: bool = False,
+    pending_increase: AnnouncedIncrease | None = None,
 ) -> InstalmentBalance:
-    """Instalments still to fall due until the termination takes effect (9.1.3 / 17).
+    """Instalments still to fall due until the termination takes effect (9.1.3 / 17 / 8.1).
 
     Instalments due on or before the notice day are ordinary invoices, not part of the
     balance. Force majeure (art. 28) releases a client in commitment from the balance.
+    `at_once` follows the pack's reading (`balance_at_due_dates`).
     """
     amount = _money(instalment, "instalment")
-    termination = client_termination(start, notice_given_at, pack)
-    if force_majeure and termination.notice_deadline is None:
-        return InstalmentBalance((), amount, Decimal("0.00"), termination.clause)
+    at_once = not balance_at_due_dates(pack)
+    termination = client_termination(
+        start, notice_given_at, pack, pending_increase=pending_increase
+    )
+    in_commitment = contract_period(start, max(termination.notice_on, start), pack).is_commitment
+    if force_majeure and in_commitment:
+        return InstalmentBalance((), amount, Decimal("0.00"), termination.clause, at_once)
     due = _due_between(pack, start, frequency, termination.notice_on, termination.effective_on)
-    return InstalmentBalance(due, amount, amount * len(due), termination.clause)
+    return InstalmentBalance(due, amount, amount * len(due), termination.clause, at_once)
 
 
 def rejected_debit_acceleration(

@@ -445,10 +445,13 @@ def escalation_time(sent_at: datetime, pack: Pack) -> Escalation:
 
 @dataclass(frozen=True)
 class AlertDispatch:
-    send_at: datetime  # `raised_at` when sent at once, else the next HO opening
-    escalate_at: datetime  # if still unacknowledged (and, when deferred, still failing)
-    deferred: bool
+    send_at: datetime  # when the alert e-mail goes to the client and the provider
+    escalate_at: datetime  # to the engineers, if still unacknowledged (and still failing)
+    deferred: bool  # the alert (1.0) or its escalation (1.1) waits for the next HO opening
     clause: ClauseRef
+
+
+ALERTS_AT_ONCE = "alerts.sent_at_once"
 
 
 def alert_dispatch(
@@ -458,17 +461,28 @@ def alert_dispatch(
     pack: Pack,
     calendar: Calendar | None = None,
 ) -> AlertDispatch:
-    """When an alert is sent and escalated, by the HO/HNO rule.
+    """When an alert is sent and escalated, by the HO/HNO rule of art. 3.2.
 
-    In HNO only critical alerts of the listed services (HTTP, Ping) are sent and
-    escalated; the others wait for the next HO opening, and so does an escalation that
-    would fall in HNO. `critical` means a CRITICAL service or DOWN host hard state.
+    Pack 1.1 (`alerts.sent_at_once`): alert e-mails go to the client and the provider at
+    once, 24x7, for every malfunction. Escalation to the engineers 30 minutes later applies
+    to every service when it falls in HO; in HNO only HTTP and Ping ("les services
+    critiques") are escalated, whatever their problem state; the others are escalated at
+    the next HO opening if still failing.
+
+    Pack 1.0 kept its reading: in HNO only critical alerts of the listed services are sent
+    and escalated; the others, and an escalation falling in HNO, wait for the next opening.
+    `critical` means a CRITICAL service or DOWN host hard state.
     """
     raised_at = _aware(raised_at, "raised_at")
     calendar = calendar or office_calendar(pack)
     delay = pack.duration("escalation.after")
     clause = pack.clause("escalation.hno_services")
-    if critical and service.strip().lower() in pack.texts("escalation.hno_services"):
+    listed = service.strip().lower() in pack.texts("escalation.hno_services")
+    if ALERTS_AT_ONCE in pack.entries and pack.flag(ALERTS_AT_ONCE):
+        due = raised_at + delay
+        escalate_at = due if listed else calendar.next_opening(due)
+        return AlertDispatch(raised_at, escalate_at, escalate_at != due, clause)
+    if critical and listed:
         return AlertDispatch(raised_at, raised_at + delay, False, clause)
     send_at = calendar.next_opening(raised_at)
     escalate_at = calendar.next_opening(send_at + delay)
