@@ -148,6 +148,7 @@ class GatewayAccountForm(forms.ModelForm):
 @admin.register(GatewayAccount)
 class GatewayAccountAdmin(ProviderScopedAdmin):
     form = GatewayAccountForm
+    readable_roles = BILLING_ROLES  # payment configuration, like invoices and payments
     list_display = ("provider", "gateway")
     list_filter = ("gateway",)
 

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
 # Letters: v view, a add, c change, d delete (delete is a superuser's only).
 MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "auth.group": ("", "", "", "", "", ""),
+    # Lockout records span every provider: superusers only (docs/accounts.md).
+    "axes.accessattempt": ("", "", "", "", "", ""),
+    "axes.accesslog": ("", "", "", "", "", ""),
+    "axes.accessfailurelog": ("", "", "", "", "", ""),
     "core.auditentry": ("v", "v", "v", "v", "", ""),
     "accounts.provider": ("vc", "v", "v", "v", "", ""),
     "accounts.clientorganisation": ("vac", "v", "v", "vac", "", ""),
@@ -40,6 +44,10 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "billing.invoice": ("v", "", "", "v", "", ""),
     "billing.payment": ("v", "", "", "v", "", ""),
     "billing.slacredit": ("v", "v", "v", "v", "", ""),
+    # The webhook secret is payment configuration: the billing roles read, the owner sets.
+    "billing.gatewayaccount": ("vac", "", "", "v", "", ""),
+    # Quotes are made and accepted through billing.overage (audited); the back-office reads.
+    "billing.overageagreement": ("v", "v", "v", "v", "", ""),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.urls import reverse
@@ -15,6 +16,8 @@ from django.utils import timezone
 from clausier.accounts.models import Membership, Person, Role
 from clausier.billing import services as billing_services
 from clausier.billing.credits import record_sla_credit
+from clausier.billing.models import GatewayAccount
+from clausier.billing.overage import quote_overage
 from clausier.core.models import AuditEntry
 from clausier.notify.models import OutboxMessage
 from clausier.terms import indices
@@ -84,8 +87,23 @@ def build_back_office() -> BackOffice:
         value=Decimal("300.1"),
         published_on=date(2026, 2, 1),
     )
+    attempt = {"user_agent": "test", "http_accept": "*/*", "path_info": "/admin/login/"}
+    quote = quote_overage(
+        now=now,
+        actor=owner,
+        subscription=world.subscription_a1,
+        scope="extra_emergency",
+        intervention="INT-1",
+    )
     objects: dict[str, Model] = {
         "auth.group": Group.objects.create(name="Lecture"),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="x@example.com", get_data="", post_data="", failures_since_start=1, **attempt
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="x@example.com", **attempt),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="x@example.com", **attempt
+        ),
         "core.auditentry": AuditEntry.objects.filter(provider=provider).first(),
         "accounts.provider": provider,
         "accounts.clientorganisation": world.client_a1,
@@ -103,6 +121,10 @@ def build_back_office() -> BackOffice:
         "billing.invoice": invoice,
         "billing.payment": payment,
         "billing.slacredit": credit,
+        "billing.gatewayaccount": GatewayAccount.objects.create(
+            provider=provider, gateway="stripe", webhook_secret="whsec_matrix"
+        ),
+        "billing.overageagreement": quote,
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 
