@@ -27,7 +27,7 @@ def started(pack_version: str = "1.1", periodicity: str = Periodicity.MONTHLY):
     )
     first = Invoice.objects.get()
     services.record_payment(
-        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     subscription.refresh_from_db()
     return w, subscription

@@ -69,8 +69,8 @@ def test_a_new_account_needs_a_secret(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_existing_secrets_and_back():
-    before = [("billing", "0004_dunning_and_price_changes")]
-    after = [("billing", "0005_encrypt_gateway_webhook_secrets")]
+    before = [("billing", "0006_payment_per_provider_method_choice_overpayment")]
+    after = [("billing", "0007_encrypt_gateway_webhook_secrets")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     provider = make_provider()

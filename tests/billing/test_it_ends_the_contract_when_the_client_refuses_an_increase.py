@@ -26,7 +26,7 @@ def announced(request):
     )
     first = Invoice.objects.get()
     services.record_payment(
-        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     subscription.refresh_from_db()
     change = price_changes.announce(

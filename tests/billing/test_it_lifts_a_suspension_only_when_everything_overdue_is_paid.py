@@ -26,14 +26,18 @@ def test_paying_the_principal_late_leaves_the_late_payment_invoice_to_pay():
     subscription = services.subscribe(now=ORDER, actor=w["admin"], client=client, plan=w["plan"])
     first = Invoice.objects.get()
     services.record_payment(
-        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     [q2] = services.bill_due(now=ORDER, until=date(2026, 4, 1))  # due 1 April
     assert dunning.interventions_suspended(client, at(date(2026, 4, 1))) is False
     assert dunning.interventions_suspended(client, at(date(2026, 4, 2))) is True
     # Paid on 20 April, 19 days late: a late-payment invoice falls due that day.
     services.record_payment(
-        now=at(date(2026, 4, 20)), invoice=q2, amount=q2.total_ttc, method="t", reference="q2"
+        now=at(date(2026, 4, 20)),
+        invoice=q2,
+        amount=q2.total_ttc,
+        method="transfer",
+        reference="q2",
     )
     late = Invoice.objects.exclude(pk__in=[first.pk, q2.pk]).get()
     assert late.due_on == date(2026, 4, 20) and late.total_ttc > 0
@@ -43,7 +47,11 @@ def test_paying_the_principal_late_leaves_the_late_payment_invoice_to_pay():
     # The day after, the unpaid interest and indemnity keep the suspension.
     assert dunning.interventions_suspended(client, at(date(2026, 4, 21))) is True
     services.record_payment(
-        now=at(date(2026, 4, 22)), invoice=late, amount=late.total_ttc, method="t", reference="l"
+        now=at(date(2026, 4, 22)),
+        invoice=late,
+        amount=late.total_ttc,
+        method="transfer",
+        reference="l",
     )
     assert dunning.interventions_suspended(client, at(date(2026, 4, 22))) is False
 
@@ -54,10 +62,14 @@ def test_a_partial_payment_does_not_lift_it():
     services.subscribe(now=ORDER, actor=w["admin"], client=client, plan=w["plan"])
     first = Invoice.objects.get()
     services.record_payment(
-        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     [q2] = services.bill_due(now=ORDER, until=date(2026, 4, 1))
     services.record_payment(
-        now=at(date(2026, 4, 5)), invoice=q2, amount=q2.total_ttc - 1, method="t", reference="p"
+        now=at(date(2026, 4, 5)),
+        invoice=q2,
+        amount=q2.total_ttc - 1,
+        method="transfer",
+        reference="p",
     )
     assert dunning.interventions_suspended(client, at(date(2026, 4, 5))) is True

@@ -27,7 +27,7 @@ def started(pack_version: str) -> tuple[dict, Subscription]:
     subscription = services.subscribe(now=NOW, actor=w["admin"], client=w["client"], plan=w["plan"])
     first = Invoice.objects.get()
     services.record_payment(
-        now=NOW, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=NOW, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     subscription.refresh_from_db()
     return w, subscription

@@ -107,7 +107,7 @@ def test_the_portal_shows_the_remaining_schedule_before_the_client_confirms(clie
     )
     first = Invoice.objects.get()
     services.record_payment(
-        now=ORDER, invoice=first, amount=first.total_ttc, method="t", reference="r"
+        now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="r"
     )
     w["admin"].language = language
     w["admin"].save()
