@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from clausier.accounts import services
 from clausier.accounts.models import ApiToken, Role
-from tests.helpers import make_provider, make_staff
+from tests.helpers import PASSWORD, make_provider, make_staff
 
 pytestmark = pytest.mark.django_db
-BODY = json.dumps({"name": "ci"})
+BODY = json.dumps({"name": "ci", "password": PASSWORD})
 
 
 def csrf_client() -> Client:

@@ -51,7 +51,7 @@ def test_the_migration_restores_the_index_of_the_last_revision() -> None:
 
 
 def test_a_revision_without_an_index_leaves_the_contract_index_as_the_base() -> None:
-    w, subscription = started("1.0")
+    _world, subscription = started("1.0")
     price_after(subscription, date(2027, 4, 1))  # anniversary passed, no index entered
     subscription.refresh_from_db()
     assert subscription.revised_on is not None and subscription.price_ht == Decimal("300.00")

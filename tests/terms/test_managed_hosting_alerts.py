@@ -70,10 +70,14 @@ def test_holidays_are_hno() -> None:
     assert result.send_at == paris(2026, 7, 15, 9, 0)
 
 
-def test_the_client_site_holidays_apply() -> None:
+def test_under_1_0_the_national_calendar_applies_whatever_the_seat() -> None:
+    # 1.0 named the client's site, never recorded: its calendar stays the national one, so
+    # 26 December is a working day even for a provider seated in Moselle (1.1 follows the
+    # seat: test_managed_hosting_office_hours_follow_the_provider.py).
     moselle = office_calendar(PACK, "57")
     result = alert_dispatch(paris(2025, 12, 26, 10, 0), "smtp", True, PACK, moselle)
-    assert result.send_at == paris(2025, 12, 29, 9, 0)
+    assert result.send_at == paris(2025, 12, 26, 10, 0)
+    assert not result.deferred
 
 
 def test_deferred_alerts_open_at_0900_paris_after_the_dst_weekend() -> None:
