@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
@@ -29,6 +31,7 @@ EXAMPLES = 5
 @dataclass
 class Tally:
     cases: int = 0
+    unsendable: int = 0
     server_errors: list[str] = field(default_factory=list)
     undocumented: list[str] = field(default_factory=list)
     off_shape: list[str] = field(default_factory=list)
@@ -60,7 +63,15 @@ def run(operation: Any, mode: GenerationMode, headers: dict[str, str], tally: Ta
         suppress_health_check=list(HealthCheck),
     )
     def one(case: Any) -> None:
-        response = case.call(headers=headers)
+        try:
+            response = case.call(headers=headers)
+        except ValueError as exc:
+            # A generated path that urllib itself cannot parse ("[" read as an IPv6 host):
+            # no HTTP client can send it, so it never reaches the server. Counted, not sent.
+            if "Invalid IPv6 URL" not in str(exc):
+                raise
+            tally.unsendable += 1
+            return
         tally.cases += 1
         tally.statuses[response.status_code] += 1
         label = f"{operation.label} -> {response.status_code}"
@@ -74,6 +85,19 @@ def run(operation: Any, mode: GenerationMode, headers: dict[str, str], tally: Ta
     one()
 
 
+@pytest.fixture
+def connection_kept_across_requests():
+    """schemathesis calls the WSGI application itself, not through Django's test client:
+    keep the test's database connection open between requests, as the test client does
+    (on PostgreSQL the request signals would otherwise close the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("connection_kept_across_requests")
 @pytest.mark.parametrize("caller", ["owner_a", "admin_a1", None])
 def test_it_answers_generated_requests_as_documented(caller):
     world = build_world()
@@ -86,7 +110,8 @@ def test_it_answers_generated_requests_as_documented(caller):
             run(operation, mode, headers, tally)
     print(
         f"\nschemathesis as {caller or 'anonymous'}: {len(operations)} operations, "
-        f"{tally.cases} cases, {len(tally.server_errors)} server errors, "
+        f"{tally.cases} cases ({tally.unsendable} unsendable), "
+        f"{len(tally.server_errors)} server errors, "
         f"{len(tally.undocumented)} undocumented status codes, statuses {dict(tally.statuses)}"
     )
     assert tally.server_errors == [], "\n".join(sorted(set(tally.server_errors))[:40])
