@@ -70,7 +70,7 @@ def create_funder(
             )
     except IntegrityError:
         raise BillingError(
-            _("Ce prestataire connaît déjà un financeur de ce SIRET."), "duplicate"
+            _("Un financeur de ce SIRET existe déjà chez ce prestataire."), "duplicate"
         ) from None
     return funder
 

@@ -52,7 +52,9 @@ class Funder(Address):
             models.UniqueConstraint(
                 fields=["provider", "siret"],
                 name="funder_unique_siret_per_provider",
-                violation_error_message=_("Ce prestataire connaît déjà un financeur de ce SIRET."),
+                violation_error_message=_(
+                    "Un financeur de ce SIRET existe déjà chez ce prestataire."
+                ),
             )
         ]
 

@@ -263,3 +263,14 @@ def test_another_clients_admin_does_not_see_a_funded_invoice(world):
     outsider = make_client_user(neighbour, Role.CLIENT_ADMIN)
     assert not visible_invoices(outsider).filter(pk=invoice.pk).exists()
     assert visible_invoices(world["admin"]).filter(pk=invoice.pk).exists()
+
+
+def test_the_portal_shows_whom_a_funded_invoice_is_addressed_to(world, client):
+    invoice = funded(world)
+    client.force_login(world["admin"])
+    page = client.get(f"/factures/{invoice.pk}/").content.decode()
+    assert "Adressée à" in page and "OPCO Atlas" in page
+    assert f"accord de financement n° {REFERENCE}" in page
+    assert world["client"].legal_name in page
+    listing = client.get("/factures/").content.decode()
+    assert "Adressée à" in listing and "OPCO Atlas" in listing

@@ -54,6 +54,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='funder',
-            constraint=models.UniqueConstraint(fields=('provider', 'siret'), name='funder_unique_siret_per_provider', violation_error_message='Ce prestataire connaît déjà un financeur de ce SIRET.'),
+            constraint=models.UniqueConstraint(fields=('provider', 'siret'), name='funder_unique_siret_per_provider', violation_error_message='Un financeur de ce SIRET existe déjà chez ce prestataire.'),
         ),
     ]
