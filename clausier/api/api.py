@@ -15,7 +15,7 @@ from ninja.openapi.schema import OpenAPISchema
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed, TooManyAttempts
 from clausier.api.auth import LiveSessionAuth, TokenAuth
 from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
-from clausier.api.routers import accounts, billing, people, sepa, terms
+from clausier.api.routers import accounts, billing, funders, people, sepa, terms
 from clausier.api.schemas import ErrorOut
 from clausier.billing.errors import PaymentAlreadyRecorded
 
@@ -85,6 +85,7 @@ api.add_router("/", accounts.router)
 api.add_router("/", terms.router)
 api.add_router("/", billing.router)
 api.add_router("/", sepa.router)
+api.add_router("/", funders.router)
 
 
 def _error(

@@ -365,6 +365,43 @@ class InvoiceLineOut(Schema):
     period_end: date | None
 
 
+class PayerOut(Schema):
+    """Who the invoice is addressed to: the client, or a funder paying for it."""
+
+    kind: Literal["client", "funder"]
+    name: str
+    siren: str
+    siret: str
+    vat_number: str
+    funder_id: int | None
+    funding_reference: str
+
+
+class FunderIn(StrictIn):
+    provider_id: int
+    kind: Literal["opco", "other"] = "opco"
+    legal_name: str = Field(..., min_length=1, max_length=200)
+    siret: str = Field(..., min_length=1, max_length=20)
+    vat_number: str = Field("", max_length=20)
+    billing_email: str = Field(..., min_length=3, max_length=254)
+    address_line1: str = Field(..., min_length=1, max_length=200)
+    address_line2: str = Field("", max_length=200)
+    postal_code: str = Field(..., min_length=1, max_length=20)
+    city: str = Field(..., min_length=1, max_length=100)
+    country: str = Field("FR", min_length=2, max_length=2)
+
+
+class FunderOut(AddressFields):
+    id: int
+    provider_id: int
+    kind: str
+    legal_name: str
+    siret: str
+    vat_number: str
+    billing_email: str
+    created_at: datetime
+
+
 class InvoiceOut(Schema):
     id: int
     provider_id: int
@@ -380,6 +417,7 @@ class InvoiceOut(Schema):
     balance_due: Decimal
     corrects_id: int | None
     reason: str
+    payer: PayerOut
     lines: list[InvoiceLineOut]
 
 

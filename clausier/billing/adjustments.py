@@ -84,6 +84,9 @@ def late_payment_invoice(*, now: datetime, invoice: Invoice) -> Invoice | None:
         lines=lines,
         idempotency_key=f"{LATE_PREFIX}{invoice.pk}",
         due_on=paid_on,
+        # Owed by the payer who paid late: the funder of a funded invoice.
+        funder=invoice.funder,
+        funding_reference=invoice.funding_reference,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from clausier.accounts import scoping
 from clausier.billing.invoicing import local_date
 from clausier.billing.models import (
+    Funder,
     GatewayAccount,
     Invoice,
     InvoiceLine,
@@ -99,6 +100,7 @@ class InvoiceAdmin(ReadOnlyScopedAdmin):
         "display_number",
         "kind",
         "client",
+        "funder",
         "issued_at",
         "due_on",
         "total_ht",
@@ -107,6 +109,16 @@ class InvoiceAdmin(ReadOnlyScopedAdmin):
     list_filter = ("kind", "series")
     search_fields = ("client__legal_name", "idempotency_key")
     inlines = [InvoiceLineInline]
+
+
+@admin.register(Funder)
+class FunderAdmin(ProviderScopedAdmin):
+    """Funders (OPCO) of the provider: read by its staff, kept by its billing staff."""
+
+    writable_roles = BILLING_ROLES
+    list_display = ("legal_name", "kind", "siret", "billing_email", "city")
+    list_filter = ("kind",)
+    search_fields = ("legal_name", "siret")
 
 
 @admin.register(Payment)

@@ -59,7 +59,7 @@ def send_reminders(now: datetime) -> int:
     today = local_date(now)
     queued = 0
     for invoice in Invoice.objects.filter(open_invoices(), due_on__lt=today).select_related(
-        "client", "provider"
+        "client", "provider", "funder"
     ):
         balance = balance_due(invoice)
         if balance <= 0:
@@ -69,7 +69,9 @@ def send_reminders(now: datetime) -> int:
         if not reached:
             continue
         level = reached[-1]
-        for email, language in _recipients(invoice.client):
+        payer_email = invoice.funder.billing_email if invoice.funder else ""
+        recipients = [(payer_email, "fr")] if payer_email else _recipients(invoice.client)
+        for email, language in recipients:
             key = f"dunning:{invoice.pk}:{level}:{email}"
             if OutboxMessage.objects.filter(idempotency_key=key).exists():
                 continue
@@ -197,6 +199,9 @@ def dispute(*, now: datetime, person: Person, invoice: Invoice, reason: str) -> 
     """Record a dispute; coaching invoices are disputable within ten days (art. 8.3)."""
     if invoice.client_id not in scoping.client_ids(person, {Role.CLIENT_ADMIN}):
         raise NotAllowed(_("Seul l'administrateur du client conteste une facture."))
+    if invoice.funder_id is not None:
+        # The client reads a funded invoice; its payer, the funder, disputes it.
+        raise NotAllowed(_("Cette facture est adressée à un financeur : il la conteste lui-même."))
     if not (reason or "").strip():
         raise BillingError(_("Le motif de la contestation est obligatoire."), "reason_required")
     from clausier.billing.services import pack_of

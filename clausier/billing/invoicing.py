@@ -15,6 +15,8 @@ from django.db import transaction
 from clausier.accounts.models import ClientOrganisation, Provider
 from clausier.billing import numbering
 from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscription, VatCategory
+from clausier.billing.models_funders import Funder
+from clausier.billing.payers import funder_snapshot
 from clausier.core.money import to_cents
 
 HUNDRED = Decimal(100)
@@ -122,8 +124,12 @@ def issue(
     reason: str = "",
     actor: Any = None,
     lock: bool = True,
+    funder: Funder | None = None,
+    funding_reference: str = "",
 ) -> Invoice:
-    """Issue one invoice or credit note, once per key, numbered in this transaction."""
+    """Issue one invoice or credit note, once per key, numbered in this transaction.
+
+    Addressed to the client, or to `funder` paying for it under `funding_reference`."""
     if not lines:
         raise ValueError("an invoice needs at least one line")
     with transaction.atomic():
@@ -146,7 +152,13 @@ def issue(
             corrects=corrects,
             reason=reason,
             seller=seller_snapshot(provider),
-            buyer=buyer_snapshot(client),
+            buyer=(
+                buyer_snapshot(client)
+                if funder is None
+                else funder_snapshot(funder, funding_reference, client)
+            ),
+            funder=funder,
+            funding_reference=funding_reference,
             idempotency_key=idempotency_key,
             created_by=actor if getattr(actor, "pk", None) else None,
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import ServiceLine
+from clausier.billing.payers import Payer
 
 
 class Periodicity(models.TextChoices):
@@ -202,6 +203,19 @@ class Invoice(models.Model):
     # Seller and buyer as they were at issue: later edits of the records never alter it.
     seller = models.JSONField(_("vendeur"))
     buyer = models.JSONField(_("acheteur"))
+    # The payer when it is not the client: a funder paying for it (coaching art. 8.2.4),
+    # under its funding agreement. The client stays the one the invoice concerns.
+    funder = models.ForeignKey(
+        "billing.Funder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("financeur"),
+    )
+    funding_reference = models.CharField(
+        _("référence de l'accord de financement"), max_length=100, blank=True
+    )
     idempotency_key = models.CharField(max_length=200, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -214,7 +228,12 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "series", "number"], name="invoice_unique_number"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funder__isnull=True, funding_reference="")
+                | (models.Q(funder__isnull=False) & ~models.Q(funding_reference="")),
+                name="invoice_funding_reference_iff_funder",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -235,6 +254,11 @@ class Invoice(models.Model):
     @property
     def display_number(self) -> str:
         return f"{self.series}-{self.number:06d}"
+
+    @property
+    def payer(self) -> Payer:
+        """Who the invoice is addressed to, as it was at issue."""
+        return Payer.from_snapshot(self.buyer)
 
 
 class InvoiceLine(models.Model):
@@ -470,4 +494,5 @@ class OverageAgreement(models.Model):
         return f"{self.intervention} — {self.get_scope_display()}"
 
 
+from clausier.billing.models_funders import *  # noqa: E402,F403
 from clausier.billing.models_payments import *  # noqa: E402,F403

@@ -164,6 +164,8 @@ def _collectable(provider: Provider, due_until: date) -> list[tuple[Invoice, Man
             kind=InvoiceKind.INVOICE,
             due_on__lte=due_until,
             direct_debits__isnull=True,
+            # The client's mandate never pays what a funder owes (coaching art. 8.2.4).
+            funder__isnull=True,
             client__sepa_mandates__status=MandateStatus.ACTIVE,
         )
         .distinct()

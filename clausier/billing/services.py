@@ -470,6 +470,9 @@ def credit_note(*, now: datetime, actor: Person, invoice: Invoice, reason: str) 
             corrects=invoice,
             reason=reason.strip(),
             actor=actor,
+            # A credit note goes to the payer of the invoice it corrects.
+            funder=invoice.funder,
+            funding_reference=invoice.funding_reference,
         )
         audit.record(
             "credit_note.issued",

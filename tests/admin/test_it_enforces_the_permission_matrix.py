@@ -48,6 +48,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "billing.gatewayaccount": ("vac", "", "", "v", "", ""),
     # Quotes are made and accepted through billing.overage (audited); the back-office reads.
     "billing.overageagreement": ("v", "v", "v", "v", "", ""),
+    # Funders (OPCO) address invoices: every staff role reads, the billing roles keep them.
+    "billing.funder": ("vac", "v", "v", "vac", "", ""),
 }
 
 

@@ -22,6 +22,7 @@ ADD_URL = "/admin/accounts/membership/add/"
 ADDABLE = [
     "accounts.clientorganisation",
     "billing.plan",
+    "billing.funder",
     "terms.ecbrateentry",
     "terms.syntecindexentry",
     "terms.termsversion",

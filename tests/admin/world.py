@@ -125,6 +125,7 @@ def build_back_office() -> BackOffice:
             provider=provider, gateway="stripe", webhook_secret="whsec_matrix"
         ),
         "billing.overageagreement": quote,
+        "billing.funder": world.funder_a,
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

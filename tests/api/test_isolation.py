@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
-from clausier.billing.models import Mandate, Payment, Subscription
+from clausier.billing.models import Funder, Mandate, Payment, Subscription
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.helpers import PASSWORD
@@ -56,6 +56,7 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/invoices/{invoice_id}/formal-notice"): {"presented_on": "2026-05-01"},
     ("GET", "/api/sepa/exports/{collection_id}/file"): None,
     ("POST", "/api/overage-agreements/{agreement_id}/accept"): None,
+    ("GET", "/api/funders/{funder_id}"): None,
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -87,6 +88,15 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "due_until": "2027-01-01",
     },
     ("POST", "/api/sepa/reports"): lambda w: {"provider_id": w.provider_a.pk, "content": "x"},
+    ("POST", "/api/funders"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "legal_name": "OPCO intrus",
+        "siret": "85199293300024",
+        "billing_email": "factures@intrus.example",
+        "address_line1": "1 rue",
+        "postal_code": "75001",
+        "city": "Paris",
+    },
     ("POST", "/api/subscriptions"): lambda w: {
         "client_id": w.client_a1.pk,
         "plan_id": w.subscription_a1.plan_id,
@@ -116,6 +126,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/subscriptions"),
     ("GET", "/api/invoices"),
     ("GET", "/api/mandates"),
+    ("GET", "/api/funders"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -212,6 +223,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     clients_before = ClientOrganisation.objects.count()
     invitations_before = Invitation.objects.count()
     subscriptions_before = Subscription.objects.count()
+    funders_before = Funder.objects.count()
     response = call(
         client, method, path, CREATE_OPERATIONS[(method, path)](world), world.secrets[outsider]
     )
@@ -219,6 +231,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert ClientOrganisation.objects.count() == clients_before
     assert Invitation.objects.count() == invitations_before
     assert Subscription.objects.count() == subscriptions_before
+    assert Funder.objects.count() == funders_before
     assert not Mandate.objects.exists()
 
 

@@ -23,7 +23,7 @@ from clausier.billing import services as billing_services
 from clausier.billing.models import DebitCollection, OverageScope
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
-from tests.billing.builders import hosting_plan
+from tests.billing.builders import hosting_plan, make_funder
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
 
@@ -45,6 +45,7 @@ class World:
     invoice_a1: Any = None
     collection_a: Any = None
     agreement_a1: Any = None
+    funder_a: Any = None
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -59,6 +60,7 @@ class World:
             "invoice_id": self.invoice_a1.pk,
             "collection_id": self.collection_a.pk,
             "agreement_id": self.agreement_a1.pk,
+            "funder_id": self.funder_a.pk,
         }
 
 
@@ -147,6 +149,7 @@ def build_world() -> World:
             scope=OverageScope.EXTRA_EMERGENCY,
             intervention="SECRET-A1-intervention",
         ),
+        funder_a=make_funder(provider_a, legal_name="SECRET-A1 OPCO"),
     )
 
 

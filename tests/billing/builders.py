@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from clausier.accounts.models import Role, ServiceLine
-from clausier.billing.models import Alignment, Periodicity, Plan
+from clausier.billing.models import Alignment, Funder, Periodicity, Plan
 from tests.helpers import accepted_terms, make_client, make_client_user, make_provider, make_staff
 
 
@@ -59,3 +59,25 @@ def billing_world(service_line: str, now: datetime, pack_version: str = "1.0") -
         "admin": admin,
         "plan": plan,
     }
+
+
+# A valid SIRET (Luhn) for funders in tests: the SIREN 851992933, establishment 00016.
+FUNDER_SIRET = "85199293300016"
+
+
+def make_funder(provider: Any, **fields: Any) -> Funder:
+    data = {
+        "provider": provider,
+        "kind": "opco",
+        "legal_name": "OPCO Atlas",
+        "siret": FUNDER_SIRET,
+        "billing_email": "factures@opco-atlas.example",
+        "address_line1": "25 quai Panhard et Levassor",
+        "postal_code": "75013",
+        "city": "Paris",
+    }
+    data.update(fields)
+    funder = Funder(**data)
+    funder.full_clean()
+    funder.save()
+    return funder

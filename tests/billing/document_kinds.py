@@ -1,8 +1,8 @@
 """Every kind of document the product issues, each made through the product's own
 services (no hand-made invoice), for the tests that check all of them at once.
 
-To cover a new kind (the OPCO invoices of coaching art. 12 when they exist), add one
-builder to `DOCUMENT_KINDS`: the schematron and download tests pick it up.
+To cover a new kind, add one builder to `DOCUMENT_KINDS`: the schematron and download
+tests pick it up.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from clausier.accounts.models import Membership, Role, ServiceLine
-from clausier.billing import services
+from clausier.billing import funders, services
 from clausier.billing.credits import record_sla_credit
+from clausier.billing.invoicing import LineDraft
 from clausier.billing.models import Invoice, InvoiceKind
-from tests.billing.builders import billing_world
+from tests.billing.builders import billing_world, make_funder
 
 ORDER = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -98,6 +99,47 @@ def late_payment_credit_note() -> Invoice:
     )
 
 
+FUNDING_REFERENCE = "ATLAS-2026-000123"
+FUNDED_CLAUSE = "Art. 8.2.4 — Cas des formations prises en charge par un organisme collecteur"
+
+
+def funder_invoice() -> Invoice:
+    """A training's funded part, addressed to the client's OPCO (coaching art. 8.2.4)."""
+    world = billing_world(ServiceLine.COACHING_TRAINING, ORDER)
+    client = world["client"]
+    client.siren, client.vat_number = BUYER_SIREN, BUYER_VAT
+    client.full_clean()
+    client.save()
+    return funders.issue_to_funder(
+        now=ORDER,
+        actor=world["accountant"],
+        funder=make_funder(world["provider"]),
+        client=client,
+        funding_reference=FUNDING_REFERENCE,
+        lines=[
+            LineDraft(
+                description="Formation « Manager coach » — part prise en charge par l'OPCO",
+                unit_price_ht=Decimal("2400.00"),
+                vat_rate=Decimal("20.00"),
+                clause=FUNDED_CLAUSE,
+                period_start=date(2026, 2, 2),
+                period_end=date(2026, 3, 27),
+            )
+        ],
+        idempotency_key="training:1:opco",
+        due_on=date(2026, 2, 4),
+    )
+
+
+def funder_credit_note() -> Invoice:
+    """A credit note of a funder's invoice: addressed to the same funder."""
+    invoice = funder_invoice()
+    accountant = Membership.objects.get(provider=invoice.provider, role=Role.ACCOUNTANT).person
+    return services.credit_note(
+        now=ORDER, actor=accountant, invoice=invoice, reason="Accord de financement annulé"
+    )
+
+
 DOCUMENT_KINDS: dict[str, Callable[[], Invoice]] = {
     "hosting invoice": hosting_invoice,
     "coaching invoice": coaching_invoice,
@@ -105,6 +147,8 @@ DOCUMENT_KINDS: dict[str, Callable[[], Invoice]] = {
     "invoice with an SLA credit line": sla_credit_invoice,
     "late-payment invoice": late_payment_invoice,
     "credit note of a late-payment invoice": late_payment_credit_note,
+    "invoice to a funder": funder_invoice,
+    "credit note of an invoice to a funder": funder_credit_note,
 }
 
 

@@ -68,7 +68,21 @@ def invoice_out(invoice: Invoice) -> dict[str, Any]:
         "balance_due": services.balance_due(invoice) if invoice.kind == "invoice" else 0,
         "corrects_id": invoice.corrects_id,
         "reason": invoice.reason,
+        "payer": payer_out(invoice),
         "lines": list(invoice.lines.all()),
+    }
+
+
+def payer_out(invoice: Invoice) -> dict[str, Any]:
+    payer = invoice.payer
+    return {
+        "kind": payer.kind,
+        "name": payer.name,
+        "siren": payer.siren,
+        "siret": payer.siret,
+        "vat_number": payer.vat_number,
+        "funder_id": invoice.funder_id,
+        "funding_reference": payer.funding_reference,
     }
 
 

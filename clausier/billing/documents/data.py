@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from clausier.billing import payers
 from clausier.billing.documents.errors import DocumentError
 from clausier.billing.invoicing import LineDraft, compute_totals, local_date
 from clausier.billing.models import Invoice, InvoiceKind, VatCategory
@@ -53,6 +54,14 @@ class Party:
     rcs_city: str = ""
     operation_category: str = "services"
     vat_on_debits: bool = False
+    # Buyer only: the payer when a funder pays for the client (`clausier.billing.payers`).
+    payer_kind: str = payers.CLIENT
+    funding_reference: str = ""
+    beneficiary: str = ""
+
+    @property
+    def is_funder(self) -> bool:
+        return self.payer_kind == payers.FUNDER
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -88,6 +97,9 @@ class Party:
             rcs_city=str(snapshot.get("rcs_city") or ""),
             operation_category=str(snapshot.get("operation_category") or "services"),
             vat_on_debits=bool(snapshot.get("vat_on_debits")),
+            payer_kind=str(snapshot.get("payer_kind") or payers.CLIENT),
+            funding_reference=str(snapshot.get("funding_reference") or ""),
+            beneficiary=str((snapshot.get("beneficiary") or {}).get("legal_name") or ""),
         )
 
 

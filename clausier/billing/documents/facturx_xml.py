@@ -29,6 +29,7 @@ EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 TYPE_INVOICE = "380"
 TYPE_CREDIT_NOTE = "381"
 SIREN_SCHEME = "0002"  # ISO 6523 ICD of the French SIREN
+SIRET_SCHEME = "0009"  # ISO 6523 ICD of the French SIRET (BR-FR-09: starts with the SIREN)
 # Electronic address (BT-34/BT-49, required by BR-FR-12/13): the e-mail, else the SIREN
 # as an address of the French e-invoicing directory (ISO 6523 ICD 0225).
 EMAIL_SCHEME = "EM"
@@ -70,6 +71,8 @@ def _note(parent: Any, content: str, subject: str = "") -> None:
 
 def _party(parent: Any, tag: str, party: Party, with_vat_number: bool) -> None:
     element = _sub(parent, RAM, tag)
+    if party.is_funder and party.siret:  # BT-46, the funder's establishment
+        _sub(element, RAM, "GlobalID", party.siret, schemeID=SIRET_SCHEME)
     _sub(element, RAM, "Name", party.legal_name)
     registration = legal.registration(party) if party.legal_form else ""
     if registration:  # BT-33, seller additional legal information (R123-237)
@@ -198,6 +201,9 @@ def facturx_tree(doc: InvoiceDocument) -> Any:
     agreement = _sub(transaction, RAM, "ApplicableHeaderTradeAgreement")
     _party(agreement, "SellerTradeParty", doc.seller, not doc.out_of_scope)
     _party(agreement, "BuyerTradeParty", doc.buyer, not doc.out_of_scope)
+    if doc.buyer.funding_reference:  # BT-13: the funder's commitment the invoice draws on
+        order = _sub(agreement, RAM, "BuyerOrderReferencedDocument")
+        _sub(order, RAM, "IssuerAssignedID", doc.buyer.funding_reference)
     delivery = _sub(transaction, RAM, "ApplicableHeaderTradeDelivery")
     event = _sub(delivery, RAM, "ActualDeliverySupplyChainEvent")  # BT-72
     _date(event, "OccurrenceDateTime", doc.supply_date)

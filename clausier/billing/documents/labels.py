@@ -84,6 +84,14 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "page": {"fr": "Page", "de": "Seite", "en": "Page"},
     "page_of": {"fr": "sur", "de": "von", "en": "of"},
+    # An invoice addressed to a funder paying for the client (coaching art. 8.2.4).
+    "payer_funder": {"fr": "Adressée à", "de": "Rechnungsempfänger", "en": "Addressed to"},
+    "funding_reference": {
+        "fr": "Accord de financement",
+        "de": "Finanzierungszusage",
+        "en": "Funding agreement",
+    },
+    "beneficiary": {"fr": "Pour le compte de", "de": "Im Auftrag von", "en": "On behalf of"},
 }
 
 

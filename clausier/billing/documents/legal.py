@@ -14,7 +14,9 @@ prevails.
   half-year of the issue date (`clausier.terms.rules.late_payment.statutory_rate`);
 - recovery indemnity, D441-5: 40 €;
 - no discount for early payment ("Pas d'escompte pour paiement anticipé");
-- a credit note names the invoice it corrects and why.
+- a credit note names the invoice it corrects and why;
+- an invoice addressed to a funder (coaching art. 8.2.4) names the client it pays for and
+  the funding agreement.
 The buyer's SIREN, the other mention of the reform, is printed with the buyer.
 """
 
@@ -96,6 +98,12 @@ MENTIONS: dict[str, dict[str, str]] = {
         "de": "Kein Skonto bei vorzeitiger Zahlung.",
         "en": "No discount for early payment.",
     },
+    "funded": {
+        "fr": "Prise en charge par {funder} pour le compte de {client}, accord de "
+        "financement n° {reference}.",
+        "de": "Kostenübernahme durch {funder} für {client}, Finanzierungszusage Nr. {reference}.",
+        "en": "Funded by {funder} on behalf of {client}, funding agreement no. {reference}.",
+    },
     "corrects": {
         "fr": "Avoir portant sur la facture {number} du {date}. Motif : {reason}",
         "de": "Gutschrift zur Rechnung {number} vom {date}. Grund: {reason}",
@@ -161,6 +169,12 @@ def mention(key: str, doc: InvoiceDocument, lang: str) -> str:
         return MENTIONS[key][lang].format(
             law=_law(terms.indemnity_law, lang), amount=labels.money(terms.indemnity, "EUR", lang)
         )
+    if key == "funded":
+        return MENTIONS[key][lang].format(
+            funder=doc.buyer.legal_name,
+            client=doc.buyer.beneficiary or "—",
+            reference=doc.buyer.funding_reference,
+        )
     if key == "corrects":
         assert doc.corrects is not None
         return MENTIONS[key][lang].format(
@@ -183,6 +197,8 @@ def tax_keys(doc: InvoiceDocument) -> list[str]:
 
 def mentions(doc: InvoiceDocument, lang: str, with_correction: bool = True) -> list[str]:
     keys = [category_key(doc), *tax_keys(doc), "penalties", "indemnity", "no_discount"]
+    if doc.buyer.is_funder:
+        keys.insert(0, "funded")
     if doc.corrects is not None and with_correction:
         keys.insert(0, "corrects")
     texts = [mention(key, doc, lang) for key in keys]
@@ -195,6 +211,8 @@ def notes_fr(doc: InvoiceDocument) -> list[tuple[str, str]]:
     e-invoicing rules expect: PMT indemnity, PMD penalties, AAB discount."""
     notes = [("", mention(category_key(doc), doc, "fr"))]
     notes += [("", mention(key, doc, "fr")) for key in tax_keys(doc)]
+    if doc.buyer.is_funder:
+        notes.insert(0, ("", mention("funded", doc, "fr")))
     if doc.corrects is not None:
         notes.insert(0, ("", mention("corrects", doc, "fr")))
     notes += [
