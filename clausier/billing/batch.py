@@ -84,7 +84,7 @@ def ordinary(subscriptions: list[Subscription]) -> tuple[list[Subscription], lis
 def bill_batch(*, now: datetime, subscriptions: list[Subscription]) -> list[Invoice]:
     if not subscriptions:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the batch is one unit: no savepoint of its own
         current = dict(
             Subscription.objects.select_for_update()
             .filter(pk__in=[s.pk for s in subscriptions], status=SubscriptionStatus.ACTIVE)

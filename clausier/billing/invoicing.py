@@ -169,7 +169,9 @@ def issue_many(*, now: datetime, drafts: list[InvoiceDraft]) -> list[Invoice]:
         raise ValueError("an invoice needs at least one line")
     if not drafts:
         return []
-    with transaction.atomic():
+    # Part of the caller's transaction when there is one (no savepoint: what fails here
+    # fails the caller's whole unit of work, which is what issuing means).
+    with transaction.atomic(savepoint=False):
         keys = [draft.idempotency_key for draft in drafts]
         issued = {i.idempotency_key: i for i in Invoice.objects.filter(idempotency_key__in=keys)}
         taken = set(issued)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts.models import ServiceLine
 from clausier.billing.adjustments import next_anniversary
 from clausier.billing.invoicing import LineDraft, local_date
-from clausier.billing.models import Alignment, Subscription
+from clausier.billing.models import Alignment, Periodicity, Subscription
 from clausier.billing.packs import pack_of
 from clausier.billing.periods import BillingPeriod, period_at
 from clausier.core.money import to_cents
@@ -79,10 +79,45 @@ def _revision_inside(subscription: Subscription, period: BillingPeriod) -> date 
     return anniversary
 
 
+def starts_at_payment(subscription: Subscription) -> bool:
+    """Whether the period to bill is the first one of a contract that starts when its
+    first invoice is paid (coaching art. 9.1.1; every anniversary-aligned subscription
+    runs its first period from the payment, `services._start_paid_subscriptions`)."""
+    return subscription.start_date is None and subscription.alignment == Alignment.ANNIVERSARY
+
+
+def _first_period_name(periodicity: str) -> str:
+    names = {
+        Periodicity.MONTHLY: _("premier mois"),
+        Periodicity.QUARTERLY: _("premier trimestre"),
+        Periodicity.SEMIANNUAL: _("premier semestre"),
+        Periodicity.ANNUAL: _("première année"),
+    }
+    return str(names[Periodicity(periodicity)])
+
+
 def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, LineDraft]:
-    """The next period of a subscription and the invoice line that bills it."""
+    """The next period of a subscription and the invoice line that bills it.
+
+    The first invoice of a contract that starts at its payment states its period
+    relatively ("premier mois du contrat, à compter du paiement de la présente facture"),
+    without dates: they are unknown at issue, and an issued invoice never changes
+    (docs/billing.md, "The first invoice's period").
+    """
     period = next_period(subscription)
     amount = to_cents(subscription.price_ht * period.prorata)
+    if starts_at_payment(subscription):
+        description = _(
+            "%(label)s — %(period)s du contrat, à compter du paiement de la présente facture"
+        ) % {"label": subscription.label, "period": _first_period_name(subscription.periodicity)}
+        line = LineDraft(
+            description=description,
+            unit_price_ht=amount,
+            vat_rate=subscription.vat_rate,
+            clause=_instalment_clause(subscription, pack),
+            subscription=subscription,
+        )
+        return period, line
     description = _("%(label)s — du %(start)s au %(end)s") % {
         "label": subscription.label,
         "start": period.start.strftime("%d/%m/%Y"),
