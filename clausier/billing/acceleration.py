@@ -22,7 +22,7 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.services import pack_of
+from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.terms.rules import coaching_training

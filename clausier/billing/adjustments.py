@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts.models import ServiceLine
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind, Subscription, VatCategory
+from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.terms.indices import rate_table_for, syntec_entries
@@ -115,8 +116,6 @@ def revise_if_due(*, now: datetime, subscription: Subscription, period_start: da
     """
     if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
         return subscription
-    from clausier.billing.services import pack_of
-
     anniversary = next_anniversary(subscription)
     while anniversary is not None and anniversary <= period_start:
         pack = pack_of(subscription)

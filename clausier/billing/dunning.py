@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Role, ServiceLine
+from clausier.billing.balances import balance_due
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import local_date
 from clausier.billing.models import (
@@ -29,6 +30,7 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.notify.models import OutboxMessage
 from clausier.notify.services import enqueue
@@ -54,8 +56,6 @@ def open_invoices() -> Q:
 
 def send_reminders(now: datetime) -> int:
     """Queue the reminders due today; a second run the same day queues nothing new."""
-    from clausier.billing.services import balance_due
-
     today = local_date(now)
     queued = 0
     for invoice in Invoice.objects.filter(open_invoices(), due_on__lt=today).select_related(
@@ -120,8 +120,6 @@ def record_formal_notice(
 
 def default_of(invoice: Invoice, now: datetime) -> managed_hosting.PaymentDefault:
     """What the provider may do about this invoice today (managed hosting art. 8.3)."""
-    from clausier.billing.services import balance_due
-
     subscription = (
         Subscription.objects.filter(invoice_lines__invoice=invoice)
         .select_related("plan", "acceptance")
@@ -129,8 +127,6 @@ def default_of(invoice: Invoice, now: datetime) -> managed_hosting.PaymentDefaul
     )
     if subscription is None or subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
         raise BillingError(_("Cette règle concerne les factures d'infogérance."), "not_hosting")
-    from clausier.billing.services import pack_of
-
     notice = invoice.formal_notices.order_by("presented_on").first()
     paid_on = local_date(now) if balance_due(invoice) <= 0 else None
     return managed_hosting.payment_default(
@@ -145,8 +141,6 @@ def interventions_suspended(client: ClientOrganisation, now: datetime) -> bool:
     late-payment invoices (interest and the 40 € indemnity, which carry no subscription)
     included: paying the principal alone leaves the client in default on the rest.
     """
-    from clausier.billing.services import balance_due, pack_of
-
     hosting = (
         Subscription.objects.filter(client=client, plan__service_line=ServiceLine.MANAGED_HOSTING)
         .select_related("plan", "acceptance")
@@ -204,8 +198,6 @@ def dispute(*, now: datetime, person: Person, invoice: Invoice, reason: str) -> 
         raise NotAllowed(_("Cette facture est adressée à un financeur : il la conteste lui-même."))
     if not (reason or "").strip():
         raise BillingError(_("Le motif de la contestation est obligatoire."), "reason_required")
-    from clausier.billing.services import pack_of
-
     subscription = (
         Subscription.objects.filter(invoice_lines__invoice=invoice)
         .select_related("plan", "acceptance")

@@ -111,6 +111,128 @@ def series_for(kind: str, issued_at: datetime) -> str:
     return f"{prefix}{local_date(issued_at).year}"
 
 
+@dataclass(frozen=True)
+class InvoiceDraft:
+    """One invoice or credit note to issue: who, what, and the key that makes it once."""
+
+    provider: Provider
+    client: ClientOrganisation
+    lines: list[LineDraft]
+    idempotency_key: str
+    due_on: date
+    kind: str = InvoiceKind.INVOICE
+    corrects: Invoice | None = None
+    reason: str = ""
+    actor: Any = None
+    funder: Funder | None = None  # the payer when a funder pays for the client
+    funding_reference: str = ""
+
+
+def invoice_line(invoice: Invoice, position: int, line: LineDraft) -> InvoiceLine:
+    """The stored line of an issued invoice, as drafted."""
+    return InvoiceLine(
+        invoice=invoice,
+        position=position,
+        description=line.description[:300],
+        quantity=line.quantity,
+        unit_price_ht=line.unit_price_ht,
+        vat_rate=line.vat_rate,
+        vat_category=line.vat_category,
+        total_ht=line.total_ht,
+        clause=line.clause,
+        period_start=line.period_start,
+        period_end=line.period_end,
+        subscription=line.subscription,
+    )
+
+
+def line_draft(line: InvoiceLine) -> LineDraft:
+    """A stored line drafted again: a credit note repeats the lines it cancels."""
+    return LineDraft(
+        description=line.description,
+        unit_price_ht=line.unit_price_ht,
+        vat_rate=line.vat_rate,
+        vat_category=line.vat_category,
+        quantity=line.quantity,
+        clause=line.clause,
+        period_start=line.period_start,
+        period_end=line.period_end,
+        subscription=line.subscription,
+    )
+
+
+def issue_many(*, now: datetime, drafts: list[InvoiceDraft]) -> list[Invoice]:
+    """Issue invoices and credit notes, each once per key, numbered in this transaction.
+
+    The one issuing path, for one invoice as for a billing run's batch: one block of
+    consecutive numbers per provider and series, taken under the counter's lock in the
+    order of `drafts`, and bulk inserts. Returns one invoice per draft, in order; a key
+    issued before returns the invoice it issued.
+    """
+    if any(not draft.lines for draft in drafts):
+        raise ValueError("an invoice needs at least one line")
+    if not drafts:
+        return []
+    # Part of the caller's transaction when there is one (no savepoint: what fails here
+    # fails the caller's whole unit of work, which is what issuing means).
+    with transaction.atomic(savepoint=False):
+        keys = [draft.idempotency_key for draft in drafts]
+        issued = {i.idempotency_key: i for i in Invoice.objects.filter(idempotency_key__in=keys)}
+        taken = set(issued)
+        series_groups: dict[tuple[int, str], list[InvoiceDraft]] = defaultdict(list)
+        for draft in drafts:
+            if draft.idempotency_key not in taken:  # the same key twice issues once
+                taken.add(draft.idempotency_key)
+                series_groups[(draft.provider.pk, series_for(draft.kind, now))].append(draft)
+        sellers: dict[int, dict[str, Any]] = {}
+        fresh: list[tuple[Invoice, InvoiceDraft]] = []
+        for (provider_id, series), group in series_groups.items():
+            first = numbering.take_numbers(provider_id, series, len(group))
+            if provider_id not in sellers:
+                sellers[provider_id] = seller_snapshot(group[0].provider)
+            for offset, draft in enumerate(group):
+                invoice = _invoice(draft, now, series, first + offset, sellers[provider_id])
+                fresh.append((invoice, draft))
+        Invoice.objects.bulk_create([invoice for invoice, _draft in fresh])
+        InvoiceLine.objects.bulk_create(
+            invoice_line(invoice, position, line)
+            for invoice, draft in fresh
+            for position, line in enumerate(draft.lines, start=1)
+        )
+        issued.update((invoice.idempotency_key, invoice) for invoice, _draft in fresh)
+    return [issued[key] for key in keys]
+
+
+def _invoice(
+    draft: InvoiceDraft, now: datetime, series: str, number: int, seller: dict[str, Any]
+) -> Invoice:
+    totals = compute_totals(draft.lines)
+    return Invoice(
+        provider=draft.provider,
+        client=draft.client,
+        kind=draft.kind,
+        series=series,
+        number=number,
+        issued_at=now,
+        due_on=draft.due_on,
+        total_ht=totals.total_ht,
+        total_vat=totals.total_vat,
+        total_ttc=totals.total_ttc,
+        corrects=draft.corrects,
+        reason=draft.reason,
+        seller=seller,
+        buyer=(
+            buyer_snapshot(draft.client)
+            if draft.funder is None
+            else funder_snapshot(draft.funder, draft.funding_reference, draft.client)
+        ),
+        funder=draft.funder,
+        funding_reference=draft.funding_reference,
+        idempotency_key=draft.idempotency_key,
+        created_by=draft.actor if getattr(draft.actor, "pk", None) else None,
+    )
+
+
 def issue(
     *,
     now: datetime,
@@ -123,60 +245,23 @@ def issue(
     corrects: Invoice | None = None,
     reason: str = "",
     actor: Any = None,
-    lock: bool = True,
     funder: Funder | None = None,
     funding_reference: str = "",
 ) -> Invoice:
-    """Issue one invoice or credit note, once per key, numbered in this transaction.
+    """Issue one invoice or credit note, once per key: `issue_many` of one draft.
 
     Addressed to the client, or to `funder` paying for it under `funding_reference`."""
-    if not lines:
-        raise ValueError("an invoice needs at least one line")
-    with transaction.atomic():
-        existing = Invoice.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-        totals = compute_totals(lines)
-        series = series_for(kind, now)
-        invoice = Invoice.objects.create(
-            provider=provider,
-            client=client,
-            kind=kind,
-            series=series,
-            number=numbering.take_number(provider.pk, series, lock=lock),
-            issued_at=now,
-            due_on=due_on,
-            total_ht=totals.total_ht,
-            total_vat=totals.total_vat,
-            total_ttc=totals.total_ttc,
-            corrects=corrects,
-            reason=reason,
-            seller=seller_snapshot(provider),
-            buyer=(
-                buyer_snapshot(client)
-                if funder is None
-                else funder_snapshot(funder, funding_reference, client)
-            ),
-            funder=funder,
-            funding_reference=funding_reference,
-            idempotency_key=idempotency_key,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice,
-                position=position,
-                description=line.description[:300],
-                quantity=line.quantity,
-                unit_price_ht=line.unit_price_ht,
-                vat_rate=line.vat_rate,
-                vat_category=line.vat_category,
-                total_ht=line.total_ht,
-                clause=line.clause,
-                period_start=line.period_start,
-                period_end=line.period_end,
-                subscription=line.subscription,
-            )
-            for position, line in enumerate(lines, start=1)
-        )
-    return invoice
+    draft = InvoiceDraft(
+        provider=provider,
+        client=client,
+        lines=lines,
+        idempotency_key=idempotency_key,
+        due_on=due_on,
+        kind=kind,
+        corrects=corrects,
+        reason=reason,
+        actor=actor,
+        funder=funder,
+        funding_reference=funding_reference,
+    )
+    return issue_many(now=now, drafts=[draft])[0]

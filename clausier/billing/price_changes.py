@@ -14,6 +14,7 @@ from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Membership, Person, Role, ServiceLine
 from clausier.billing.errors import BillingError
 from clausier.billing.models import PriceChange, Subscription
+from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.core.money import to_cents
 from clausier.notify.services import enqueue
@@ -28,8 +29,6 @@ def announce(
     new_price_ht: Decimal,
     applies_from: date,
 ) -> PriceChange:
-    from clausier.billing.services import pack_of
-
     if subscription.provider_id not in scoping.staff_provider_ids(actor, {Role.OWNER}):
         raise NotAllowed(_("Seul le responsable du prestataire annonce une hausse de prix."))
     if subscription.plan.service_line != ServiceLine.COACHING_TRAINING:

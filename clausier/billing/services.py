@@ -13,16 +13,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Person, Role, ServiceLine
-from clausier.billing.adjustments import late_payment_invoice, next_anniversary, revise_if_due
+from clausier.billing.adjustments import late_payment_invoice, revise_if_due
+from clausier.billing.balances import amount_paid as amount_paid
+from clausier.billing.balances import balance_due
+from clausier.billing.batch import bill_batch, ordinary, with_pending_changes
 from clausier.billing.credits import plan_credit_deductions, settle_credits
 from clausier.billing.errors import BillingError, PaymentAlreadyRecorded
-from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.invoicing import LineDraft, issue, line_draft, local_date
 from clausier.billing.models import (
     Alignment,
     Invoice,
@@ -33,39 +36,15 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.periods import BillingPeriod, period_at
+from clausier.billing.packs import pack_of
 from clausier.billing.price_changes import apply_due as apply_price_changes
+from clausier.billing.roles import BILLING_ROLES
+from clausier.billing.schedule import next_period, period_line
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
 from clausier.terms import services as terms_services
-from clausier.terms.digests import load_accepted_pack
-from clausier.terms.packs import Pack
-from clausier.terms.rules import coaching_training, managed_hosting
-
-BILLING_ROLES = {Role.OWNER.value, Role.ACCOUNTANT.value}
-# Pack entry naming the instalments clause, per periodicity (coaching art. 8.2.3).
-COACHING_INSTALMENT_KEYS = {
-    "monthly": "billing.instalments_per_year.monthly",
-    "quarterly": "billing.instalments_per_year.quarterly",
-    "semiannual": "billing.instalments_per_year.half_yearly",
-    "annual": "billing.instalments_per_year.yearly",
-}
-
-
-def pack_of(subscription: Subscription) -> Pack:
-    acceptance = subscription.acceptance
-    return load_accepted_pack(
-        subscription.plan.service_line, acceptance.pack_version, acceptance.pack_digest
-    )
-
-
-def _instalment_clause(subscription: Subscription, pack: Pack) -> str:
-    if subscription.plan.service_line == ServiceLine.MANAGED_HOSTING:
-        return str(pack.clause("payment.quarter"))
-    key = COACHING_INSTALMENT_KEYS[subscription.periodicity]
-    return str(pack.clause(key)) if key in pack.entries else ""
-
+from clausier.terms.rules import coaching_training
 
 # -- Subscribing ------------------------------------------------------------------------
 
@@ -105,87 +84,6 @@ def subscribe(
 
 
 # -- The billing run ---------------------------------------------------------------------
-
-
-def _anchor(subscription: Subscription) -> date:
-    return subscription.start_date or local_date(subscription.ordered_at)
-
-
-def next_period(subscription: Subscription) -> BillingPeriod:
-    assert subscription.billed_until is not None
-    period = period_at(
-        subscription.billed_until,
-        _anchor(subscription),
-        subscription.period_months,
-        subscription.alignment == Alignment.CALENDAR,
-    )
-    if subscription.end_date is not None and period.end > subscription.end_date:
-        period = _cut(period, subscription.end_date)
-    revision = _revision_inside(subscription, period)
-    if revision is not None:
-        period = _cut(period, revision)
-    return period
-
-
-def _cut(period: BillingPeriod, end: date) -> BillingPeriod:
-    """The part of `period` before `end`, prorated to its days."""
-    days_full = (period.end - period.start).days
-    days = (end - period.start).days
-    return BillingPeriod(period.start, end, period.prorata * Decimal(days) / Decimal(days_full))
-
-
-def _revision_inside(subscription: Subscription, period: BillingPeriod) -> date | None:
-    """A SYNTEC anniversary strictly inside the period, when the accepted pack applies
-    the revised price from the anniversary itself (managed hosting art. 8.2, pack 1.1):
-    the period is then billed in two parts, the second one on the anniversary."""
-    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
-        return None
-    anniversary = next_anniversary(subscription)
-    if anniversary is None or not period.start < anniversary < period.end:
-        return None
-    if not managed_hosting.revision_applies_from_anniversary(pack_of(subscription)):
-        return None
-    return anniversary
-
-
-def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, LineDraft]:
-    """The next period of a subscription and the invoice line that bills it."""
-    period = next_period(subscription)
-    amount = to_cents(subscription.price_ht * period.prorata)
-    description = _("%(label)s — du %(start)s au %(end)s") % {
-        "label": subscription.label,
-        "start": period.start.strftime("%d/%m/%Y"),
-        "end": period.last_day.strftime("%d/%m/%Y"),
-    }
-    if period.prorata != 1:
-        description += _(" (prorata %(days)s jours)") % {"days": (period.end - period.start).days}
-    clause = _instalment_clause(subscription, pack)
-    if _revision_split(subscription, period, pack):
-        # Each part of a period split by the revision cites the price it is billed at.
-        description += _(" — prix de la période %(price)s € HT") % {"price": subscription.price_ht}
-        if period.start == subscription.revised_on:
-            clause = str(pack.clause("indexation.contract_index"))
-    line = LineDraft(
-        description=description,
-        unit_price_ht=amount,
-        vat_rate=subscription.vat_rate,
-        clause=clause,
-        period_start=period.start,
-        period_end=period.last_day,
-        subscription=subscription,
-    )
-    return period, line
-
-
-def _revision_split(subscription: Subscription, period: BillingPeriod, pack: Pack) -> bool:
-    """Whether this period is one part of a period split by a SYNTEC anniversary."""
-    if not managed_hosting.revision_applies_from_anniversary(pack):
-        return False
-    starts_at_revision = subscription.revised_on is not None and period.start == (
-        subscription.revised_on
-    )
-    ends_at_revision = period.end == next_anniversary(subscription)
-    return period.prorata != 1 and (starts_at_revision or ends_at_revision)
 
 
 def bill_next_period(*, now: datetime, subscription: Subscription, first: bool = False) -> Invoice:
@@ -229,9 +127,10 @@ def bill_next_period(*, now: datetime, subscription: Subscription, first: bool =
             return Invoice.objects.get(
                 idempotency_key=f"subscription:{subscription.pk}:{period.start.isoformat()}"
             )
-        settle_credits(
-            grants, {line.position: line for line in invoice.lines.all()}, first_credit_position
-        )
+        if grants:
+            settle_credits(
+                grants, {line.position: line for line in invoice.lines.all()}, first_credit_position
+            )
         subscription.billed_until = period.end
     return invoice
 
@@ -257,21 +156,17 @@ def bill_due(
     Ordinary periods go by batches (`billing.batch`); the others one by one. Each
     pass bills at most one period per subscription, until none is due.
     """
-    from clausier.billing.batch import bill_batch, ordinary
-
     issued: list[Invoice] = []
     due = due_subscriptions(until)
     if subscription_ids is not None:
         due = due.filter(pk__in=subscription_ids)
-    total = due.count()
+    total = due.count() if progress is not None else 0
+    due = with_pending_changes(due.select_related("plan", "acceptance", "provider", "client"))
     while True:
-        issued_this_pass, last_pk = 0, 0
-        while chunk := list(
-            due.filter(pk__gt=last_pk).select_related("plan", "acceptance", "provider", "client")[
-                :batch_size
-            ]
-        ):
+        issued_this_pass, last_pk, seen = 0, 0, []
+        while chunk := list(due.filter(pk__gt=last_pk)[:batch_size]):
             last_pk = chunk[-1].pk
+            seen += chunk
             fast, special = ordinary(chunk)
             batch = bill_batch(now=now, subscriptions=fast)
             batch += [bill_next_period(now=now, subscription=s) for s in special]
@@ -279,22 +174,27 @@ def bill_due(
             issued_this_pass += len(batch)
             if progress is not None:
                 progress(len(issued), max(total, len(issued)))
-        if issued_this_pass == 0:
+            if len(chunk) < batch_size:
+                break  # the last chunk: no need to ask for the next one
+        # Another pass only while a subscription of this one may still be due.
+        if issued_this_pass == 0 or not any(_still_due(s, until) for s in seen):
             break
     return issued
 
 
+def _still_due(subscription: Subscription, until: date) -> bool:
+    """`due_subscriptions` read on the row in memory (the billing run moved its date)."""
+    billed_until = subscription.billed_until
+    end = subscription.end_date
+    return (
+        subscription.status == SubscriptionStatus.ACTIVE
+        and billed_until is not None
+        and billed_until <= until
+        and not (end is not None and billed_until >= end)
+    )
+
+
 # -- Payments ----------------------------------------------------------------------------
-
-
-def amount_paid(invoice: Invoice) -> Decimal:
-    paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    credited = invoice.credit_notes.aggregate(total=Sum("total_ttc"))["total"] or Decimal(0)
-    return to_cents(paid + credited)
-
-
-def balance_due(invoice: Invoice) -> Decimal:
-    return to_cents(invoice.total_ttc - amount_paid(invoice))
 
 
 def record_payment(
@@ -444,20 +344,7 @@ def credit_note(*, now: datetime, actor: Person, invoice: Invoice, reason: str) 
         raise BillingError(_("Le motif de l'avoir est obligatoire."), "reason_required")
     if invoice.credit_notes.exists():
         raise BillingError(_("Cette facture a déjà un avoir."), "already_credited")
-    lines = [
-        LineDraft(
-            description=line.description,
-            unit_price_ht=line.unit_price_ht,
-            vat_rate=line.vat_rate,
-            vat_category=line.vat_category,
-            quantity=line.quantity,
-            clause=line.clause,
-            period_start=line.period_start,
-            period_end=line.period_end,
-            subscription=line.subscription,
-        )
-        for line in invoice.lines.all()
-    ]
+    lines = [line_draft(line) for line in invoice.lines.all()]
     with transaction.atomic():
         note = issue(
             now=now,

@@ -34,6 +34,10 @@ from clausier.accounts.models import Person, Role, ServiceLine
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, PriceChange, Subscription, SubscriptionStatus
+from clausier.billing.packs import pack_of
+from clausier.billing.roles import BILLING_ROLES
+from clausier.billing.schedule import next_period
+from clausier.billing.services import bill_due
 from clausier.core import audit
 from clausier.core.money import to_cents
 from clausier.terms.rules import coaching_training
@@ -73,8 +77,6 @@ class TerminationPlan:
 
 def check_may_terminate(actor: Person, subscription: Subscription) -> None:
     """Raise unless `actor` may give notice on this subscription now."""
-    from clausier.billing.services import BILLING_ROLES
-
     staff = subscription.provider_id in scoping.staff_provider_ids(actor, BILLING_ROLES)
     if not staff and subscription.client_id not in scoping.client_ids(actor, {Role.CLIENT_ADMIN}):
         raise NotAllowed(_("Seul l'administrateur du client résilie son abonnement."))
@@ -107,8 +109,6 @@ def _at_due_dates(
     subscription: Subscription, notice_on: date, end: date
 ) -> list[RemainingInstalment]:
     """What the ordinary billing run will issue from now to the end, period by period."""
-    from clausier.billing.services import next_period
-
     ghost = copy.copy(subscription)  # never saved: only walks the periods to come
     ghost.end_date = end
     remaining: list[RemainingInstalment] = []
@@ -125,8 +125,6 @@ def termination_plan(
     *, now: datetime, subscription: Subscription, force_majeure: bool = False
 ) -> TerminationPlan:
     """What a notice given at `now` would do: end date, clause, instalments still owed."""
-    from clausier.billing.services import pack_of
-
     pack = pack_of(subscription)
     notice_on = local_date(now)
     if subscription.plan.service_line != ServiceLine.COACHING_TRAINING:
@@ -176,8 +174,6 @@ def terminate(
     The balance invoice exists only where the pack bills the balance at once (1.0);
     otherwise the billing run issues each remaining instalment on its date.
     """
-    from clausier.billing.services import bill_due
-
     check_may_terminate(actor, subscription)
     balance: Invoice | None = None
     with transaction.atomic():

@@ -1,5 +1,6 @@
 """Two issuers at once on PostgreSQL: first the race without the lock (same number
-read twice), then the lock preventing it (STYLE.md habit 7)."""
+read twice: the test swaps the counter read for an unlocked one), then the lock
+preventing it (STYLE.md habit 7)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db import IntegrityError, connection, connections
 from clausier.accounts.models import ServiceLine
 from clausier.billing import numbering
 from clausier.billing.invoicing import LineDraft, issue
-from clausier.billing.models import Invoice
+from clausier.billing.models import Invoice, InvoiceCounter
 from tests.billing.builders import billing_world
 
 NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
@@ -24,7 +25,7 @@ LINE = LineDraft(
 WORKERS = 4
 
 
-def issue_concurrently(world: dict, *, lock: bool) -> list[str]:
+def issue_concurrently(world: dict, key: str) -> list[str]:
     barrier = threading.Barrier(WORKERS)
     outcomes: list[str] = []
 
@@ -36,9 +37,8 @@ def issue_concurrently(world: dict, *, lock: bool) -> list[str]:
                 provider=world["provider"],
                 client=world["client"],
                 lines=[LINE],
-                idempotency_key=f"{'locked' if lock else 'unlocked'}-{n}",
+                idempotency_key=f"{key}-{n}",
                 due_on=NOW.date(),
-                lock=lock,
             )
             outcomes.append("ok")
         except IntegrityError:
@@ -62,6 +62,18 @@ def slow_read(monkeypatch):
 
 
 @pytest.fixture
+def unlocked_read(monkeypatch):
+    # What the issuing path would do without SELECT … FOR UPDATE on the counter.
+    def read(provider_id: int, series: str) -> InvoiceCounter:
+        counter, _created = InvoiceCounter.objects.get_or_create(
+            provider_id=provider_id, series=series
+        )
+        return counter
+
+    monkeypatch.setattr(numbering, "read_counter", read)
+
+
+@pytest.fixture
 def world(db):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrent transactions need PostgreSQL (DATABASE_URL)")
@@ -69,14 +81,14 @@ def world(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_without_the_lock_two_issuers_take_the_same_number(world, slow_read):
-    outcomes = issue_concurrently(world, lock=False)
+def test_without_the_lock_two_issuers_take_the_same_number(world, slow_read, unlocked_read):
+    outcomes = issue_concurrently(world, "unlocked")
     assert "duplicate number" in outcomes, outcomes
 
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_lock_numbers_are_unique_and_gap_free(world, slow_read):
-    outcomes = issue_concurrently(world, lock=True)
+    outcomes = issue_concurrently(world, "locked")
     assert outcomes == ["ok"] * WORKERS
     assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, WORKERS + 1))
 

@@ -64,7 +64,7 @@ def test_a_failed_issue_leaves_no_gap():
 def test_numbers_are_only_taken_inside_the_issuing_transaction():
     provider = make_provider()
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        numbering.take_number(provider.pk, "F2026")
+        numbering.take_numbers(provider.pk, "F2026", 1)
 
 
 def test_an_issued_invoice_cannot_change_or_vanish():
