@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import ServiceLine
+from clausier.billing.contracts import pack_of, policy_of
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind, Subscription, VatCategory
 from clausier.core import audit
@@ -110,10 +110,8 @@ def revise_if_due(*, now: datetime, subscription: Subscription, period_start: da
     for every pack version: C. mon. fin. L112-1 al. 2 forbids counting a variation twice.
     Which index is "the latest published" follows the accepted pack's reading.
     """
-    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
+    if policy_of(subscription).indexation() is None:
         return subscription
-    from clausier.billing.services import pack_of
-
     anniversary = next_anniversary(subscription)
     while anniversary is not None and anniversary <= period_start:
         pack = pack_of(subscription)

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from clausier.billing import numbering
+from clausier.billing.contracts import policy_of
 from clausier.billing.invoicing import (
     LineDraft,
     buyer_snapshot,
@@ -54,10 +55,13 @@ def ordinary(subscriptions: list[Subscription]) -> tuple[list[Subscription], lis
         )
     )
     fast, special = [], []
+    indexed: dict[int, bool] = {}  # per accepted pack: is the price revised by an index?
     for subscription in subscriptions:
+        if subscription.acceptance_id not in indexed:
+            indexed[subscription.acceptance_id] = policy_of(subscription).indexation() is not None
         anniversary = next_anniversary(subscription)
         revision_due = (
-            subscription.plan.service_line == "managed_hosting"
+            indexed[subscription.acceptance_id]
             and anniversary is not None
             and anniversary <= next_period(subscription).start
         )

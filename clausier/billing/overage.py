@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Person, Role
+from clausier.billing.contracts import pack_of
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, OverageAgreement, OverageScope, Subscription
@@ -30,8 +31,6 @@ def quote_overage(
     *, now: datetime, actor: Person, subscription: Subscription, scope: str, intervention: str
 ) -> OverageAgreement:
     """The provider proposes the overage at the accepted pack's hourly rate."""
-    from clausier.billing.services import pack_of
-
     if subscription.provider_id not in scoping.staff_provider_ids(actor, QUOTING_ROLES):
         raise NotAllowed(_("Seul le prestataire propose un dépassement."))
     if scope not in OverageScope.values or not intervention.strip():
@@ -99,8 +98,6 @@ def bill_overage(
     within_quota: bool,
 ) -> Invoice | None:
     """Invoice the billable time of an ended intervention, once; None when nothing is."""
-    from clausier.billing.services import pack_of
-
     pack = pack_of(subscription)
     agreements = {
         a.scope: a

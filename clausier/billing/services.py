@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import ClientOrganisation, Person, Role, ServiceLine
+from clausier.accounts.models import ClientOrganisation, Person, Role
 from clausier.billing.adjustments import late_payment_invoice, next_anniversary, revise_if_due
+from clausier.billing.contracts import pack_of, policy_of
 from clausier.billing.credits import plan_credit_deductions, settle_credits
 from clausier.billing.errors import BillingError, PaymentAlreadyRecorded
 from clausier.billing.invoicing import LineDraft, issue, local_date
@@ -39,32 +40,15 @@ from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
 from clausier.terms import services as terms_services
-from clausier.terms.digests import load_accepted_pack
 from clausier.terms.packs import Pack
-from clausier.terms.rules import coaching_training, managed_hosting
+from clausier.terms.policies import policy_for
 
 BILLING_ROLES = {Role.OWNER.value, Role.ACCOUNTANT.value}
-# Pack entry naming the instalments clause, per periodicity (coaching art. 8.2.3).
-COACHING_INSTALMENT_KEYS = {
-    "monthly": "billing.instalments_per_year.monthly",
-    "quarterly": "billing.instalments_per_year.quarterly",
-    "semiannual": "billing.instalments_per_year.half_yearly",
-    "annual": "billing.instalments_per_year.yearly",
-}
-
-
-def pack_of(subscription: Subscription) -> Pack:
-    acceptance = subscription.acceptance
-    return load_accepted_pack(
-        subscription.plan.service_line, acceptance.pack_version, acceptance.pack_digest
-    )
 
 
 def _instalment_clause(subscription: Subscription, pack: Pack) -> str:
-    if subscription.plan.service_line == ServiceLine.MANAGED_HOSTING:
-        return str(pack.clause("payment.quarter"))
-    key = COACHING_INSTALMENT_KEYS[subscription.periodicity]
-    return str(pack.clause(key)) if key in pack.entries else ""
+    clause = policy_for(pack).instalment_clause(subscription.period_months)
+    return str(clause) if clause is not None else ""
 
 
 # -- Subscribing ------------------------------------------------------------------------
@@ -138,12 +122,11 @@ def _revision_inside(subscription: Subscription, period: BillingPeriod) -> date 
     """A SYNTEC anniversary strictly inside the period, when the accepted pack applies
     the revised price from the anniversary itself (managed hosting art. 8.2, pack 1.1):
     the period is then billed in two parts, the second one on the anniversary."""
-    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
-        return None
     anniversary = next_anniversary(subscription)
     if anniversary is None or not period.start < anniversary < period.end:
         return None
-    if not managed_hosting.revision_applies_from_anniversary(pack_of(subscription)):
+    indexation = policy_of(subscription).indexation()
+    if indexation is None or not indexation.splits_period_at_anniversary:
         return None
     return anniversary
 
@@ -179,7 +162,8 @@ def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, 
 
 def _revision_split(subscription: Subscription, period: BillingPeriod, pack: Pack) -> bool:
     """Whether this period is one part of a period split by a SYNTEC anniversary."""
-    if not managed_hosting.revision_applies_from_anniversary(pack):
+    indexation = policy_for(pack).indexation()
+    if indexation is None or not indexation.splits_period_at_anniversary:
         return False
     starts_at_revision = subscription.revised_on is not None and period.start == (
         subscription.revised_on
@@ -408,12 +392,7 @@ def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> bool:
         .select_related("plan", "acceptance")
     )
     for subscription in pending:
-        pack = pack_of(subscription)
-        start = (
-            coaching_training.contract_start(now, pack).start
-            if subscription.plan.service_line == ServiceLine.COACHING_TRAINING
-            else local_date(now)
-        )
+        start = policy_of(subscription).contract_start(now).start
         billed_until = subscription.billed_until
         if subscription.alignment == Alignment.ANNIVERSARY:
             # The first invoice paid for the first period, which now runs from the start.
