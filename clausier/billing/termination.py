@@ -13,6 +13,9 @@
   or online in the client area, without refund of sums paid. Read against the drafter,
   the service runs to the end of the period already invoiced and nothing more is billed.
 
+Which of these applies is the contract policy's answer (`ContractPolicy.termination_balance`,
+`clausier.terms.policies`); this module turns it into invoices and dates.
+
 `termination_plan` answers "what happens if I terminate now" without changing anything:
 the portal shows it before the client confirms, and `terminate` carries it out.
 """
