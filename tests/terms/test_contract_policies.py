@@ -253,6 +253,46 @@ def test_hosting_prices_change_by_index_not_by_notice() -> None:
 
 
 @pytest.mark.parametrize(
+    ("published_on", "revised", "month"),
+    [
+        (date(2027, 1, 5), Decimal("1214.98"), date(2026, 12, 1)),  # on the anniversary
+        (date(2027, 1, 6), Decimal("1194.74"), date(2026, 11, 1)),  # the day after: too late
+    ],
+)
+def test_hosting_revises_by_the_latest_index_published_by_the_anniversary(
+    published_on: date, revised: Decimal, month: date
+) -> None:
+    published = [
+        (Decimal("295.0"), date(2026, 11, 1), date(2026, 12, 10)),
+        (Decimal("300.0"), date(2026, 12, 1), published_on),
+    ]
+    retained = (Decimal("296.3"), date(2025, 12, 1))
+    revision = HOSTING["1.1"].index_revision(
+        Decimal("1200.00"), published, date(2027, 1, 5), retained
+    )
+    assert revision is not None and revision.latest is not None
+    assert revision.latest.month == month and revision.retained == revision.latest
+    assert revision.base == Decimal("296.3")
+    assert revision.revised_amount == revised  # 1200 x latest / 296.3
+    assert revision.clause.article == "8.2"
+
+
+def test_without_a_published_index_the_price_and_the_retained_index_stay() -> None:
+    retained = (Decimal("296.3"), date(2025, 12, 1))
+    revision = HOSTING["1.1"].index_revision(Decimal("1200.00"), [], date(2027, 1, 5), retained)
+    assert revision is not None
+    assert (revision.revised_amount, revision.latest, revision.base) == (HUNDRED * 12, None, None)
+    assert revision.retained is not None and revision.retained.value == Decimal("296.3")
+    first = HOSTING["1.0"].index_revision(Decimal("1200.00"), [], date(2027, 1, 5), None)
+    assert first is not None and first.retained is None
+
+
+def test_coaching_prices_are_not_indexed() -> None:
+    published = [(Decimal("300.0"), date(2026, 12, 1), None)]
+    assert COACHING["1.1"].index_revision(HUNDRED, published, date(2027, 1, 5), None) is None
+
+
+@pytest.mark.parametrize(
     ("today", "in_default"), [(at(2024, 3, 1, 23, 59), False), (at(2024, 3, 2, 0, 0), True)]
 )
 def test_hosting_default_starts_the_day_after_the_due_date(

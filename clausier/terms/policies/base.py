@@ -11,7 +11,7 @@ overrides only what its contract says.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +21,10 @@ from typing import ClassVar
 from clausier.core.clauses import ClauseRef
 from clausier.terms.packs import Pack
 from clausier.terms.rules.coaching_training import AnnouncedIncrease, DayWindow, PriceIncrease
-from clausier.terms.rules.managed_hosting import CappedCredits, PaymentDefault
+from clausier.terms.rules.managed_hosting import CappedCredits, PaymentDefault, SyntecIndex
+
+# An index as staff entered it: value, the month it measures, the day it was published.
+PublishedIndex = tuple[Decimal, date, date | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,17 @@ class Indexation:
     """The price is revised by an index at each contract anniversary."""
 
     splits_period_at_anniversary: bool  # the revised price applies from the day itself
+    clause: ClauseRef
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRevision:
+    """The price from an anniversary, and the index the next revision divides by."""
+
+    revised_amount: Decimal
+    latest: SyntecIndex | None  # the index applied; None when none was published yet
+    retained: SyntecIndex | None  # None: the contract's own index still is the base
+    base: Decimal | None  # the retained index as compared with `latest` (same series)
     clause: ClauseRef
 
 
@@ -152,6 +166,17 @@ class ContractPolicy(ABC):
 
     def indexation(self) -> Indexation | None:
         """The index revision of the price at each anniversary; None without one."""
+        return None
+
+    def index_revision(
+        self,
+        current_amount: Decimal,
+        published: Sequence[PublishedIndex],
+        anniversary: date,
+        retained: tuple[Decimal, date] | None,
+    ) -> IndexRevision | None:
+        """The price revised at `anniversary` from the indices entered so far;
+        `retained` is the index (value, month) the previous revision used."""
         return None
 
     def payment_default_clause(self) -> ClauseRef | None:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from clausier.core.clauses import ClauseRef
+from clausier.terms.packs import Pack
 from clausier.terms.policies.base import (
     Acceleration,
     BalanceBilling,
@@ -39,14 +40,21 @@ FREQUENCIES: dict[int, Frequency] = {
 class CoachingTrainingPolicy(ContractPolicy):
     service_line = "coaching_training"
 
+    def __init__(self, pack: Pack) -> None:
+        super().__init__(pack)
+        # Asked for every invoice line by the billing run: read from the pack once.
+        self._instalment_clauses = {
+            months: pack.clause(key)
+            for months, frequency in FREQUENCIES.items()
+            if (key := f"billing.instalments_per_year.{frequency}") in pack.entries
+        }
+
     def contract_start(self, first_invoice_paid_at: datetime) -> ContractStart:
         started = coaching_training.contract_start(first_invoice_paid_at, self.pack)
         return ContractStart(started.start, started.clause)
 
     def instalment_clause(self, period_months: int) -> ClauseRef | None:
-        frequency = FREQUENCIES.get(period_months)
-        key = f"billing.instalments_per_year.{frequency}"
-        return self.pack.clause(key) if frequency and key in self.pack.entries else None
+        return self._instalment_clauses.get(period_months)
 
     def termination_balance(
         self,

@@ -11,18 +11,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from clausier.core.businesstime import PARIS
 from clausier.core.clauses import ClauseRef
+from clausier.terms.packs import Pack
 from clausier.terms.policies.base import (
     BalanceBilling,
     ContractPolicy,
     ContractStart,
     DayLimit,
     Indexation,
+    IndexRevision,
+    PublishedIndex,
     TerminationBalance,
 )
 from clausier.terms.rules import managed_hosting
@@ -32,12 +35,21 @@ from clausier.terms.rules.coaching_training import AnnouncedIncrease
 class ManagedHostingPolicy(ContractPolicy):
     service_line = "managed_hosting"
 
+    def __init__(self, pack: Pack) -> None:
+        super().__init__(pack)
+        # Asked for every invoice line by the billing run: read from the pack once.
+        self._instalment_clause = pack.clause("payment.quarter")
+        self._indexation = Indexation(
+            managed_hosting.revision_applies_from_anniversary(pack),
+            pack.clause("indexation.contract_index"),
+        )
+
     def contract_start(self, first_invoice_paid_at: datetime) -> ContractStart:
         start = first_invoice_paid_at.astimezone(PARIS).date()
         return ContractStart(start, self.pack.clause("payment.in_advance"))
 
     def instalment_clause(self, period_months: int) -> ClauseRef | None:
-        return self.pack.clause("payment.quarter")
+        return self._instalment_clause
 
     def termination_balance(
         self,
@@ -67,9 +79,29 @@ class ManagedHostingPolicy(ContractPolicy):
         return managed_hosting.cap_monthly_credits(credits, monthly_fee, self.pack)
 
     def indexation(self) -> Indexation:
-        return Indexation(
-            managed_hosting.revision_applies_from_anniversary(self.pack),
-            self.pack.clause("indexation.contract_index"),
+        return self._indexation
+
+    def index_revision(
+        self,
+        current_amount: Decimal,
+        published: Sequence[PublishedIndex],
+        anniversary: date,
+        retained: tuple[Decimal, date] | None,
+    ) -> IndexRevision:
+        pack = self.pack
+        indices = [
+            managed_hosting.syntec_index(value, month, pack, published_on)
+            for value, month, published_on in published
+        ]
+        latest = managed_hosting.latest_published_index(indices, anniversary, pack)
+        previous = managed_hosting.syntec_index(*retained, pack) if retained else None
+        if latest is None:
+            # No index entered: the price stays, the anniversary is recorded as passed.
+            clause = pack.clause("indexation.contract_index")
+            return IndexRevision(current_amount, None, previous, None, clause)
+        revision = managed_hosting.syntec_revision(current_amount, latest, pack, previous)
+        return IndexRevision(
+            revision.revised_amount, latest, latest, revision.base, revision.clause
         )
 
     def payment_default_clause(self) -> ClauseRef:
