@@ -1,6 +1,7 @@
 """Coaching art. 9.1.3 §2: a rejected debit makes the rest of the 12-month period due at once.
 
-The rule itself is `terms.rules.coaching_training.rejected_debit_acceleration`; this module
+The contract's policy answers (`ContractPolicy.on_rejected_debit`, calling the rule
+`terms.rules.coaching_training.rejected_debit_acceleration`); this module
 turns its answer into one invoice, once per rejected invoice, and moves the subscription's
 `billed_until` past the instalments it billed so the billing run never bills them again.
 """
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import ServiceLine
+from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import (
@@ -22,18 +23,8 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.core.calendar import add_months
-from clausier.terms.rules import coaching_training
-from clausier.terms.rules.coaching_training import Frequency
-
-FREQUENCIES: dict[str, Frequency] = {
-    "monthly": "monthly",
-    "quarterly": "quarterly",
-    "semiannual": "half_yearly",
-    "annual": "yearly",
-}
 
 
 def acceleration_key(invoice: Invoice) -> str:
@@ -42,11 +33,10 @@ def acceleration_key(invoice: Invoice) -> str:
     return f"acceleration:{invoice.pk}"
 
 
-def _coaching_subscriptions(invoice: Invoice) -> list[Subscription]:
+def _active_subscriptions(invoice: Invoice) -> list[Subscription]:
     return list(
         Subscription.objects.filter(
             invoice_lines__invoice=invoice,
-            plan__service_line=ServiceLine.COACHING_TRAINING,
             status=SubscriptionStatus.ACTIVE,
             start_date__isnull=False,
         )
@@ -85,8 +75,8 @@ def _lines(
 def accelerate_after_rejection(*, now: datetime, invoice: Invoice) -> Invoice | None:
     """Issue one invoice of every instalment of the current 12-month period not billed yet.
 
-    Returns None when nothing is left to bill (not a coaching subscription, the period's
-    last instalment, the pack switches the rule off, or it was already done).
+    Returns None when nothing is left to bill (a contract without that clause, the
+    period's last instalment, the pack switches the rule off, or it was already done).
     """
     if invoice.kind != InvoiceKind.INVOICE:
         return None
@@ -97,24 +87,23 @@ def accelerate_after_rejection(*, now: datetime, invoice: Invoice) -> Invoice | 
     with transaction.atomic():
         lines: list[LineDraft] = []
         moves: list[tuple[Subscription, date | None, date]] = []
-        for subscription in _coaching_subscriptions(invoice):
+        for subscription in _active_subscriptions(invoice):
             assert subscription.start_date is not None
-            frequency = FREQUENCIES.get(subscription.periodicity)
-            if frequency is None:
-                continue
-            pack = pack_of(subscription)
-            rejected_on = _rejected_due_on(invoice, subscription)
-            result = coaching_training.rejected_debit_acceleration(
-                subscription.start_date, rejected_on, frequency, subscription.price_ht, pack
+            result = policy_of(subscription).on_rejected_debit(
+                start=subscription.start_date,
+                rejected_due_on=_rejected_due_on(invoice, subscription),
+                period_months=subscription.period_months,
+                instalment=subscription.price_ht,
             )
+            if result is None:
+                continue
             billed_until = subscription.billed_until
             # Instalments the billing run already invoiced stay on their own invoices.
             due = tuple(d for d in result.due_dates if billed_until is None or d >= billed_until)
-            if not due:
+            if not due or result.period_ends_on is None:
                 continue
             lines += _lines(subscription, due, result.instalment, str(result.clause))
-            period = coaching_training.contract_period(subscription.start_date, rejected_on, pack)
-            moves.append((subscription, billed_until, period.renewal_date))
+            moves.append((subscription, billed_until, result.period_ends_on))
         if not lines:
             return None
         accelerated = issue(

@@ -17,15 +17,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import ServiceLine
+from clausier.billing.contracts import policy_of
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind, Subscription, VatCategory
-from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.terms.indices import rate_table_for, syntec_entries
-from clausier.terms.packs import Pack
-from clausier.terms.rules import managed_hosting
 from clausier.terms.rules.late_payment import late_payment_on_unpaid
 
 LATE_PREFIX = "late-payment:"
@@ -98,13 +95,11 @@ def next_anniversary(subscription: Subscription) -> date | None:
     return add_months(last, 12)
 
 
-def _retained(subscription: Subscription, pack: Pack) -> managed_hosting.SyntecIndex | None:
+def _retained(subscription: Subscription) -> tuple[Decimal, date] | None:
     """The index of the previous revision; None before any (the contract index then)."""
     if subscription.retained_index is None or subscription.retained_index_month is None:
         return None
-    return managed_hosting.syntec_index(
-        subscription.retained_index, subscription.retained_index_month, pack
-    )
+    return subscription.retained_index, subscription.retained_index_month
 
 
 def revise_if_due(*, now: datetime, subscription: Subscription, period_start: date) -> Subscription:
@@ -114,26 +109,22 @@ def revise_if_due(*, now: datetime, subscription: Subscription, period_start: da
     for every pack version: C. mon. fin. L112-1 al. 2 forbids counting a variation twice.
     Which index is "the latest published" follows the accepted pack's reading.
     """
-    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
+    policy = policy_of(subscription)
+    if policy.indexation() is None:
         return subscription
     anniversary = next_anniversary(subscription)
     while anniversary is not None and anniversary <= period_start:
-        pack = pack_of(subscription)
-        entries = [
-            managed_hosting.syntec_index(entry.value, entry.month, pack, entry.published_on)
+        published = [
+            (entry.value, entry.month, entry.published_on)
             for entry in syntec_entries(subscription.provider, anniversary)
         ]
-        latest = managed_hosting.latest_published_index(entries, anniversary, pack)
-        retained = _retained(subscription, pack)
-        if latest is None:
-            # No index entered: the price stays, the anniversary is recorded as passed.
-            revised = subscription.price_ht
-            details: dict[str, str | None] = {"index": None}
-        else:
-            revision = managed_hosting.syntec_revision(
-                subscription.price_ht, latest, pack, retained
-            )
-            revised = revision.revised_amount
+        revision = policy.index_revision(
+            subscription.price_ht, published, anniversary, _retained(subscription)
+        )
+        assert revision is not None  # the contract revises by index
+        revised, latest, retained = revision.revised_amount, revision.latest, revision.retained
+        details: dict[str, str | None] = {"index": None}
+        if latest is not None:
             details = {
                 "index": str(latest.value),
                 "month": latest.month.isoformat() if latest.month else None,
@@ -141,7 +132,6 @@ def revise_if_due(*, now: datetime, subscription: Subscription, period_start: da
                 "base": str(revision.base),
                 "clause": str(revision.clause),
             }
-            retained = latest
         index_value = retained.value if retained else None
         index_month = retained.month if retained else None
         with transaction.atomic():

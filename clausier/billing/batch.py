@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from clausier.billing.adjustments import next_anniversary
+from clausier.billing.contracts import pack_of, policy_of
 from clausier.billing.invoicing import InvoiceDraft, issue_many, local_date
 from clausier.billing.models import (
     Invoice,
@@ -26,7 +27,6 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.packs import pack_of
 from clausier.billing.schedule import next_period, period_line
 from clausier.terms.packs import Pack
 
@@ -61,10 +61,13 @@ def ordinary(subscriptions: list[Subscription]) -> tuple[list[Subscription], lis
         )
     )
     fast, special = [], []
+    indexed: dict[int, bool] = {}  # per accepted pack: is the price revised by an index?
     for subscription in subscriptions:
+        if subscription.acceptance_id not in indexed:
+            indexed[subscription.acceptance_id] = policy_of(subscription).indexation() is not None
         anniversary = next_anniversary(subscription)
         revision_due = (
-            subscription.plan.service_line == "managed_hosting"
+            indexed[subscription.acceptance_id]
             and anniversary is not None
             and anniversary <= next_period(subscription).start
         )

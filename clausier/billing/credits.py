@@ -17,7 +17,7 @@ from clausier.billing.invoicing import LineDraft
 from clausier.billing.models import SlaCredit, SlaCreditStatus, Subscription
 from clausier.core.money import to_cents
 from clausier.terms.packs import Pack
-from clausier.terms.rules import managed_hosting
+from clausier.terms.policies import policy_for
 
 
 def record_sla_credit(
@@ -64,8 +64,9 @@ class CreditGrant:
 def plan_credit_deductions(
     subscription: Subscription, pack: Pack, subtotal: Decimal
 ) -> list[CreditGrant]:
-    """Pending credits, capped per month at that month's fee (managed hosting art. 14) and
-    never beyond the invoice's subtotal: what does not fit waits for the next invoice."""
+    """Pending credits, capped per month where the contract caps them (managed hosting
+    art. 14: that month's fee; `ContractPolicy.credit_cap`) and never beyond the
+    invoice's subtotal: what does not fit waits for the next invoice."""
     pending = SlaCredit.objects.filter(
         subscription=subscription, status=SlaCreditStatus.PENDING
     ).order_by("month", "pk")
@@ -74,16 +75,15 @@ def plan_credit_deductions(
         by_month[credit.month].append(credit)
     grants: list[CreditGrant] = []
     room = to_cents(subtotal)
+    policy = policy_for(pack)
     for month, credits in sorted(by_month.items()):
         requested = sum((c.amount for c in credits), Decimal(0))
         allowed, clause = requested, credits[0].clause
-        if "credits.monthly_cap" in pack.entries:
-            already = SlaCredit.objects.filter(subscription=subscription, month=month).exclude(
-                status=SlaCreditStatus.PENDING
-            ).aggregate(total=Sum("granted"))["total"] or Decimal(0)
-            capped = managed_hosting.cap_monthly_credits(
-                [already, requested], subscription.monthly_fee, pack
-            )
+        already = SlaCredit.objects.filter(subscription=subscription, month=month).exclude(
+            status=SlaCreditStatus.PENDING
+        ).aggregate(total=Sum("granted"))["total"] or Decimal(0)
+        capped = policy.credit_cap([already, requested], subscription.monthly_fee)
+        if capped is not None:
             allowed = max(capped.granted - already, Decimal(0))
             if allowed < requested:
                 clause = f"{clause} ; {capped.clause.short}"

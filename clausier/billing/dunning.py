@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import ClientOrganisation, Membership, Person, Role, ServiceLine
+from clausier.accounts.models import ClientOrganisation, Membership, Person, Role
 from clausier.billing.balances import balance_due
+from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import local_date
 from clausier.billing.models import (
@@ -30,11 +31,11 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.notify.models import OutboxMessage
 from clausier.notify.services import enqueue
-from clausier.terms.rules import coaching_training, managed_hosting
+from clausier.terms.policies import ContractPolicy
+from clausier.terms.rules import managed_hosting
 
 REMINDER_DAYS = (1, 8, 15)
 
@@ -125,13 +126,16 @@ def default_of(invoice: Invoice, now: datetime) -> managed_hosting.PaymentDefaul
         .select_related("plan", "acceptance")
         .first()
     )
-    if subscription is None or subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
+    policy = policy_of(subscription) if subscription is not None else None
+    if policy is None or policy.payment_default_clause() is None:
         raise BillingError(_("Cette règle concerne les factures d'infogérance."), "not_hosting")
     notice = invoice.formal_notices.order_by("presented_on").first()
     paid_on = local_date(now) if balance_due(invoice) <= 0 else None
-    return managed_hosting.payment_default(
-        invoice.due_on, paid_on, notice.presented_on if notice else None, pack_of(subscription), now
+    state = policy.payment_default(
+        invoice.due_on, paid_on, notice.presented_on if notice else None, now
     )
+    assert state is not None  # the contract has a default clause
+    return state
 
 
 def interventions_suspended(client: ClientOrganisation, now: datetime) -> bool:
@@ -141,21 +145,31 @@ def interventions_suspended(client: ClientOrganisation, now: datetime) -> bool:
     late-payment invoices (interest and the 40 € indemnity, which carry no subscription)
     included: paying the principal alone leaves the client in default on the rest.
     """
-    hosting = (
-        Subscription.objects.filter(client=client, plan__service_line=ServiceLine.MANAGED_HOSTING)
+    policy = _default_policy(client)
+    if policy is None:
+        return False
+    overdue = Invoice.objects.filter(open_invoices(), client=client, due_on__lt=local_date(now))
+    for invoice in overdue.order_by("due_on", "pk"):
+        if balance_due(invoice) <= 0:
+            continue
+        state = policy.payment_default(invoice.due_on, None, None, now)
+        if state is not None and state.suspension_allowed:
+            return True
+    return False
+
+
+def _default_policy(client: ClientOrganisation) -> ContractPolicy | None:
+    """The contract of the client's first subscription that has a payment-default clause."""
+    subscriptions = (
+        Subscription.objects.filter(client=client)
         .select_related("plan", "acceptance")
         .order_by("pk")
-        .first()
     )
-    if hosting is None:
-        return False
-    pack = pack_of(hosting)
-    overdue = Invoice.objects.filter(open_invoices(), client=client, due_on__lt=local_date(now))
-    return any(
-        managed_hosting.payment_default(invoice.due_on, None, None, pack, now).suspension_allowed
-        for invoice in overdue.order_by("due_on", "pk")
-        if balance_due(invoice) > 0
-    )
+    for subscription in subscriptions:
+        policy = policy_of(subscription)
+        if policy.payment_default_clause() is not None:
+            return policy
+    return None
 
 
 def terminate_for_non_payment(*, now: datetime, actor: Person, invoice: Invoice) -> Subscription:
@@ -204,9 +218,13 @@ def dispute(*, now: datetime, person: Person, invoice: Invoice, reason: str) -> 
         .first()
     )
     outcome, clause = DisputeOutcome.ACCEPTED, ""
-    if subscription is not None and subscription.plan.service_line == ServiceLine.COACHING_TRAINING:
-        # The invoice is received when issued: it is available in the client area at once.
-        window = coaching_training.invoice_dispute(invoice.issued_at, now, pack_of(subscription))
+    # The invoice is received when issued: it is available in the client area at once.
+    window = (
+        policy_of(subscription).invoice_dispute(invoice.issued_at, now)
+        if subscription is not None
+        else None
+    )
+    if window is not None:
         outcome = DisputeOutcome.ACCEPTED if window.acted_in_time else DisputeOutcome.TOO_LATE
         clause = str(window.clause)
     with transaction.atomic():

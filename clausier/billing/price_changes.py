@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import Membership, Person, Role, ServiceLine
+from clausier.accounts.models import Membership, Person, Role
+from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
 from clausier.billing.models import PriceChange, Subscription
-from clausier.billing.packs import pack_of
 from clausier.core import audit
 from clausier.core.money import to_cents
 from clausier.notify.services import enqueue
-from clausier.terms.rules import coaching_training
 
 
 def announce(
@@ -31,7 +30,9 @@ def announce(
 ) -> PriceChange:
     if subscription.provider_id not in scoping.staff_provider_ids(actor, {Role.OWNER}):
         raise NotAllowed(_("Seul le responsable du prestataire annonce une hausse de prix."))
-    if subscription.plan.service_line != ServiceLine.COACHING_TRAINING:
+    rule = policy_of(subscription).price_change_notice(now, applies_from)
+    if rule is None:
+        # No increase by notice in this contract (managed hosting: SYNTEC, art. 8.2).
         raise BillingError(
             _("Les prix d'infogérance évoluent par l'indice SYNTEC (art. 8.2)."), "syntec_only"
         )
@@ -39,7 +40,6 @@ def announce(
         raise BillingError(
             _("Seule une hausse s'annonce ; une baisse s'applique sans préavis."), "not_an_increase"
         )
-    rule = coaching_training.price_increase(now, applies_from, pack_of(subscription))
     if not rule.notice_respected:
         raise BillingError(
             _(

@@ -12,30 +12,19 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import ServiceLine
 from clausier.billing.adjustments import next_anniversary
+from clausier.billing.contracts import policy_of
 from clausier.billing.invoicing import LineDraft, local_date
 from clausier.billing.models import Alignment, Periodicity, Subscription
-from clausier.billing.packs import pack_of
 from clausier.billing.periods import BillingPeriod, period_at
 from clausier.core.money import to_cents
 from clausier.terms.packs import Pack
-from clausier.terms.rules import managed_hosting
-
-# Pack entry naming the instalments clause, per periodicity (coaching art. 8.2.3).
-COACHING_INSTALMENT_KEYS = {
-    "monthly": "billing.instalments_per_year.monthly",
-    "quarterly": "billing.instalments_per_year.quarterly",
-    "semiannual": "billing.instalments_per_year.half_yearly",
-    "annual": "billing.instalments_per_year.yearly",
-}
+from clausier.terms.policies import policy_for
 
 
 def _instalment_clause(subscription: Subscription, pack: Pack) -> str:
-    if subscription.plan.service_line == ServiceLine.MANAGED_HOSTING:
-        return str(pack.clause("payment.quarter"))
-    key = COACHING_INSTALMENT_KEYS[subscription.periodicity]
-    return str(pack.clause(key)) if key in pack.entries else ""
+    clause = policy_for(pack).instalment_clause(subscription.period_months)
+    return str(clause) if clause is not None else ""
 
 
 def _anchor(subscription: Subscription) -> date:
@@ -69,12 +58,11 @@ def _revision_inside(subscription: Subscription, period: BillingPeriod) -> date 
     """A SYNTEC anniversary strictly inside the period, when the accepted pack applies
     the revised price from the anniversary itself (managed hosting art. 8.2, pack 1.1):
     the period is then billed in two parts, the second one on the anniversary."""
-    if subscription.plan.service_line != ServiceLine.MANAGED_HOSTING:
-        return None
     anniversary = next_anniversary(subscription)
     if anniversary is None or not period.start < anniversary < period.end:
         return None
-    if not managed_hosting.revision_applies_from_anniversary(pack_of(subscription)):
+    indexation = policy_of(subscription).indexation()
+    if indexation is None or not indexation.splits_period_at_anniversary:
         return None
     return anniversary
 
@@ -145,7 +133,8 @@ def period_line(subscription: Subscription, pack: Pack) -> tuple[BillingPeriod, 
 
 def _revision_split(subscription: Subscription, period: BillingPeriod, pack: Pack) -> bool:
     """Whether this period is one part of a period split by a SYNTEC anniversary."""
-    if not managed_hosting.revision_applies_from_anniversary(pack):
+    indexation = policy_for(pack).indexation()
+    if indexation is None or not indexation.splits_period_at_anniversary:
         return False
     starts_at_revision = subscription.revised_on is not None and period.start == (
         subscription.revised_on

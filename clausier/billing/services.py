@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import ClientOrganisation, Person, Role, ServiceLine
+from clausier.accounts.models import ClientOrganisation, Person, Role
 from clausier.billing.adjustments import late_payment_invoice, revise_if_due
 from clausier.billing.balances import amount_paid as amount_paid
 from clausier.billing.balances import balance_due
 from clausier.billing.batch import bill_batch, ordinary, with_pending_changes
+from clausier.billing.contracts import pack_of, policy_of
 from clausier.billing.credits import plan_credit_deductions, settle_credits
 from clausier.billing.errors import BillingError, PaymentAlreadyRecorded
 from clausier.billing.invoicing import LineDraft, issue, line_draft, local_date
@@ -36,7 +37,6 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.packs import pack_of
 from clausier.billing.price_changes import apply_due as apply_price_changes
 from clausier.billing.roles import BILLING_ROLES
 from clausier.billing.schedule import next_period, period_line
@@ -44,7 +44,6 @@ from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
 from clausier.terms import services as terms_services
-from clausier.terms.rules import coaching_training
 
 # -- Subscribing ------------------------------------------------------------------------
 
@@ -308,12 +307,7 @@ def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> bool:
         .select_related("plan", "acceptance")
     )
     for subscription in pending:
-        pack = pack_of(subscription)
-        start = (
-            coaching_training.contract_start(now, pack).start
-            if subscription.plan.service_line == ServiceLine.COACHING_TRAINING
-            else local_date(now)
-        )
+        start = policy_of(subscription).contract_start(now).start
         billed_until = subscription.billed_until
         if subscription.alignment == Alignment.ANNIVERSARY:
             # The first invoice paid for the first period, which now runs from the start.

@@ -13,6 +13,9 @@
   or online in the client area, without refund of sums paid. Read against the drafter,
   the service runs to the end of the period already invoiced and nothing more is billed.
 
+Which of these applies is the contract policy's answer (`ContractPolicy.termination_balance`,
+`clausier.terms.policies`); this module turns it into invoices and dates.
+
 `termination_plan` answers "what happens if I terminate now" without changing anything:
 the portal shows it before the client confirms, and `terminate` carries it out.
 """
@@ -23,31 +26,24 @@ import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import Person, Role, ServiceLine
+from clausier.accounts.models import Person, Role
+from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, PriceChange, Subscription, SubscriptionStatus
-from clausier.billing.packs import pack_of
 from clausier.billing.roles import BILLING_ROLES
 from clausier.billing.schedule import next_period
 from clausier.billing.services import bill_due
 from clausier.core import audit
 from clausier.core.money import to_cents
-from clausier.terms.rules import coaching_training
-
-FREQUENCIES: dict[str, Literal["monthly", "quarterly", "half_yearly", "yearly"]] = {
-    "monthly": "monthly",
-    "quarterly": "quarterly",
-    "semiannual": "half_yearly",
-    "annual": "yearly",
-}
+from clausier.terms.policies.base import BalanceBilling
+from clausier.terms.rules.coaching_training import AnnouncedIncrease
 
 
 @dataclass(frozen=True)
@@ -125,41 +121,26 @@ def termination_plan(
     *, now: datetime, subscription: Subscription, force_majeure: bool = False
 ) -> TerminationPlan:
     """What a notice given at `now` would do: end date, clause, instalments still owed."""
-    pack = pack_of(subscription)
+    policy = policy_of(subscription)
     notice_on = local_date(now)
-    if subscription.plan.service_line != ServiceLine.COACHING_TRAINING:
-        end = subscription.billed_until or notice_on
-        clause = str(pack.clause("termination.client_before_term"))
-        return TerminationPlan(notice_on, end, clause, (), False, None)
-    assert subscription.start_date is not None
     change = _pending_increase(subscription, notice_on)
-    pending = (
-        coaching_training.AnnouncedIncrease(change.announced_at, change.applies_from)
-        if change is not None
-        else None
-    )
-    balance = coaching_training.termination_balance(
-        subscription.start_date,
-        now,
-        FREQUENCIES[subscription.periodicity],
-        subscription.price_ht,
-        pack,
+    balance = policy.termination_balance(
+        start=subscription.start_date,
+        notice_given_at=now,
+        paid_through=subscription.billed_until,
+        period_months=subscription.period_months,
+        instalment=subscription.price_ht,
         force_majeure=force_majeure,
-        pending_increase=pending,
+        pending_increase=(
+            AnnouncedIncrease(change.announced_at, change.applies_from) if change else None
+        ),
     )
-    termination = coaching_training.client_termination(
-        subscription.start_date, now, pack, pending_increase=pending
-    )
-    refused = change if termination.refuses_increase else None
-    end = termination.effective_on
-    if refused is not None and subscription.billed_until and subscription.billed_until > end:
-        # A period already invoiced at the old price runs to its end, without refund.
-        end = subscription.billed_until
-    if balance.at_once:
+    end = balance.effective_on
+    refused = change if balance.refuses_increase else None
+    remaining: list[RemainingInstalment] = []
+    if balance.billing is BalanceBilling.AT_ONCE:
         remaining = [RemainingInstalment(due, due, balance.instalment) for due in balance.due_dates]
-    elif force_majeure and not balance.due_dates:
-        remaining = []
-    else:
+    elif balance.billing is BalanceBilling.AT_DUE_DATES:
         remaining = _at_due_dates(subscription, notice_on, end)
     return TerminationPlan(
         notice_on, end, str(balance.clause), tuple(remaining), balance.at_once, refused
@@ -177,7 +158,7 @@ def terminate(
     check_may_terminate(actor, subscription)
     balance: Invoice | None = None
     with transaction.atomic():
-        if subscription.plan.service_line == ServiceLine.COACHING_TRAINING:
+        if policy_of(subscription).invoices_instalments_due_before_notice():
             # Instalments due up to the notice day are ordinary invoices: issue them first.
             bill_due(now=now, until=local_date(now), subscription_ids=[subscription.pk])
             subscription.refresh_from_db()

@@ -22,7 +22,6 @@ from clausier.accounts.models import (
     Person,
     Provider,
     Role,
-    ServiceLine,
 )
 from clausier.billing import price_changes
 from clausier.billing import services as billing
@@ -184,7 +183,9 @@ def _run_billing(context: Context, books: Books) -> None:
 
 
 def after_event(context: Context, event: Event) -> None:
-    if context.scenario.service_line != ServiceLine.COACHING_TRAINING or event.type not in STEPS:
+    # The books' events belong to the coaching contract: the loader refuses them in a
+    # scenario of another service line (`EVENT_TYPES[...].lines`), so the type decides.
+    if event.type not in STEPS:
         return
     books = _open_books(context)
     _run_billing(context, books)  # the days between events were billed by the daily run

@@ -30,6 +30,7 @@ from clausier.notify.services import enqueue
 from clausier.terms.digests import load_accepted_pack, pack_digest
 from clausier.terms.models import Acceptance, TermsVersion
 from clausier.terms.packs import Pack, PackError, load_pack
+from clausier.terms.policies import policy_for
 
 REVIEW_SALT = "clausier.terms.review"
 # The second click must follow the first while the person still has the text in mind.
@@ -175,14 +176,15 @@ def termination_window(terms: TermsVersion) -> tuple[datetime, Any] | None:
     contract's zone (Code de procédure civile art. 641 al. 1, 642 al. 1), whatever the
     time of day the version came into force.
     """
-    pack = load_pack(terms.service_line, terms.pack_version)
-    key = "termination.after_modification"
-    if key not in pack.entries or terms.effective_at is None:
+    limit = policy_for(
+        load_pack(terms.service_line, terms.pack_version)
+    ).termination_after_terms_change()
+    if limit is None or terms.effective_at is None:
         return None
     zone = ZoneInfo(settings.TIME_ZONE)
-    last_day = terms.effective_at.astimezone(zone).date() + timedelta(days=pack.days(key))
+    last_day = terms.effective_at.astimezone(zone).date() + timedelta(days=limit.days)
     closes = datetime.combine(last_day, time(23, 59, 59, 999_000), tzinfo=zone)
-    return closes, pack.clause(key)
+    return closes, limit.clause
 
 
 def _announce(terms: TermsVersion, now: datetime) -> None:
