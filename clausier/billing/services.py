@@ -35,6 +35,7 @@ from clausier.billing.models import (
 )
 from clausier.billing.periods import BillingPeriod, period_at
 from clausier.billing.price_changes import apply_due as apply_price_changes
+from clausier.billing.reminders import stop_reminding
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
@@ -375,6 +376,8 @@ def record_payment(
         # A first invoice is never late: the contract only starts once it is paid
         # (coaching art. 9.1.1; managed hosting art. 8.3: service on order with payment).
         settled = balance_due(invoice) <= 0
+        if settled:
+            stop_reminding(invoice)
         if settled and not _start_paid_subscriptions(invoice, now):
             late_payment_invoice(now=now, invoice=invoice)
     return payment

@@ -1,7 +1,9 @@
 """The embedded scheduler: periodic jobs in one background thread of `clausier run`.
 
-Each job is a function of `now`; later issues add theirs (probes, billing, escalations)
-to JOBS. With Celery configured, the same functions run as beat tasks instead.
+`core` knows no app: each app registers its periodic jobs from its `AppConfig.ready()`
+(`register(Job(...))`), and the scheduler runs whatever is registered. Each job is a
+function of `now`; a heavy one only dispatches a Celery task, which runs inline when no
+broker is configured and on a worker when one is.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from datetime import datetime
 from django.db import close_old_connections
 from django.utils import timezone
 
-from clausier.notify.services import deliver_due
-
 log = logging.getLogger(__name__)
 
 
@@ -27,22 +27,26 @@ class Job:
     run: Callable[[datetime], object]
 
 
-def _dunning(now: datetime) -> object:
-    from clausier.billing.dunning import send_reminders
-
-    return send_reminders(now)
+_REGISTRY: dict[str, Job] = {}
 
 
-JOBS: list[Job] = [
-    Job("outbox delivery", 2.0, deliver_due),
-    Job("payment reminders", 3600.0, _dunning),
-]
+def register(job: Job) -> Job:
+    """Add `job` to what `clausier run` schedules; registering the same name again
+    replaces it (ready() may run more than once, e.g. in tests)."""
+    if job.every_seconds <= 0:
+        raise ValueError(f"job {job.name!r}: every_seconds must be positive")
+    _REGISTRY[job.name] = job
+    return job
+
+
+def registered_jobs() -> list[Job]:
+    return list(_REGISTRY.values())
 
 
 class Scheduler(threading.Thread):
     def __init__(self, jobs: list[Job] | None = None, tick: float = 0.5) -> None:
         super().__init__(name="clausier-scheduler", daemon=True)
-        self.jobs = jobs if jobs is not None else JOBS
+        self.jobs = jobs if jobs is not None else registered_jobs()
         self.tick = tick
         self.stopping = threading.Event()
         self._next: dict[str, float] = {}
