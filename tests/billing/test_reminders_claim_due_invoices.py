@@ -3,11 +3,14 @@ reminder moves it to the next level; a batch costs the same queries whatever its
 
 from __future__ import annotations
 
+import importlib
+import threading
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from clausier.billing import reminders, services
@@ -18,6 +21,9 @@ from tests.billing.overdue import DUE, ISSUED, LINE, overdue_invoices
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
+migration = importlib.import_module(
+    "clausier.billing.migrations.0011_invoice_next_reminder_at_and_its_partial_index"
+)
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -115,3 +121,52 @@ def test_one_batch_costs_the_same_queries_for_3_or_30_invoices():
     large = queries_of_one_batch(30)
     assert small == large, (small, large)
     assert sum(large) <= 12
+
+
+def test_the_migration_schedules_the_unpaid_invoices_only():
+    _world, [unpaid, paid] = overdue_invoices(2)
+    services.record_payment(
+        now=at(date(2026, 4, 1)),
+        invoice=paid,
+        amount=paid.total_ttc,
+        method="transfer",
+        reference="p",
+    )
+    Invoice.objects.update(next_reminder_at=None)  # as the rows were before the column
+
+    migration.schedule_unpaid_invoices(apps, None)
+
+    assert Invoice.objects.get(pk=unpaid.pk).next_reminder_at == datetime(2026, 4, 2, tzinfo=PARIS)
+    assert Invoice.objects.get(pk=paid.pk).next_reminder_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_postgresql_never_claim_the_same_invoice():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SKIP LOCKED needs PostgreSQL (DATABASE_URL); the SQLite path runs on "
+            "a real worker in test_tasks_run_on_a_real_worker.py"
+        )
+    overdue_invoices(40)
+    now = at(date(2026, 4, 9))
+    barrier = threading.Barrier(2)
+    claimed: list[list[int]] = [[], []]
+    queued = [0, 0]
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        try:
+            while ids := reminders.claim_due(now, limit=3):
+                claimed[n].extend(ids)
+                queued[n] += reminders.remind_batch(ids, now)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not set(claimed[0]) & set(claimed[1])
+    assert len(claimed[0]) + len(claimed[1]) == 40
+    assert sum(queued) == OutboxMessage.objects.filter(template="payment_reminder").count() == 40
