@@ -29,7 +29,12 @@ from django.db.models.functions import Coalesce
 
 from clausier.accounts.models import Membership, Role
 from clausier.billing.models import Invoice, InvoiceKind, Payment
-from clausier.billing.reminder_schedule import local_day, next_reminder_after, reached_level
+from clausier.billing.reminder_schedule import (
+    first_reminder_at,
+    local_day,
+    next_reminder_after,
+    reached_level,
+)
 from clausier.core.money import to_cents
 from clausier.notify.services import Draft, enqueue_many
 
@@ -154,6 +159,13 @@ def send_reminders(now: datetime, batch_size: int = BATCH_SIZE) -> int:
 
 
 def stop_reminding(invoice: Invoice) -> None:
-    """The invoice is paid: nothing more to remind (a later balance would be re-scheduled
-    by whoever creates it)."""
+    """The invoice is paid: nothing more to remind until a payment is reversed."""
     Invoice.objects.filter(pk=invoice.pk).update(next_reminder_at=None, reminder_claim="")
+
+
+def resume_reminding(invoice: Invoice) -> None:
+    """A payment was reversed: the invoice is due again. The job catches up from the
+    first level on; the outbox's keys keep it from repeating a level already sent."""
+    if invoice.kind == InvoiceKind.INVOICE:
+        first = first_reminder_at(invoice.due_on)
+        Invoice.objects.filter(pk=invoice.pk).update(next_reminder_at=first, reminder_claim="")
