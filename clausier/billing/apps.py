@@ -10,8 +10,5 @@ class BillingConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
-        # Imported here, not above: tasks import models, which load only once the app
-        # registry is ready (the one function-level import this app keeps).
-        from clausier.billing.tasks import dispatch_reminders
-
-        register(Job("payment reminders", 3600.0, dispatch_reminders))
+        # Hourly: hand the due reminders to a Celery task (inline without a broker).
+        register(Job("payment reminders", 3600.0, "clausier.billing.tasks.dispatch_reminders"))

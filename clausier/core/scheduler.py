@@ -2,8 +2,10 @@
 
 `core` knows no app: each app registers its periodic jobs from its `AppConfig.ready()`
 (`register(Job(...))`), and the scheduler runs whatever is registered. Each job is a
-function of `now`; a heavy one only dispatches a Celery task, which runs inline when no
-broker is configured and on a worker when one is.
+function of `now`, named by its dotted path: ready() runs in every process (each command,
+each test worker) and must not import what only the scheduler needs (models, Celery,
+WeasyPrint); the path is imported when the job first runs. A heavy job only dispatches
+a Celery task, which runs inline when no broker is configured and on a worker when one is.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,12 @@ log = logging.getLogger(__name__)
 class Job:
     name: str
     every_seconds: float
-    run: Callable[[datetime], object]
+    # A function of `now`, or its dotted path ("clausier.notify.services.deliver_due").
+    target: Callable[[datetime], object] | str
+
+    def run(self, now: datetime) -> object:
+        function = import_string(self.target) if isinstance(self.target, str) else self.target
+        return function(now)
 
 
 _REGISTRY: dict[str, Job] = {}
@@ -35,6 +43,8 @@ def register(job: Job) -> Job:
     replaces it (ready() may run more than once, e.g. in tests)."""
     if job.every_seconds <= 0:
         raise ValueError(f"job {job.name!r}: every_seconds must be positive")
+    if isinstance(job.target, str) and "." not in job.target:
+        raise ValueError(f"job {job.name!r}: {job.target!r} is not a dotted path")
     _REGISTRY[job.name] = job
     return job
 

@@ -10,8 +10,4 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        # Imported here, not above: the outbox models load only once the app registry is
-        # ready (the one function-level import this app keeps).
-        from clausier.notify.services import deliver_due
-
-        register(Job("outbox delivery", 2.0, deliver_due))
+        register(Job("outbox delivery", 2.0, "clausier.notify.services.deliver_due"))
