@@ -1,7 +1,9 @@
 """The `clausier` command: Django's management commands under one name.
 
 `clausier run` starts everything (web, scheduler), `clausier demo` loads demo data,
-`clausier migrate`, `clausier sendmail`... are the usual management commands.
+`clausier migrate`, `clausier sendmail`... are the usual management commands, and
+`clausier worker [celery worker options]` starts a Celery worker (scale-out, with a
+broker in CELERY_BROKER_URL).
 """
 
 from __future__ import annotations
@@ -9,13 +11,21 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clausier.settings")
-    from django.core.management import execute_from_command_line
-
     args = list(sys.argv if argv is None else ["clausier", *argv])
     args[0] = "clausier"
+    if len(args) > 1 and args[1] == "worker":
+        # Celery's own command line, on the project's app: every option it documents works.
+        # Imported here only: its command line costs seconds that no other command pays.
+        from celery.bin.celery import main as celery_main
+
+        sys.argv = ["celery", "-A", "clausier.celery", "worker", *args[2:]]
+        celery_main()
+        return 0
     if len(args) > 1 and args[1] == "simulate":
         # A simulation runs on a database of its own, in memory, thrown away at exit:
         # it never needs, reads or touches the real one.

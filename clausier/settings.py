@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "clausier.notify",
     "clausier.terms",
     "clausier.billing",
+    "clausier.simulate",
     "clausier.portal",
     "clausier.api",
     "axes",
@@ -225,6 +226,9 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# Where callers read task results (optional: the tasks' effects are in the database).
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # API tokens
 API_TOKEN_PREFIX = "clz_"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import roles, scoping, services
+from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import (
     CLIENT_ROLES,
@@ -24,8 +25,8 @@ from clausier.accounts.models import (
     Provider,
     Role,
 )
-from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.core.http import client_ip
+from clausier.core.models import AuditEntry
 
 
 @admin.register(Provider)
@@ -301,3 +302,12 @@ class ApiTokenAdmin(ReadOnlyScopedAdmin):
 
 admin.site.site_header = _("Clausier — back-office")
 admin.site.site_title = _("Clausier")
+
+
+# The audit log is a core model, scoped here because scoping needs providers and roles.
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyScopedAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_repr", "client", "ip_address")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "actor__email", "action")
+    date_hierarchy = "at"

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
+from clausier.core.errors import DomainError
 
-class AccountsError(Exception):
-    """A request the rules refuse. `code` is stable for API clients."""
-
-    code = "refused"
-
-    def __init__(self, message: object, code: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        if code:
-            self.code = code
+# The root's former name: the root now lives in `core` so that every app, not only those
+# above accounts, derives from it. `except AccountsError` still catches every domain error.
+AccountsError = DomainError
 
 
-class NotAllowed(AccountsError):
+class NotAllowed(DomainError):
     code = "forbidden"
 
 
-class InvalidInvitation(AccountsError):
+class InvalidInvitation(DomainError):
     code = "invalid_invitation"
 
 
-class TooManyAttempts(AccountsError):
+class TooManyAttempts(DomainError):
     """Too many failed logins for this account or from this address (HTTP 429)."""
 
     code = "too_many_attempts"

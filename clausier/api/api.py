@@ -12,12 +12,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed, TooManyAttempts
+from clausier.accounts.errors import InvalidInvitation, NotAllowed, TooManyAttempts
 from clausier.api.auth import LiveSessionAuth, TokenAuth
 from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from clausier.api.routers import accounts, billing, funders, people, sepa, terms
 from clausier.api.schemas import ErrorOut
 from clausier.billing.errors import PaymentAlreadyRecorded
+from clausier.core.errors import DomainError
 
 # What each kind of error means; every error body is an `ErrorOut`.
 ERROR_DESCRIPTIONS = {
@@ -108,12 +109,12 @@ def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 @api.exception_handler(InvalidInvitation)
 @api.exception_handler(PaymentAlreadyRecorded)
 @api.exception_handler(IdempotencyKeyInUse)
-def conflict(request: HttpRequest, exc: AccountsError) -> HttpResponse:
+def conflict(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 409, exc.code, str(exc.message))
 
 
 @api.exception_handler(IdempotencyKeyReused)
-def key_reused(request: HttpRequest, exc: AccountsError) -> HttpResponse:
+def key_reused(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 422, exc.code, str(exc.message))
 
 
@@ -122,8 +123,8 @@ def too_many_attempts(request: HttpRequest, exc: TooManyAttempts) -> HttpRespons
     return _error(request, 429, exc.code, str(exc.message))
 
 
-@api.exception_handler(AccountsError)
-def refused(request: HttpRequest, exc: AccountsError) -> HttpResponse:
+@api.exception_handler(DomainError)
+def refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 400, exc.code, str(exc.message))
 
 

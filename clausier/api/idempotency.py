@@ -18,22 +18,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import Provider
 from clausier.api.models import IdempotentRequest
+from clausier.core.errors import DomainError
 
 HEADER = "Idempotency-Key"
 # The header's documented form: printable ASCII, no spaces.
 KEY_PATTERN = r"^[!-~]{1,255}$"
 
 
-class IdempotencyKeyInUse(AccountsError):
+class IdempotencyKeyInUse(DomainError):
     """Answered 409: a concurrent request holds the key."""
 
     code = "idempotency_key_in_use"
 
 
-class IdempotencyKeyReused(AccountsError):
+class IdempotencyKeyReused(DomainError):
     """Answered 422 (the draft's "key reused with a different payload")."""
 
     code = "idempotency_key_reused"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import scoping
+from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.billing.invoicing import local_date
 from clausier.billing.models import (
     Funder,
@@ -21,7 +22,6 @@ from clausier.billing.models import (
     Subscription,
 )
 from clausier.billing.services import BILLING_ROLES, bill_due
-from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 
 
 @admin.register(Plan)

@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from clausier.core.scheduler import Job, register
+
 
 class BillingConfig(AppConfig):
     name = "clausier.billing"
     label = "billing"
     verbose_name = _("Facturation")
+
+    def ready(self) -> None:
+        # Hourly: hand the due reminders to a Celery task (inline without a broker).
+        register(Job("payment reminders", 3600.0, "clausier.billing.tasks.dispatch_reminders"))

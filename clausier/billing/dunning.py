@@ -1,7 +1,8 @@
 """Overdue invoices: reminders, formal notice and its consequences, disputes.
 
 - Reminders go through the outbox, once per invoice and level (1, 8 and 15 days late),
-  to the client's billing address or its administrators.
+  to the client's billing address or its administrators: `reminders.send_reminders`,
+  re-exported here.
 - Managed hosting art. 8.3: default makes interventions suspendable at once; the
   contract may be terminated fifteen days after a registered formal notice.
 - Coaching art. 8.3: an invoice may be disputed within ten days of its receipt.
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import ClientOrganisation, Membership, Person, Role
+from clausier.accounts.models import ClientOrganisation, Person, Role
 from clausier.billing.balances import balance_due
 from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
@@ -31,69 +32,14 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from clausier.billing.reminders import send_reminders as send_reminders  # re-exported
 from clausier.core import audit
-from clausier.notify.models import OutboxMessage
-from clausier.notify.services import enqueue
 from clausier.terms.policies import ContractPolicy
 from clausier.terms.rules import managed_hosting
-
-REMINDER_DAYS = (1, 8, 15)
-
-
-def _recipients(client: ClientOrganisation) -> list[tuple[str, str]]:
-    if client.billing_email:
-        return [(client.billing_email, "fr")]
-    admins = (
-        Membership.objects.filter(client=client, role=Role.CLIENT_ADMIN)
-        .active()
-        .select_related("person")
-    )
-    return [(m.person.email, m.person.language) for m in admins]
 
 
 def open_invoices() -> Q:
     return Q(kind=InvoiceKind.INVOICE)
-
-
-def send_reminders(now: datetime) -> int:
-    """Queue the reminders due today; a second run the same day queues nothing new."""
-    today = local_date(now)
-    queued = 0
-    for invoice in Invoice.objects.filter(open_invoices(), due_on__lt=today).select_related(
-        "client", "provider", "funder"
-    ):
-        balance = balance_due(invoice)
-        if balance <= 0:
-            continue
-        days_late = (today - invoice.due_on).days
-        reached = [level for level in REMINDER_DAYS if days_late >= level]
-        if not reached:
-            continue
-        level = reached[-1]
-        payer_email = invoice.funder.billing_email if invoice.funder else ""
-        recipients = [(payer_email, "fr")] if payer_email else _recipients(invoice.client)
-        for email, language in recipients:
-            key = f"dunning:{invoice.pk}:{level}:{email}"
-            if OutboxMessage.objects.filter(idempotency_key=key).exists():
-                continue
-            enqueue(
-                template="payment_reminder",
-                to_email=email,
-                language=language,
-                provider=invoice.provider,
-                reply_to=invoice.provider.contact_email,
-                now=now,
-                idempotency_key=key,
-                context={
-                    "provider": invoice.provider.legal_name,
-                    "number": invoice.display_number,
-                    "due_on": invoice.due_on.strftime("%d/%m/%Y"),
-                    "days_late": days_late,
-                    "balance": f"{balance} €",
-                },
-            )
-            queued += 1
-    return queued
 
 
 def record_formal_notice(

@@ -1,7 +1,7 @@
-from clausier.accounts.errors import AccountsError
+from clausier.core.errors import DomainError
 
 
-class BillingError(AccountsError):
+class BillingError(DomainError):
     code = "billing_refused"
 
 

@@ -7,6 +7,7 @@ invoice; an issued invoice never changes: corrections are credit notes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing.payers import Payer
+from clausier.billing.reminder_schedule import first_reminder_at
 
 
 class Periodicity(models.TextChoices):
@@ -173,6 +175,21 @@ class ImmutableInvoiceError(Exception):
     """An issued invoice never changes: issue a credit note."""
 
 
+def schedule_first_reminder(invoice: Invoice) -> None:
+    """An invoice (not a credit note) is reminded from the day after its due date."""
+    if invoice.kind == InvoiceKind.INVOICE and invoice.next_reminder_at is None:
+        invoice.next_reminder_at = first_reminder_at(invoice.due_on)
+
+
+class InvoiceManager(models.Manager["Invoice"]):
+    def bulk_create(self, objs: Iterable[Invoice], *args: Any, **kwargs: Any) -> list[Invoice]:
+        # The billing run issues invoices in bulk, past save(): schedule them here too.
+        objs = list(objs)
+        for invoice in objs:
+            schedule_first_reminder(invoice)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Invoice(models.Model):
     provider = models.ForeignKey(
         "accounts.Provider", on_delete=models.PROTECT, related_name="invoices"
@@ -220,6 +237,13 @@ class Invoice(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Dunning state, not part of the issued document (changed by queryset updates only):
+    # when the next reminder falls due (null: none pending, e.g. paid), and which
+    # worker's batch holds the row (billing/reminders.py).
+    next_reminder_at = models.DateTimeField(_("prochaine relance"), null=True, blank=True)
+    reminder_claim = models.CharField(max_length=32, blank=True, default="", editable=False)
+
+    objects = InvoiceManager()
 
     class Meta:
         verbose_name = _("facture")
@@ -235,6 +259,14 @@ class Invoice(models.Model):
                 name="invoice_funding_reference_iff_funder",
             ),
         ]
+        indexes = [
+            # Only unpaid invoices carry a date: the reminder job's scan stays small.
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=models.Q(next_reminder_at__isnull=False),
+                name="invoice_reminder_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_number
@@ -244,6 +276,7 @@ class Invoice(models.Model):
             raise ImmutableInvoiceError(
                 f"invoice {self.display_number} is issued and cannot change"
             )
+        schedule_first_reminder(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

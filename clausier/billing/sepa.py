@@ -45,6 +45,7 @@ from clausier.billing.models import (
     Payment,
     SequenceType,
 )
+from clausier.billing.reminders import resume_reminding
 from clausier.billing.services import balance_due, record_payment
 from clausier.core import audit
 from clausier.core.money import to_cents
@@ -408,6 +409,7 @@ def _reverse_payment(now: datetime, debit: DirectDebit) -> None:
         defaults={"invoice": debit.invoice, "amount": -debit.amount, "received_at": now},
     )
     if created:
+        resume_reminding(debit.invoice)
         audit.record(
             "payment.reversed",
             reversal,

@@ -38,6 +38,7 @@ from clausier.billing.models import (
     SubscriptionStatus,
 )
 from clausier.billing.price_changes import apply_due as apply_price_changes
+from clausier.billing.reminders import stop_reminding
 from clausier.billing.roles import BILLING_ROLES
 from clausier.billing.schedule import next_period, period_line
 from clausier.core import audit
@@ -274,6 +275,8 @@ def record_payment(
         # A first invoice is never late: the contract only starts once it is paid
         # (coaching art. 9.1.1; managed hosting art. 8.3: service on order with payment).
         settled = balance_due(invoice) <= 0
+        if settled:
+            stop_reminding(invoice)
         if settled and not _start_paid_subscriptions(invoice, now):
             late_payment_invoice(now=now, invoice=invoice)
     return payment

@@ -1,7 +1,11 @@
 """The embedded scheduler: periodic jobs in one background thread of `clausier run`.
 
-Each job is a function of `now`; later issues add theirs (probes, billing, escalations)
-to JOBS. With Celery configured, the same functions run as beat tasks instead.
+`core` knows no app: each app registers its periodic jobs from its `AppConfig.ready()`
+(`register(Job(...))`), and the scheduler runs whatever is registered. Each job is a
+function of `now`, named by its dotted path: ready() runs in every process (each command,
+each test worker) and must not import what only the scheduler needs (models, Celery,
+WeasyPrint); the path is imported when the job first runs. A heavy job only dispatches
+a Celery task, which runs inline when no broker is configured and on a worker when one is.
 """
 
 from __future__ import annotations
@@ -14,8 +18,7 @@ from datetime import datetime
 
 from django.db import close_old_connections
 from django.utils import timezone
-
-from clausier.notify.services import deliver_due
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
@@ -24,25 +27,36 @@ log = logging.getLogger(__name__)
 class Job:
     name: str
     every_seconds: float
-    run: Callable[[datetime], object]
+    # A function of `now`, or its dotted path ("clausier.notify.services.deliver_due").
+    target: Callable[[datetime], object] | str
+
+    def run(self, now: datetime) -> object:
+        function = import_string(self.target) if isinstance(self.target, str) else self.target
+        return function(now)
 
 
-def _dunning(now: datetime) -> object:
-    from clausier.billing.dunning import send_reminders
-
-    return send_reminders(now)
+_REGISTRY: dict[str, Job] = {}
 
 
-JOBS: list[Job] = [
-    Job("outbox delivery", 2.0, deliver_due),
-    Job("payment reminders", 3600.0, _dunning),
-]
+def register(job: Job) -> Job:
+    """Add `job` to what `clausier run` schedules; registering the same name again
+    replaces it (ready() may run more than once, e.g. in tests)."""
+    if job.every_seconds <= 0:
+        raise ValueError(f"job {job.name!r}: every_seconds must be positive")
+    if isinstance(job.target, str) and "." not in job.target:
+        raise ValueError(f"job {job.name!r}: {job.target!r} is not a dotted path")
+    _REGISTRY[job.name] = job
+    return job
+
+
+def registered_jobs() -> list[Job]:
+    return list(_REGISTRY.values())
 
 
 class Scheduler(threading.Thread):
     def __init__(self, jobs: list[Job] | None = None, tick: float = 0.5) -> None:
         super().__init__(name="clausier-scheduler", daemon=True)
-        self.jobs = jobs if jobs is not None else JOBS
+        self.jobs = jobs if jobs is not None else registered_jobs()
         self.tick = tick
         self.stopping = threading.Event()
         self._next: dict[str, float] = {}

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clausier.core.admin_scoping import ReadOnlyScopedAdmin
+from clausier.accounts.admin_scoping import ReadOnlyScopedAdmin
 from clausier.notify.models import OutboxMessage, OutboxStatus
 from clausier.notify.services import retry_now
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from typing import Any
@@ -40,6 +41,55 @@ def new_message_id() -> str:
     return f"<{secrets.token_hex(16)}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One message to queue: what `enqueue` takes, for `enqueue_many`."""
+
+    template: str
+    to_email: str
+    language: str
+    context: dict[str, Any]
+    idempotency_key: str
+    provider: Any = None
+    reply_to: str = ""
+    auto_submitted: bool = True
+
+
+def _row(draft: Draft, now: datetime) -> dict[str, Any]:
+    """The outbox row of a draft, rendered; its secret values sealed, not in the body."""
+    template, context = draft.template, draft.context
+    markers = {key: random_marker(key) for key in secret_keys(template) if key in context}
+    secrets_by_marker = {marker: str(context[key]) for key, marker in markers.items()}
+    rendered = render(template, draft.language, {**context, **markers})
+    for marker in secrets_by_marker:
+        if marker not in rendered.body:
+            # A template that transformed or dropped the value would send a broken link.
+            raise ValueError(f"template {template!r} must show its secret values verbatim")
+    from_email = settings.DEFAULT_FROM_EMAIL
+    if draft.provider is not None:
+        # The provider's name on our address; formataddr quotes names with commas or quotes.
+        from_email = formataddr(
+            (draft.provider.legal_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+        )
+    return {
+        "provider": draft.provider,
+        "template": template,
+        "language": draft.language,
+        "from_email": from_email,
+        "to_email": draft.to_email,
+        "reply_to": draft.reply_to,
+        "subject": rendered.subject,
+        "body": rendered.body,
+        "sensitive": bool(secrets_by_marker),
+        "sealed_secrets": json.dumps(secrets_by_marker) if secrets_by_marker else "",
+        "message_id": new_message_id(),
+        "auto_submitted": draft.auto_submitted,
+        "status": OutboxStatus.QUEUED,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
 def enqueue(
     *,
     template: str,
@@ -56,39 +106,37 @@ def enqueue(
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    markers = {key: random_marker(key) for key in secret_keys(template) if key in context}
-    secrets_by_marker = {marker: str(context[key]) for key, marker in markers.items()}
-    rendered = render(template, language, {**context, **markers})
-    for marker in secrets_by_marker:
-        if marker not in rendered.body:
-            # A template that transformed or dropped the value would send a broken link.
-            raise ValueError(f"template {template!r} must show its secret values verbatim")
-    from_email = settings.DEFAULT_FROM_EMAIL
-    if provider is not None:
-        # The provider's name on our address; formataddr quotes names with commas or quotes.
-        from_email = formataddr((provider.legal_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    draft = Draft(
+        template, to_email, language, context, idempotency_key, provider, reply_to, auto_submitted
+    )
+    defaults = _row(draft, now)
     with transaction.atomic():
         message, _created = OutboxMessage.objects.get_or_create(
-            idempotency_key=idempotency_key,
-            defaults={
-                "provider": provider,
-                "template": template,
-                "language": language,
-                "from_email": from_email,
-                "to_email": to_email,
-                "reply_to": reply_to,
-                "subject": rendered.subject,
-                "body": rendered.body,
-                "sensitive": bool(secrets_by_marker),
-                "sealed_secrets": json.dumps(secrets_by_marker) if secrets_by_marker else "",
-                "message_id": new_message_id(),
-                "auto_submitted": auto_submitted,
-                "status": OutboxStatus.QUEUED,
-                "next_attempt_at": now,
-                "created_at": now,
-            },
+            idempotency_key=idempotency_key, defaults=defaults
         )
     return message
+
+
+def enqueue_many(drafts: list[Draft], now: datetime) -> int:
+    """Queue many messages in two queries, each once per key; returns how many were new.
+
+    For batch jobs (reminders): the query count does not grow with the batch. A key
+    queued concurrently by another process is skipped by the unique constraint.
+    """
+    keys = [draft.idempotency_key for draft in drafts]
+    known = set(
+        OutboxMessage.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    rows: dict[str, OutboxMessage] = {}
+    for draft in drafts:
+        if draft.idempotency_key not in known and draft.idempotency_key not in rows:
+            rows[draft.idempotency_key] = OutboxMessage(
+                idempotency_key=draft.idempotency_key, **_row(draft, now)
+            )
+    OutboxMessage.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    return len(rows)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from clausier.simulate.engine import Context, Handler
+from clausier.simulate.context import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, day, instant, percent
 from clausier.simulate.state import Invoice

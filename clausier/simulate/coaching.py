@@ -8,7 +8,7 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from clausier.core.calendar import add_months
-from clausier.simulate.engine import Context, Handler
+from clausier.simulate.context import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, day, instant
 from clausier.simulate.state import Session, Subscription, Training

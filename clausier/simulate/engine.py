@@ -9,73 +9,20 @@ whole engine inside a transaction that is always rolled back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from clausier.core.clauses import ClauseRef
+from clausier.simulate import billing, coaching, hosting, ledger
+from clausier.simulate.context import Clock, Context, Finisher, Handler
 from clausier.simulate.errors import ScenarioError
-from clausier.simulate.loader import Event, Scenario
-from clausier.simulate.output import JsonValue, Result, document
-from clausier.simulate.state import BillingState, CoachingState, HostingState
-from clausier.terms.packs import Pack
-
-
-class Clock:
-    """The simulated time. It only moves forward, to each event's instant."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance_to(self, at: datetime) -> None:
-        if at < self._now:
-            raise ValueError("the simulated clock never goes back")
-        self._now = at
-
-
-@dataclass
-class Context:
-    scenario: Scenario
-    clock: Clock
-    results: list[Result] = field(default_factory=list)
-    hosting: HostingState = field(default_factory=HostingState)
-    coaching: CoachingState = field(default_factory=CoachingState)
-    billing: BillingState = field(default_factory=BillingState)
-
-    @property
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    @property
-    def pack(self) -> Pack:
-        return self.scenario.pack
-
-    def emit(
-        self,
-        kind: str,
-        ref: str,
-        clause: ClauseRef,
-        fields: Mapping[str, JsonValue],
-        at: datetime | None = None,
-    ) -> None:
-        order = len(self.results)
-        self.results.append(Result(at or self.now, order, kind, ref, clause, dict(fields)))
-
+from clausier.simulate.loader import Event, Scenario, load_scenario
+from clausier.simulate.output import JsonValue, document
 
 _NO_EVENTS = datetime(2000, 1, 1, tzinfo=UTC)
-
-Handler = Callable[[Context, Event], None]
-Finisher = Callable[[Context], None]
 
 
 def registry() -> tuple[Mapping[str, Handler], tuple[Finisher, ...]]:
     """Every event type's handler, and the end-of-scenario finishers in order."""
-    # Imported here: the handler modules import Context from this one.
-    from clausier.simulate import billing, coaching, hosting, ledger
-
     handlers: dict[str, Handler] = {}
     for module in (hosting, coaching, billing):
         handlers.update(module.HANDLERS)
@@ -112,3 +59,8 @@ def run(scenario: Scenario) -> dict[str, JsonValue]:
     for finish in finishers:
         finish(context)
     return document(scenario.service_line, scenario.pack.version, scenario.zone, context.results)
+
+
+def simulate(text: str, source: str = "<scenario>") -> dict[str, object]:
+    """Load and run a scenario in one call (no database: see the management command)."""
+    return dict(run(load_scenario(text, source)))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from clausier.core.businesstime import Calendar
-from clausier.simulate.engine import Context, Handler
+from clausier.simulate.context import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, day, instant, minutes, month, percent
 from clausier.simulate.state import Emergency, MonthCredits, Ticket

@@ -31,7 +31,7 @@ from clausier.billing.invoicing import local_date
 from clausier.billing.models import Alignment, Invoice, PaymentMethod, Plan, Subscription
 from clausier.billing.termination import terminate
 from clausier.core.clauses import ClauseRef
-from clausier.simulate.engine import Context
+from clausier.simulate.context import Context
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, instant, percent
 from clausier.terms import services as terms_services

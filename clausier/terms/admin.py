@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.accounts.errors import AccountsError
 from clausier.core import audit
-from clausier.core.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.terms import indices, services
 from clausier.terms.digests import pack_digest
 from clausier.terms.models import Acceptance, EcbRateEntry, SyntecIndexEntry, TermsVersion

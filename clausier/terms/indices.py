@@ -15,16 +15,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
-from clausier.accounts.errors import AccountsError, NotAllowed
+from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Person, Provider, Role
 from clausier.core import audit
+from clausier.core.errors import DomainError
 from clausier.terms.models import EcbRateEntry, StaffEntry, SyntecIndexEntry
 from clausier.terms.rules.late_payment import RateTable, merged_rates
 
 EDITORS = {Role.OWNER.value, Role.ACCOUNTANT.value}
 
 
-class IndexValueError(AccountsError):
+class IndexValueError(DomainError):
     code = "invalid_index"
 
 

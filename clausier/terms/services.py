@@ -23,9 +23,10 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
-from clausier.accounts.errors import AccountsError, NotAllowed
+from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Provider, Role
 from clausier.core import audit
+from clausier.core.errors import DomainError
 from clausier.notify.services import enqueue
 from clausier.terms.digests import load_accepted_pack, pack_digest
 from clausier.terms.models import Acceptance, TermsVersion
@@ -37,7 +38,7 @@ REVIEW_SALT = "clausier.terms.review"
 REVIEW_VALIDITY = timedelta(hours=1)
 
 
-class TermsError(AccountsError):
+class TermsError(DomainError):
     code = "terms_refused"
 
 

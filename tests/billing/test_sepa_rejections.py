@@ -126,10 +126,13 @@ def test_a_rejection_after_settlement_reverses_the_payment():
     w = exported()
     sepa.settle_due_debits(provider=w["provider"], now=at(date(2026, 3, 25)))
     assert services.balance_due(w["second"]) == 0
+    assert Invoice.objects.get(pk=w["second"].pk).next_reminder_at is None  # paid
     report = sepa.import_rejections(w["provider"], rejection_report(w), at(date(2026, 4, 2)))
     assert len(report.rejected) == 1
     assert services.balance_due(w["second"]) == Decimal("468.00")
     assert Payment.objects.get(method="sepa-return").amount == Decimal("-468.00")
+    # Due again: reminded again.
+    assert Invoice.objects.get(pk=w["second"].pk).next_reminder_at is not None
 
 
 def test_a_whole_file_rejected_rejects_each_of_its_debits():

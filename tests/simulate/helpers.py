@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clausier.simulate import load_scenario, run
+from clausier.simulate import load_scenario
+from clausier.simulate.engine import run
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"

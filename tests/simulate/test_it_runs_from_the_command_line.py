@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clausier.core.management.commands import simulate as command
+from clausier.simulate.management.commands import simulate as command
 from tests.simulate.helpers import SCENARIOS, clausier_cli
 
 GOOD = SCENARIOS / "managed_hosting" / "ticket_ack.yaml"

@@ -1,4 +1,8 @@
-"""`clausier run`: the web server and the scheduler in one process (the embedded default)."""
+"""`clausier run`: the web server and the scheduler in one process (the embedded default).
+
+The scheduler runs the jobs the apps registered (`core.scheduler.register`, called from
+their `AppConfig.ready()`); this command knows none of them.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
+from clausier.core.mailcatcher import start_mailcatcher
 from clausier.core.scheduler import Scheduler
 
 
@@ -30,8 +36,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, mailcatcher: bool, **options: Any) -> None:
         catcher = None
         if mailcatcher:
-            from clausier.notify.mailcatcher import start_mailcatcher
-
             folder = settings.VAR_DIR / "mail"
             catcher = start_mailcatcher(folder, settings.EMAIL_HOST, settings.EMAIL_PORT)
             self.stdout.write(
@@ -45,9 +49,7 @@ class Command(BaseCommand):
             f"  API         {base}/api/docs (OpenAPI: {base}/api/openapi.json)\n"
         )
         try:
-            from clausier.wsgi import application
-
-            serve(application, host=host, port=port, threads=8, ident="Clausier")
+            serve(get_wsgi_application(), host=host, port=port, threads=8, ident="Clausier")
         finally:
             scheduler.stop()
             if catcher is not None:

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from clausier.simulate import ScenarioError, load_scenario, run
+from clausier.simulate import ScenarioError, load_scenario
+from clausier.simulate.engine import run
 from clausier.simulate.limits import MAX_BYTES
 from clausier.simulate.output import JsonValue, dumps
 from clausier.simulate.schema import prepare_memory_database
