@@ -84,9 +84,11 @@ def send_reminders(now: datetime) -> int:
                 context={
                     "provider": invoice.provider.legal_name,
                     "number": invoice.display_number,
-                    "due_on": invoice.due_on.strftime("%d/%m/%Y"),
+                    # A date and a Decimal: the template writes them in the
+                    # recipient's language (core.formatting).
+                    "due_on": invoice.due_on,
                     "days_late": days_late,
-                    "balance": f"{balance} €",
+                    "balance": balance,
                 },
             )
             queued += 1

@@ -89,9 +89,10 @@ def announce(
                 context={
                     "provider": subscription.provider.legal_name,
                     "label": subscription.label,
-                    "old_price": f"{subscription.price_ht} €",
-                    "new_price": f"{change.new_price_ht} €",
-                    "applies_from": applies_from.strftime("%d/%m/%Y"),
+                    # Formatted by the template in the recipient's language.
+                    "old_price": subscription.price_ht,
+                    "new_price": change.new_price_ht,
+                    "applies_from": applies_from,
                     "clause": str(rule.clause),
                 },
             )
