@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 
 from clausier.accounts.models import ClientOrganisation, Provider
 from clausier.billing import numbering
 from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscription, VatCategory
 from clausier.core.money import to_cents
+from clausier.terms.zone import contract_day
 
 HUNDRED = Decimal(100)
 
@@ -100,7 +99,7 @@ def buyer_snapshot(client: ClientOrganisation) -> dict[str, Any]:
 
 
 def local_date(at: datetime) -> date:
-    return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return contract_day(at)
 
 
 def series_for(kind: str, issued_at: datetime) -> str:

@@ -54,11 +54,21 @@ def format_date(day: date, lang: str | None = None, form: str = "long") -> str:
 def format_datetime(
     moment: datetime, zone: tzinfo, lang: str | None = None, form: str = "medium"
 ) -> str:
-    """An aware moment as the clock reads in `zone` (the contract's zone, given by the caller)."""
-    if moment.tzinfo is None:
+    """An aware moment as the clock reads in `zone` (the contract's zone, given by the caller).
+
+    `form`: a CLDR width or pattern, or "day_and_time" (the long date and the hour and
+    minute, joined as the language joins them: "1 avril 2026, 01:30").
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("format_datetime needs an aware datetime")
     local = moment.astimezone(zone)
-    return str(babel_dates.format_datetime(local, format=form, locale=babel_locale(lang)))
+    locale = babel_locale(lang)
+    if form == "day_and_time":
+        glue = str(babel_dates.get_datetime_format("long", locale=locale))
+        day = babel_dates.format_date(local.date(), format="long", locale=locale)
+        clock = babel_dates.format_time(local, format="short", locale=locale)
+        return glue.replace("{1}", str(day)).replace("{0}", str(clock))
+    return str(babel_dates.format_datetime(local, format=form, locale=locale))
 
 
 def format_money(amount: Decimal, currency: str = "EUR", lang: str | None = None) -> str:

@@ -48,6 +48,8 @@ def test_a_moment_is_shown_in_the_zone_given():
     moment = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
     paris = formatting.format_datetime(moment, ZoneInfo("Europe/Paris"), "fr", "short")
     assert paris.startswith("01/04/2026") and "01:30" in paris
+    german = formatting.format_datetime(moment, ZoneInfo("Europe/Paris"), "de", "day_and_time")
+    assert german == "1. April 2026, 01:30"
     with pytest.raises(ValueError, match="aware"):
         formatting.format_datetime(datetime(2026, 3, 31), ZoneInfo("UTC"), "fr")
 
