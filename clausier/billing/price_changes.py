@@ -15,6 +15,7 @@ from clausier.accounts.models import Membership, Person, Role, ServiceLine
 from clausier.billing.errors import BillingError
 from clausier.billing.models import PriceChange, Subscription
 from clausier.core import audit
+from clausier.core.formatting import format_date
 from clausier.core.money import to_cents
 from clausier.notify.services import enqueue
 from clausier.terms.rules import coaching_training
@@ -48,8 +49,8 @@ def announce(
                 "pour une hausse au %(from)s (%(clause)s)."
             )
             % {
-                "by": rule.announce_by.strftime("%d/%m/%Y"),
-                "from": applies_from.strftime("%d/%m/%Y"),
+                "by": format_date(rule.announce_by, form="numeric"),
+                "from": format_date(applies_from, form="numeric"),
                 "clause": rule.clause,
             },
             "notice_too_short",
