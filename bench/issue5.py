@@ -41,7 +41,7 @@ def report() -> None:
     per_second = float(out.split()[-1])
     print(
         f"bench: PDF/A-3b + Factur-X, {documents} documents on one core: "
-        f"{per_second:.1f} documents/s (goal >= 10)"
+        f"{per_second:.1f} documents per CPU-second (goal >= 10)"
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -16,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +34,8 @@ from clausier.accounts.models import (
 )
 from clausier.accounts.validators import check_professional_email
 from clausier.core import audit
+from clausier.core.calendar import DEFAULT_CONTRACT_ZONE
+from clausier.core.formatting import format_datetime
 from clausier.notify.services import enqueue
 
 INVITATION_CLAUSE = gettext_lazy("CGV coaching art. 6.1 — accès à l'application")
@@ -144,7 +145,10 @@ def _send_invitation(invitation: Invitation, token: str, now: datetime) -> None:
     invitation.save(update_fields=["sent_count"])
     inviter = invitation.invited_by
     with translation.override(invitation.language):
-        expires = formats.date_format(invitation.expires_at.astimezone(_paris()), "DATETIME_FORMAT")
+        # The provider's contract zone (accounts sits below terms: the default zone).
+        expires = format_datetime(
+            invitation.expires_at, DEFAULT_CONTRACT_ZONE, invitation.language, "day_and_time"
+        )
         role = str(Role(invitation.role).label)
     enqueue(
         template="invitation",
@@ -163,12 +167,6 @@ def _send_invitation(invitation: Invitation, token: str, now: datetime) -> None:
             "role": role,
         },
     )
-
-
-def _paris() -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def resend_invitation(

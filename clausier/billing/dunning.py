@@ -34,6 +34,7 @@ from clausier.billing.models import (
 )
 from clausier.billing.reminders import send_reminders as send_reminders  # re-exported
 from clausier.core import audit
+from clausier.core.formatting import format_date
 from clausier.terms.policies import ContractPolicy
 from clausier.terms.rules import managed_hosting
 
@@ -128,7 +129,10 @@ def terminate_for_non_payment(*, now: datetime, actor: Person, invoice: Invoice)
             raise BillingError(_("Aucune mise en demeure n'a été présentée."), "no_formal_notice")
         raise BillingError(
             _("Résiliation possible à partir du %(day)s (%(clause)s).")
-            % {"day": state.termination_allowed_from.strftime("%d/%m/%Y"), "clause": state.clause},
+            % {
+                "day": format_date(state.termination_allowed_from, form="numeric"),
+                "clause": state.clause,
+            },
             "too_early",
         )
     subscription = Subscription.objects.filter(invoice_lines__invoice=invoice).distinct().get()

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 
 from clausier.accounts.models import ClientOrganisation, Provider
@@ -18,6 +16,7 @@ from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscript
 from clausier.billing.models_funders import Funder
 from clausier.billing.payers import funder_snapshot
 from clausier.core.money import to_cents
+from clausier.terms.zone import contract_day
 
 HUNDRED = Decimal(100)
 
@@ -102,7 +101,7 @@ def buyer_snapshot(client: ClientOrganisation) -> dict[str, Any]:
 
 
 def local_date(at: datetime) -> date:
-    return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return contract_day(at)
 
 
 def series_for(kind: str, issued_at: datetime) -> str:

@@ -16,6 +16,7 @@ from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
 from clausier.billing.models import PriceChange, Subscription
 from clausier.core import audit
+from clausier.core.formatting import format_date
 from clausier.core.money import to_cents
 from clausier.notify.services import enqueue
 
@@ -47,8 +48,8 @@ def announce(
                 "pour une hausse au %(from)s (%(clause)s)."
             )
             % {
-                "by": rule.announce_by.strftime("%d/%m/%Y"),
-                "from": applies_from.strftime("%d/%m/%Y"),
+                "by": format_date(rule.announce_by, form="numeric"),
+                "from": format_date(applies_from, form="numeric"),
                 "clause": rule.clause,
             },
             "notice_too_short",
@@ -88,9 +89,10 @@ def announce(
                 context={
                     "provider": subscription.provider.legal_name,
                     "label": subscription.label,
-                    "old_price": f"{subscription.price_ht} €",
-                    "new_price": f"{change.new_price_ht} €",
-                    "applies_from": applies_from.strftime("%d/%m/%Y"),
+                    # Formatted by the template in the recipient's language.
+                    "old_price": subscription.price_ht,
+                    "new_price": change.new_price_ht,
+                    "applies_from": applies_from,
                     "clause": str(rule.clause),
                 },
             )

@@ -8,21 +8,19 @@ reads only the due rows, as healthchecks' `sendalerts` reads `alert_after`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
+from clausier.core import calendar
 
 REMINDER_DAYS = (1, 8, 15)
 
 
 def local_day(at: datetime) -> date:
-    return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return calendar.local_day(at, calendar.DEFAULT_CONTRACT_ZONE)
 
 
 def level_due_at(due_on: date, level: int) -> datetime:
-    local = ZoneInfo(settings.TIME_ZONE)
-    return datetime.combine(due_on + timedelta(days=level), time(0), tzinfo=local)
+    return calendar.local_midnight(due_on + timedelta(days=level), calendar.DEFAULT_CONTRACT_ZONE)
 
 
 def first_reminder_at(due_on: date) -> datetime:

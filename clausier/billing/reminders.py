@@ -140,9 +140,11 @@ def remind_batch(ids: list[int], now: datetime) -> int:
                     context={
                         "provider": invoice.provider.legal_name,
                         "number": invoice.display_number,
-                        "due_on": invoice.due_on.strftime("%d/%m/%Y"),
+                        # A date and a Decimal: the template writes them in the
+                        # recipient's language (core.formatting).
+                        "due_on": invoice.due_on,
                         "days_late": (today - invoice.due_on).days,
-                        "balance": f"{balance} €",
+                        "balance": balance,
                     },
                 )
             )

@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -49,6 +47,7 @@ from clausier.billing.reminders import resume_reminding
 from clausier.billing.services import balance_due, record_payment
 from clausier.core import audit
 from clausier.core.money import to_cents
+from clausier.terms.zone import contract_zone
 
 SCHEMA = "pain.008.001.02"
 METHOD = "sepa"
@@ -183,7 +182,7 @@ def _collectable(provider: Provider, due_until: date) -> list[tuple[Invoice, Man
 
 
 def _paris(at: datetime) -> datetime:
-    return at.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return at.astimezone(contract_zone())
 
 
 def _build_xml(

@@ -30,7 +30,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-PARIS = ZoneInfo("Europe/Paris")
+from clausier.core.calendar import DEFAULT_CONTRACT_ZONE
+
+PARIS = DEFAULT_CONTRACT_ZONE
 
 DAY = timedelta(days=1)
 _ZERO = timedelta(0)

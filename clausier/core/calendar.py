@@ -4,12 +4,34 @@ Contracts count notices and periods in calendar months ("trois mois avant", "24 
 d'inactivité", "one month before"). A month later is the same day number in the target
 month, clamped to that month's last day when it has fewer days (31 January + 1 month =
 28 or 29 February): the reading of Code de procédure civile art. 641 al. 2 for délais in months.
+
+The contract's local day: a contract counts in calendar days of its zone (the pack's
+calendar; Europe/Paris for every pack shipped), not in UTC days nor in the zone the web
+server displays in. `local_day` and `local_midnight` are the one place an instant becomes
+such a day and back; the zone is passed in (terms.zone.contract_zone picks it), since
+core imports nothing of the other apps.
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+# The zone of every contract pack shipped, and of a pack without a calendar.
+DEFAULT_CONTRACT_ZONE = ZoneInfo("Europe/Paris")
+
+
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    """The calendar day `moment` falls on in `zone`: 31 March 23:30 UTC is 1 April in Paris."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"local_day needs an aware datetime, got {moment.isoformat()}")
+    return moment.astimezone(zone).date()
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) at which `day` begins in `zone`."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
 def add_months(d: date, months: int) -> date:

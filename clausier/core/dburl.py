@@ -1,39 +1,35 @@
-"""DATABASE_URL parsing: postgres://user:pass@host:port/name or sqlite:///path."""
+"""DATABASE_URL: postgres://user:pass@host:port/name or sqlite:///path.
+
+The URL itself is parsed by dj-database-url; this module keeps our contract around it:
+only PostgreSQL and SQLite are accepted, a PostgreSQL URL must name its database, the
+port is a string as Django's settings show it, PostgreSQL connections are kept 60 s with
+health checks, and SQLite gets the WAL options below.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
 
 def parse_database_url(url: str) -> dict[str, Any]:
-    parts = urlsplit(url)
-    if parts.scheme in _POSTGRES_SCHEMES:
-        name = unquote(parts.path.lstrip("/"))
-        if not name:
+    scheme = urlsplit(url).scheme
+    if scheme in _POSTGRES_SCHEMES:
+        parsed = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if not parsed.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL must name a database: postgres://host/NAME")
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "OPTIONS": options,
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        path = path[1:] if path.startswith("//") else path.lstrip("/") or ":memory:"
-        return sqlite_database(path)
+        parsed["PORT"] = str(parsed.get("PORT") or "")
+        parsed.setdefault("OPTIONS", {})
+        return dict(parsed)
+    if scheme == "sqlite":
+        return sqlite_database(str(dj_database_url.parse(url)["NAME"]))
     raise ImproperlyConfigured(
-        f"DATABASE_URL scheme {parts.scheme!r} is not supported: use postgres:// or sqlite://"
+        f"DATABASE_URL scheme {scheme!r} is not supported: use postgres:// or sqlite://"
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from clausier.probes.ranges import RangeError
 from clausier.probes.result import Outcome, PerfData, Result, State, utcnow
+from clausier.probes.snmp_v2c import V2cClient
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class ProbeContext:
     @property
     def snmp_engine(self) -> Any:
         if self._snmp_engine is None:
-            from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+            from pysnmp.hlapi.v3arch.asyncio import SnmpEngine  # noqa: PLC0415 - heavy optional library
 
             self._snmp_engine = SnmpEngine()
         return self._snmp_engine
@@ -73,8 +74,6 @@ class ProbeContext:
     @property
     def snmp_v2c(self) -> Any:
         if self._snmp_v2c is None:
-            from clausier.probes.snmp_v2c import V2cClient
-
             self._snmp_v2c = V2cClient()
         return self._snmp_v2c
 

@@ -109,7 +109,7 @@ async def fetch(
 
 
 def certificate_expiry(der: bytes) -> datetime:
-    from cryptography import x509
+    from cryptography import x509  # noqa: PLC0415 - only when a certificate is checked
 
     return x509.load_der_x509_certificate(der).not_valid_after_utc
 

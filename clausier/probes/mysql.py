@@ -34,8 +34,8 @@ class MysqlProbe(Probe):
     database: str | None = None
 
     async def run(self, ctx: ProbeContext) -> Outcome:
-        from asyncmy.connection import Connection
-        from asyncmy.errors import Error as MysqlError
+        from asyncmy.connection import Connection  # noqa: PLC0415 - optional library, loaded by the first check of this kind
+        from asyncmy.errors import Error as MysqlError  # noqa: PLC0415 - same
 
         address = (await ctx.resolve(self.host, self.port))[0]
         connection = Connection(

@@ -57,7 +57,7 @@ class PingProbe(Probe):
     async def _echoes(self, address: str) -> Echoes:
         """`count` echoes `interval` apart, each on its own socket with its own id (a raw
         socket sees every reply), waiting for their replies concurrently."""
-        from icmplib import async_ping
+        from icmplib import async_ping  # noqa: PLC0415 - optional library, loaded by the first check of this kind
 
         budget = self.timeout - (self.count - 1) * self.interval - 0.5
         wait = max(0.2, min(self.reply_wait, budget))
@@ -81,7 +81,7 @@ class PingProbe(Probe):
         )
 
     async def run(self, ctx: ProbeContext) -> Outcome:
-        from icmplib.exceptions import ICMPLibError
+        from icmplib.exceptions import ICMPLibError  # noqa: PLC0415 - same
 
         address = (await ctx.resolve(self.host))[0]
         try:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from clausier.probes.base import Probe, ProbeContext, ProbeError
 from clausier.probes.ranges import Thresholds
 from clausier.probes.result import Outcome, PerfData, State
+from clausier.probes.snmp_v2c import SnmpErrorStatus, SnmpTimeout
 
 SnmpValue = int | str | None
 
@@ -34,7 +35,7 @@ class SnmpAuth:
     priv_protocol: str = "AES"
 
     def pysnmp_auth(self) -> Any:
-        from pysnmp.hlapi.v3arch import asyncio as hl
+        from pysnmp.hlapi.v3arch import asyncio as hl  # noqa: PLC0415 - heavy, v1/v3 only
 
         if self.version in ("1", "2c"):
             return hl.CommunityData(self.community, mpModel=0 if self.version == "1" else 1)
@@ -79,7 +80,10 @@ class SnmpSession:
     retries: int = 1
 
     async def _target(self) -> Any:
-        from pysnmp.hlapi.v3arch.asyncio import Udp6TransportTarget, UdpTransportTarget
+        from pysnmp.hlapi.v3arch.asyncio import (  # noqa: PLC0415 - heavy, v1/v3 only
+            Udp6TransportTarget,
+            UdpTransportTarget,
+        )
 
         address = (await self.ctx.resolve(self.host, self.port))[0]
         kind = Udp6TransportTarget if ":" in address else UdpTransportTarget
@@ -91,7 +95,12 @@ class SnmpSession:
     async def get(self, oids: Sequence[str]) -> dict[str, SnmpValue]:
         if self.auth.version == "2c":
             return await self._get_v2c(oids)
-        from pysnmp.hlapi.v3arch.asyncio import ContextData, ObjectIdentity, ObjectType, get_cmd
+        from pysnmp.hlapi.v3arch.asyncio import (  # noqa: PLC0415 - heavy, v1/v3 only
+            ContextData,
+            ObjectIdentity,
+            ObjectType,
+            get_cmd,
+        )
 
         indication, status, _index, binds = await get_cmd(
             self.ctx.snmp_engine,
@@ -108,8 +117,6 @@ class SnmpSession:
         return {str(oid): _python_value(value) for oid, value in binds}
 
     async def _get_v2c(self, oids: Sequence[str]) -> dict[str, SnmpValue]:
-        from clausier.probes.snmp_v2c import SnmpErrorStatus, SnmpTimeout
-
         address = (await self.ctx.resolve(self.host, self.port))[0]
         try:
             values = await self.ctx.snmp_v2c.get(
@@ -128,7 +135,7 @@ class SnmpSession:
 
     async def walk(self, oid: str) -> dict[str, SnmpValue]:
         """Every value under `oid`, keyed by the index part of the OID ("1.4.127...")."""
-        from pysnmp.hlapi.v3arch.asyncio import (
+        from pysnmp.hlapi.v3arch.asyncio import (  # noqa: PLC0415 - heavy, v1/v3 only
             ContextData,
             ObjectIdentity,
             ObjectType,

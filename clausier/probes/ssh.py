@@ -30,7 +30,7 @@ async def run_ssh_command(
     command: str,
     known_hosts: str | None = None,
 ) -> SshCommandResult:
-    import asyncssh
+    import asyncssh  # noqa: PLC0415 - optional library, loaded by the first check of this kind
 
     address = (await ctx.resolve(host, port))[0]
     async with asyncssh.connect(
@@ -60,7 +60,7 @@ class SshCommandProbe(Probe):
     known_hosts: str | None = None
 
     async def run(self, ctx: ProbeContext) -> Outcome:
-        import asyncssh
+        import asyncssh  # noqa: PLC0415 - same
 
         try:
             result = await run_ssh_command(

@@ -13,25 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Provider, Role
 from clausier.core import audit
+from clausier.core.calendar import local_day
 from clausier.core.errors import DomainError
+from clausier.core.formatting import format_date
 from clausier.notify.services import enqueue
 from clausier.terms.digests import load_accepted_pack, pack_digest
 from clausier.terms.models import Acceptance, TermsVersion
 from clausier.terms.packs import Pack, PackError, load_pack
 from clausier.terms.policies import policy_for
+from clausier.terms.zone import contract_zone
 
 REVIEW_SALT = "clausier.terms.review"
 # The second click must follow the first while the person still has the text in mind.
@@ -177,13 +178,12 @@ def termination_window(terms: TermsVersion) -> tuple[datetime, Any] | None:
     contract's zone (Code de procédure civile art. 641 al. 1, 642 al. 1), whatever the
     time of day the version came into force.
     """
-    limit = policy_for(
-        load_pack(terms.service_line, terms.pack_version)
-    ).termination_after_terms_change()
+    pack = load_pack(terms.service_line, terms.pack_version)
+    limit = policy_for(pack).termination_after_terms_change()
     if limit is None or terms.effective_at is None:
         return None
-    zone = ZoneInfo(settings.TIME_ZONE)
-    last_day = terms.effective_at.astimezone(zone).date() + timedelta(days=limit.days)
+    zone = contract_zone(pack)
+    last_day = local_day(terms.effective_at, zone) + timedelta(days=limit.days)
     closes = datetime.combine(last_day, time(23, 59, 59, 999_000), tzinfo=zone)
     return closes, limit.clause
 
@@ -197,14 +197,12 @@ def _announce(terms: TermsVersion, now: datetime) -> None:
         .active()
         .select_related("person", "client")
     )
-    paris = ZoneInfo(settings.TIME_ZONE)
+    zone = contract_zone(load_pack(terms.service_line, terms.pack_version))
     for membership in admins:
         person = membership.person
-        with translation.override(person.language):
-            effective = formats.date_format(terms.effective_at.astimezone(paris), "DATE_FORMAT")  # type: ignore[union-attr]
-            deadline = (
-                formats.date_format(window[0].astimezone(paris), "DATE_FORMAT") if window else ""
-            )
+        language = person.language
+        effective = format_date(local_day(terms.effective_at, zone), language)  # type: ignore[arg-type]
+        deadline = format_date(local_day(window[0], zone), language) if window else ""
         enqueue(
             template="terms_published",
             to_email=person.email,

@@ -48,7 +48,9 @@ def test_three_months_notice_to_the_day(coaching, announced, ok):
         change = announce()
         assert change.clause.startswith("Art. 8.1")
         message = OutboxMessage.objects.get(template="price_increase")
-        assert "420.00" in message.body and "05/06/2026" in message.body
+        # The recipient reads French: amounts and dates in French formats (core.formatting).
+        assert "420,00\u00a0€" in message.body and "5 juin 2026" in message.body
+        assert message.subject.endswith("au 5 juin 2026")
     else:
         with pytest.raises(BillingError, match="Préavis insuffisant"):
             announce()

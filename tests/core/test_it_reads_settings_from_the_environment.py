@@ -48,7 +48,18 @@ def test_database_urls():
         "5433",
     )
     assert pg["OPTIONS"] == {"sslmode": "require"}
-    assert parse_database_url("sqlite:////var/lib/clz.db")["NAME"] == "/var/lib/clz.db"
+    assert (pg["ENGINE"], pg["CONN_MAX_AGE"], pg["CONN_HEALTH_CHECKS"]) == (
+        "django.db.backends.postgresql",
+        60,
+        True,
+    )
+    assert parse_database_url("postgres://db.local/clz")["PORT"] == ""
+    sqlite = parse_database_url("sqlite:////var/lib/clz.db")
+    assert sqlite["NAME"] == "/var/lib/clz.db"
+    assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert parse_database_url("sqlite://")["NAME"] == ":memory:"
+    assert parse_database_url("sqlite:///var.db")["NAME"] == "var.db"
     with pytest.raises(ImproperlyConfigured, match="not supported"):
         parse_database_url("mysql://x/y")
     with pytest.raises(ImproperlyConfigured, match="must name a database"):

@@ -2,9 +2,7 @@
 
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -33,6 +31,7 @@ from clausier.api.schemas import (
 from clausier.billing import dunning, sepa
 from clausier.billing.models import DebitCollection, InvoiceDispute, Mandate
 from clausier.billing.services import BILLING_ROLES
+from clausier.terms.zone import contract_zone
 
 router = Router(tags=["sepa"])
 
@@ -131,9 +130,7 @@ def record_formal_notice(
 ) -> Status[None]:
     person = caller(request)
     invoice = get_object_or_404(visible_invoices(person), pk=invoice_id)
-    presented = datetime.combine(
-        payload.presented_on, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE)
-    )
+    presented = datetime.combine(payload.presented_on, time(12), tzinfo=contract_zone())
     dunning.record_formal_notice(
         now=timezone.now(), actor=person, invoice=invoice, presented_on=presented
     )

@@ -30,15 +30,16 @@ __all__ = ["DocumentError", "build_facturx_xml", "render_invoice_pdf"]
 
 def build_facturx_xml(invoice: Invoice) -> bytes:
     """The Factur-X EN 16931 XML (CII D16B) of an issued invoice or credit note."""
-    from clausier.billing.documents.data import document_of
-    from clausier.billing.documents.facturx_xml import facturx_bytes
+    # Imported here so that importing this package loads no model (see above).
+    from clausier.billing.documents.data import document_of  # noqa: PLC0415 - no model at import
+    from clausier.billing.documents.facturx_xml import facturx_bytes  # noqa: PLC0415 - same
 
     return facturx_bytes(document_of(invoice))
 
 
 def render_invoice_pdf(invoice: Invoice, language: str) -> bytes:
     """The PDF/A-3b of an issued invoice in fr, de or en, its Factur-X XML embedded."""
-    from clausier.billing.documents.data import document_of
-    from clausier.billing.documents.pdf import render_document_pdf
+    from clausier.billing.documents.data import document_of  # noqa: PLC0415 - no model at import
+    from clausier.billing.documents.pdf import render_document_pdf  # noqa: PLC0415 - same
 
     return render_document_pdf(document_of(invoice), language)

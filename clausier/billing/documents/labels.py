@@ -11,14 +11,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-from django.utils import translation
+from clausier.core import formatting
 
-LANGUAGES = ("fr", "de", "en")
-DEFAULT_LANGUAGE = "fr"
+LANGUAGES = formatting.LANGUAGES
+DEFAULT_LANGUAGE = formatting.DEFAULT_LANGUAGE
 PDF_LANG = {"fr": "fr-FR", "de": "de-DE", "en": "en-GB"}
-BABEL_LOCALE = {"fr": "fr_FR", "de": "de_DE", "en": "en_GB"}
+BABEL_LOCALE = formatting.BABEL_LOCALES
 
 WORDS: dict[str, dict[str, str]] = {
     "invoice": {"fr": "Facture", "de": "Rechnung", "en": "Invoice"},
@@ -97,8 +95,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 def language() -> str:
     """The document language: the active Django language, reduced to fr, de or en."""
-    code = (translation.get_language() or DEFAULT_LANGUAGE).split("-")[0].lower()
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return formatting.language()
 
 
 def words(lang: str | None = None) -> dict[str, str]:
@@ -106,35 +103,27 @@ def words(lang: str | None = None) -> dict[str, str]:
     return {key: texts[lang] for key, texts in WORDS.items()}
 
 
+# Numbers, amounts and dates as the mails and pages write them (core.formatting).
 def money(value: Decimal, currency: str = "EUR", lang: str | None = None) -> str:
-    return str(format_currency(value, currency, locale=BABEL_LOCALE[lang or language()]))
+    return formatting.format_money(value, currency, lang)
 
 
 def decimal(value: Decimal, lang: str | None = None, places: int = 2) -> str:
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return str(format_decimal(value, format=pattern, locale=BABEL_LOCALE[lang or language()]))
+    return formatting.format_number(value, lang, places)
 
 
 def percent(value: Decimal, lang: str | None = None) -> str:
-    lang = lang or language()
-    # French and German put a (no-break) space before the sign; English does not.
-    sep = "" if lang == "en" else "\u00a0"
-    return f"{decimal(value, lang)}{sep}%"
+    return formatting.format_percent(value, lang)
 
 
 def quantity(value: Decimal, lang: str | None = None) -> str:
     """1 rather than 1,0000; 1,5 rather than 1,5000."""
-    normalized = value.normalize()
-    exponent = normalized.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return decimal(value, lang, places)
+    return formatting.format_number(value, lang)
 
 
 def long_date(day: date, lang: str | None = None) -> str:
-    return str(format_date(day, format="long", locale=BABEL_LOCALE[lang or language()]))
+    return formatting.format_date(day, lang, "long")
 
 
 def short_date(day: date, lang: str | None = None) -> str:
-    lang = lang or language()
-    pattern = {"fr": "dd/MM/yyyy", "de": "dd.MM.yyyy", "en": "dd/MM/yyyy"}[lang]
-    return str(format_date(day, format=pattern, locale=BABEL_LOCALE[lang]))
+    return formatting.format_date(day, lang, "numeric")

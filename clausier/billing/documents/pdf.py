@@ -3,12 +3,19 @@
 WeasyPrint writes the PDF/A-3b (fonts embedded, sRGB output intent); the `factur-x`
 library then attaches factur-x.xml (AFRelationship /Data) and writes the XMP metadata
 with the Factur-X extension schema that PDF/A-3 requires for it.
+
+What does not change from one document to the next is made once per process and thread:
+the parsed stylesheet (billing/invoice.css) and WeasyPrint's font configuration, whose
+Pango font map keeps the shaped fonts warm. Only the page footer, which carries the
+seller's name, stays in the template's own <style>.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -20,9 +27,16 @@ from clausier.billing.documents.errors import DocumentError
 from clausier.billing.documents.facturx_xml import check_xsd, facturx_bytes
 from clausier.billing.models import VatCategory
 
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
 TEMPLATE = "billing/invoice.html"
 PDF_VARIANT = "pdf/a-3b"
 FACTURX_LEVEL = "en16931"
+STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "billing" / "invoice.css"
+
+_per_thread = threading.local()
 
 
 def document_language(language: str) -> str:
@@ -134,17 +148,37 @@ def pdf_metadata(doc: InvoiceDocument, lang: str) -> dict[str, str]:
     }
 
 
+def _renderer() -> tuple[FontConfiguration, CSS]:
+    """This thread's font configuration and parsed stylesheet, made on its first PDF.
+
+    Per thread because a Pango font map is not thread-safe; a Celery worker process
+    renders from one thread, so in practice this is once per process.
+    """
+    cached = getattr(_per_thread, "renderer", None)
+    if cached is None:
+        # Imported on first use: WeasyPrint takes a second to import (fonts, fontTools),
+        # and every command that loads the URLconf would pay for it without a PDF.
+        from weasyprint import CSS  # noqa: PLC0415 - heavy import, first PDF only
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - same
+
+        fonts = FontConfiguration()
+        css = CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
+        cached = _per_thread.renderer = (fonts, css)
+    return cached
+
+
 def render_document_pdf(doc: InvoiceDocument, language: str, xml: bytes | None = None) -> bytes:
     """The PDF/A-3b of a document with its Factur-X XML (built here unless given)."""
-    # Imported on first use: WeasyPrint and factur-x take seconds to import (fonts, pypdf,
-    # fontTools), and every command that loads the URLconf (the simulator, migrate) would
-    # pay for them without rendering a single PDF.
-    from facturx import generate_from_binary
-    from weasyprint import HTML
+    # Imported on first use, as in _renderer: factur-x pulls in pypdf.
+    from facturx import generate_from_binary  # noqa: PLC0415 - heavy import, first PDF only
+    from weasyprint import HTML  # noqa: PLC0415 - heavy import, first PDF only
 
+    fonts, stylesheet = _renderer()
     lang = document_language(language)
     html = render_html(doc, lang)
-    plain_pdf = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+    plain_pdf = HTML(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT, stylesheets=[stylesheet], font_config=fonts
+    )
     if plain_pdf is None:  # only when a target file is given
         raise DocumentError(f"{doc.number}: WeasyPrint produced no PDF")
     if xml is None:

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from clausier.core.calendar import DEFAULT_CONTRACT_ZONE, local_day
 from clausier.core.clauses import ClauseRef
 from clausier.core.money import to_cents
 
@@ -44,7 +44,7 @@ RECOVERY_INDEMNITY = Decimal("40.00")
 DAY_COUNT_BASIS = 365
 
 # Days late are French calendar days: "today" for an unpaid invoice is the Paris date.
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = DEFAULT_CONTRACT_ZONE
 SHIPPED_TABLE = Path(__file__).resolve().parent.parent / "data" / "ecb_rates.toml"
 
 
@@ -339,4 +339,4 @@ def late_payment_accrued(
     """Interest and indemnity accrued so far on an invoice still unpaid at `now`."""
     if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
         raise ValueError("now must be timezone-aware")
-    return late_payment_penalty(amount_incl_vat, due_date, now.astimezone(PARIS).date(), rates)
+    return late_payment_penalty(amount_incl_vat, due_date, local_day(now, PARIS), rates)

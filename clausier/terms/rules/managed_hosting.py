@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,6 +22,8 @@ from clausier.core.calendar import (
     add_months,
     anniversary_on_or_after,
     contract_year_bounds,
+    local_day,
+    local_midnight,
     quarter_bounds,
 )
 from clausier.core.clauses import ClauseRef
@@ -74,11 +76,11 @@ def _share(monthly_fee: Decimal, percent: Decimal) -> Decimal:
 
 
 def _paris_day(at: datetime) -> date:
-    return at.astimezone(PARIS).date()
+    return local_day(at, PARIS)
 
 
 def _paris_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=PARIS).astimezone(UTC)
+    return local_midnight(day, PARIS)
 
 
 # -- GTI: emergency intervention start (art. 5, art. 14) --------------------------------
