@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from clausier.accounts import scoping
+from clausier.accounts import scoping, selectors
 from clausier.accounts.errors import AccountsError, NotAllowed
 from clausier.accounts.models import (
     CLIENT_ROLES,
@@ -150,7 +150,7 @@ def grant_membership(
 
 def check_may_change_role(actor: Person, membership: Membership, role: str) -> None:
     if not actor.is_superuser:
-        if not scoping.visible_memberships(actor).filter(pk=membership.pk).exists():
+        if not selectors.visible_memberships(actor).filter(pk=membership.pk).exists():
             raise NotAllowed(_("Accès introuvable."))
         if membership.person_id == actor.pk:
             raise NotAllowed(_("Vous ne pouvez pas modifier votre propre accès."))

@@ -1,22 +1,20 @@
-"""Who sees what. Every query of provider or client data goes through these.
+"""Who sees what: the providers and clients a person reaches, and in which roles.
 
 A person's reach is the union of their active memberships: staff see their providers'
-data; client users see only their own organisation.
+data; client users see only their own organisation. Each app's `selectors.py` builds
+its querysets for a person from these (`visible_invoices(person)`, ...): every query of
+provider or client data goes through them.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import QuerySet
-
 from clausier.accounts.models import (
     ClientOrganisation,
-    Invitation,
     Membership,
     MembershipQuerySet,
     Person,
-    Provider,
     Role,
 )
 
@@ -45,42 +43,6 @@ def has_active_membership(person: Person) -> bool:
     return _active(person).exists()
 
 
-def visible_providers(person: Any) -> QuerySet[Provider]:
-    ids = staff_provider_ids(person)
-    ids |= set(
-        ClientOrganisation.objects.filter(pk__in=client_ids(person)).values_list(
-            "provider_id", flat=True
-        )
-    )
-    return Provider.objects.filter(pk__in=ids)
-
-
-def visible_clients(person: Any) -> QuerySet[ClientOrganisation]:
-    return ClientOrganisation.objects.filter(provider_id__in=staff_provider_ids(person)) | (
-        ClientOrganisation.objects.filter(pk__in=client_ids(person))
-    )
-
-
-def managed_clients(person: Any) -> QuerySet[ClientOrganisation]:
-    """Clients whose members this person may invite, suspend or revoke."""
-    return ClientOrganisation.objects.filter(provider_id__in=staff_provider_ids(person)) | (
-        ClientOrganisation.objects.filter(pk__in=client_ids(person, {Role.CLIENT_ADMIN}))
-    )
-
-
-def visible_memberships(person: Any) -> QuerySet[Membership]:
-    """Staff see every membership of their providers; client admins their organisation's."""
-    return Membership.objects.filter(provider_id__in=staff_provider_ids(person)) | (
-        Membership.objects.filter(client_id__in=client_ids(person, {Role.CLIENT_ADMIN}))
-    )
-
-
-def visible_invitations(person: Any) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(provider_id__in=staff_provider_ids(person)) | (
-        Invitation.objects.filter(client_id__in=client_ids(person, {Role.CLIENT_ADMIN}))
-    )
-
-
 def roles_at(person: Any, provider_id: int, client_id: int | None = None) -> set[str]:
     """The person's live roles that bear on one provider's staff or one of its clients."""
     memberships = _active(person).filter(provider_id=provider_id)
@@ -95,4 +57,7 @@ def is_owner_of(person: Any, provider_id: int) -> bool:
 
 
 def can_manage_client(person: Any, client: ClientOrganisation) -> bool:
-    return managed_clients(person).filter(pk=client.pk).exists()
+    """Whether this person may invite, suspend or revoke the client's members."""
+    return client.provider_id in staff_provider_ids(person) or client.pk in client_ids(
+        person, {Role.CLIENT_ADMIN}
+    )

@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clausier.accounts import roles, scoping
+from clausier.accounts import roles, scoping, selectors
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.accounts.models import (
     CLIENT_ROLES,
@@ -173,7 +173,7 @@ def resend_invitation(
     *, now: datetime, actor: Person, invitation: Invitation, ip_address: str | None = None
 ) -> str:
     """Send a fresh link: the old token stops working, the expiry starts again."""
-    if not scoping.visible_invitations(actor).filter(pk=invitation.pk).exists():
+    if not selectors.visible_invitations(actor).filter(pk=invitation.pk).exists():
         raise NotAllowed(_("Invitation introuvable."))
     if invitation.accepted_at or invitation.revoked_at:
         raise InvalidInvitation(_("Cette invitation n'est plus en attente."))
@@ -197,7 +197,7 @@ def resend_invitation(
 def revoke_invitation(
     *, now: datetime, actor: Person, invitation: Invitation, ip_address: str | None = None
 ) -> None:
-    if not scoping.visible_invitations(actor).filter(pk=invitation.pk).exists():
+    if not selectors.visible_invitations(actor).filter(pk=invitation.pk).exists():
         raise NotAllowed(_("Invitation introuvable."))
     if invitation.accepted_at:
         raise InvalidInvitation(_("Cette invitation a déjà été acceptée."))
@@ -299,7 +299,7 @@ def accept_invitation(
 
 
 def _check_may_manage(actor: Person, membership: Membership) -> None:
-    if not scoping.visible_memberships(actor).filter(pk=membership.pk).exists():
+    if not selectors.visible_memberships(actor).filter(pk=membership.pk).exists():
         raise NotAllowed(_("Accès introuvable."))
     if membership.person_id == actor.pk:
         raise NotAllowed(_("Vous ne pouvez pas modifier votre propre accès."))

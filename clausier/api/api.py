@@ -1,4 +1,8 @@
-"""The API under /api/: OpenAPI 3 at /api/openapi.json, docs at /api/docs."""
+"""The API under /api/: OpenAPI 3 at /api/openapi.json, docs at /api/docs.
+
+Each app brings its own router (`<app>/api.py` or an `api/` package); this module only
+assembles them, documents the errors and maps exceptions to their answers.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
+from clausier.accounts.api import organisations, people
 from clausier.accounts.errors import InvalidInvitation, NotAllowed, TooManyAttempts
 from clausier.api.auth import LiveSessionAuth, TokenAuth
 from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
-from clausier.api.routers import accounts, billing, funders, people, sepa, terms
 from clausier.api.schemas import ErrorOut
+from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
 from clausier.core.errors import DomainError
+from clausier.terms import api as terms_api
 
 # What each kind of error means; every error body is an `ErrorOut`.
 ERROR_DESCRIPTIONS = {
@@ -31,6 +38,18 @@ ERROR_DESCRIPTIONS = {
     422: "The request does not match this schema (fields lists each problem).",
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+# django-ninja derives an operationId from the view's module. These routers lived in
+# clausier/api/routers/ when their operationIds were published; clients generate code
+# from them, so they keep those prefixes wherever the code lives now. A new app's
+# router gets the default, from its own module.
+OPERATION_ID_PREFIXES = {
+    people.__name__: "clausier_api_routers_people",
+    organisations.__name__: "clausier_api_routers_accounts",
+    terms_api.__name__: "clausier_api_routers_terms",
+    invoicing.__name__: "clausier_api_routers_billing",
+    sepa.__name__: "clausier_api_routers_sepa",
+}
 
 
 def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
@@ -56,6 +75,12 @@ def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
 
 
 class ClausierAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        prefix = OPERATION_ID_PREFIXES.get(operation.view_func.__module__)
+        if prefix is None:
+            return super().get_openapi_operation_id(operation)
+        return f"{prefix}_{operation.view_func.__name__}"
+
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -82,9 +107,9 @@ api = ClausierAPI(
 )
 
 api.add_router("/", people.router)
-api.add_router("/", accounts.router)
-api.add_router("/", terms.router)
-api.add_router("/", billing.router)
+api.add_router("/", organisations.router)
+api.add_router("/", terms_api.router)
+api.add_router("/", invoicing.router)
 api.add_router("/", sepa.router)
 api.add_router("/", funders.router)
 

@@ -1,8 +1,11 @@
-"""Billing URLs: payment gateways' webhooks, one endpoint per provider and gateway."""
+"""Billing URLs: payment gateways' webhooks, one endpoint per provider and gateway
+(`urlpatterns`, mounted under /billing/), and billing's portal pages
+(`portal_urlpatterns`, mounted by the portal under its namespace)."""
 
 from django.urls import path
 
 from clausier.billing.payments import views
+from clausier.billing.views import invoices, subscriptions
 
 app_name = "billing"
 
@@ -16,5 +19,21 @@ urlpatterns = [
         "webhooks/gocardless/<slug:provider>/",
         views.gocardless_webhook,
         name="gocardless_webhook",
+    ),
+]
+
+portal_urlpatterns = [
+    path("factures/", invoices.invoice_list, name="invoices"),
+    path("factures/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
+    path(
+        "factures/<int:invoice_id>/<str:kind>/",
+        invoices.invoice_document,
+        name="invoice_document",
+    ),
+    path("abonnements/", subscriptions.subscription_list, name="subscriptions"),
+    path(
+        "abonnements/<int:subscription_id>/resilier/",
+        subscriptions.subscription_terminate,
+        name="subscription_terminate",
     ),
 ]

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from clausier.accounts import roles, services
+from clausier.accounts.api.organisations import CLIENT_EDITORS
 from clausier.accounts.errors import AccountsError, NotAllowed
 from clausier.accounts.models import Membership, Role
-from clausier.api.routers.accounts import CLIENT_EDITORS
 from clausier.core.models import AuditEntry
 from tests.helpers import make_client, make_client_user, make_provider, make_staff, membership_of
 

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Membership, Role, ServiceLine
-from clausier.api.routers.billing import visible_invoices
 from clausier.billing import dunning, funders, sepa, services
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing import LineDraft, issue
 from clausier.billing.models import Funder, ImmutableInvoiceError, Invoice
+from clausier.billing.selectors import visible_invoices
 from clausier.notify.models import OutboxMessage
 from tests.billing.builders import FUNDER_SIRET, billing_world, make_funder
 from tests.helpers import make_client, make_client_user, make_provider

@@ -1,6 +1,6 @@
 """Providers, client organisations, members, invitations, the audit log and the outbox.
 
-Every object is fetched through `clausier.accounts.scoping`: what the caller may not see
+Every object is fetched through the apps' selectors: what the caller may not see
 answers 404, exactly like what does not exist.
 """
 
@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from clausier.accounts import scoping, services
+from clausier.accounts import scoping, selectors, services
+from clausier.accounts.api.people import caller
 from clausier.accounts.errors import AccountsError, NotAllowed
 from clausier.accounts.models import ClientOrganisation, Invitation, Membership, Provider, Role
-from clausier.api.pagination import Page
-from clausier.api.routers.people import caller
-from clausier.api.schemas import (
+from clausier.accounts.schemas import (
     AuditOut,
     ClientIn,
     ClientOut,
@@ -34,10 +33,11 @@ from clausier.api.schemas import (
     ProviderPatch,
     SuspendIn,
 )
+from clausier.accounts.selectors import visible_audit_entries
+from clausier.api.pagination import Page
 from clausier.core import audit
 from clausier.core.http import client_ip
-from clausier.core.models import AuditEntry
-from clausier.notify.models import OutboxMessage
+from clausier.notify.selectors import visible_outbox
 
 router = Router(tags=["accounts"])
 
@@ -62,18 +62,18 @@ NULLABLE_PROVIDER_FIELDS = frozenset({"share_capital"})
 @router.get("/providers", response=list[ProviderOut])
 @paginate(Page)
 def list_providers(request: HttpRequest) -> Any:
-    return scoping.visible_providers(caller(request))
+    return selectors.visible_providers(caller(request))
 
 
 @router.get("/providers/{provider_id}", response=ProviderOut)
 def get_provider(request: HttpRequest, provider_id: int) -> Provider:
-    return get_object_or_404(scoping.visible_providers(caller(request)), pk=provider_id)
+    return get_object_or_404(selectors.visible_providers(caller(request)), pk=provider_id)
 
 
 @router.patch("/providers/{provider_id}", response=ProviderOut)
 def update_provider(request: HttpRequest, provider_id: int, payload: ProviderPatch) -> Provider:
     person = caller(request)
-    provider = get_object_or_404(scoping.visible_providers(person), pk=provider_id)
+    provider = get_object_or_404(selectors.visible_providers(person), pk=provider_id)
     if not scoping.is_owner_of(person, provider.pk):
         raise NotAllowed(_("Seul un responsable du prestataire peut modifier sa fiche."))
     changes = {
@@ -101,7 +101,7 @@ def update_provider(request: HttpRequest, provider_id: int, payload: ProviderPat
 @router.get("/clients", response=list[ClientOut])
 @paginate(Page)
 def list_clients(request: HttpRequest) -> Any:
-    return scoping.visible_clients(caller(request)).order_by("legal_name", "pk")
+    return selectors.visible_clients(caller(request)).order_by("legal_name", "pk")
 
 
 @router.post("/clients", response={201: ClientOut})
@@ -126,13 +126,13 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientOrgan
 
 @router.get("/clients/{client_id}", response=ClientOut)
 def get_client(request: HttpRequest, client_id: int) -> ClientOrganisation:
-    return get_object_or_404(scoping.visible_clients(caller(request)), pk=client_id)
+    return get_object_or_404(selectors.visible_clients(caller(request)), pk=client_id)
 
 
 @router.patch("/clients/{client_id}", response=ClientOut)
 def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> ClientOrganisation:
     person = caller(request)
-    client = get_object_or_404(scoping.visible_clients(person), pk=client_id)
+    client = get_object_or_404(selectors.visible_clients(person), pk=client_id)
     editors = scoping.staff_provider_ids(person, CLIENT_EDITORS)
     if client.provider_id not in editors and client.pk not in scoping.client_ids(
         person, {Role.CLIENT_ADMIN}
@@ -158,7 +158,7 @@ def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) ->
 @paginate(Page)
 def list_members(request: HttpRequest, client_id: int) -> Any:
     person = caller(request)
-    client = get_object_or_404(scoping.visible_clients(person), pk=client_id)
+    client = get_object_or_404(selectors.visible_clients(person), pk=client_id)
     return (
         client.memberships.filter(revoked_at__isnull=True).select_related("person").order_by("pk")
     )
@@ -191,7 +191,7 @@ def _invitation_out(invitation: Invitation) -> dict[str, Any]:
 def list_invitations(request: HttpRequest) -> Any:
     return [
         _invitation_out(i)
-        for i in scoping.visible_invitations(caller(request)).order_by("-created_at", "-pk")
+        for i in selectors.visible_invitations(caller(request)).order_by("-created_at", "-pk")
     ]
 
 
@@ -200,10 +200,10 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[dic
     person = caller(request)
     client = None
     if payload.client_id is not None:
-        client = get_object_or_404(scoping.visible_clients(person), pk=payload.client_id)
+        client = get_object_or_404(selectors.visible_clients(person), pk=payload.client_id)
         provider = client.provider
     elif payload.provider_id is not None:
-        provider = get_object_or_404(scoping.visible_providers(person), pk=payload.provider_id)
+        provider = get_object_or_404(selectors.visible_providers(person), pk=payload.provider_id)
     else:
         raise AccountsError(
             _("Indiquez client_id (collaborateur) ou provider_id (personnel)."), "target_required"
@@ -224,7 +224,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[dic
 @router.post("/invitations/{invitation_id}/resend", response=InvitationOut)
 def resend_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
     person = caller(request)
-    invitation = get_object_or_404(scoping.visible_invitations(person), pk=invitation_id)
+    invitation = get_object_or_404(selectors.visible_invitations(person), pk=invitation_id)
     services.resend_invitation(
         now=timezone.now(), actor=person, invitation=invitation, ip_address=client_ip(request)
     )
@@ -235,7 +235,7 @@ def resend_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any
 @router.post("/invitations/{invitation_id}/revoke", response=InvitationOut)
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
     person = caller(request)
-    invitation = get_object_or_404(scoping.visible_invitations(person), pk=invitation_id)
+    invitation = get_object_or_404(selectors.visible_invitations(person), pk=invitation_id)
     services.revoke_invitation(
         now=timezone.now(), actor=person, invitation=invitation, ip_address=client_ip(request)
     )
@@ -248,7 +248,9 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any
 
 def _membership(request: HttpRequest, membership_id: int) -> Membership:
     return get_object_or_404(
-        scoping.visible_memberships(caller(request)).select_related("person", "provider", "client"),
+        selectors.visible_memberships(caller(request)).select_related(
+            "person", "provider", "client"
+        ),
         pk=membership_id,
     )
 
@@ -296,9 +298,7 @@ def revoke_membership(request: HttpRequest, membership_id: int) -> Status[None]:
 def list_audit(
     request: HttpRequest, action: str | None = None, object_type: str | None = None
 ) -> Any:
-    entries = AuditEntry.objects.filter(
-        provider_id__in=scoping.staff_provider_ids(caller(request))
-    ).select_related("actor")
+    entries = visible_audit_entries(caller(request)).select_related("actor")
     if action:
         entries = entries.filter(action=action)
     if object_type:
@@ -309,4 +309,4 @@ def list_audit(
 @router.get("/outbox", response=list[OutboxOut])
 @paginate(Page)
 def list_outbox(request: HttpRequest) -> Any:
-    return OutboxMessage.objects.filter(provider_id__in=scoping.staff_provider_ids(caller(request)))
+    return visible_outbox(caller(request))

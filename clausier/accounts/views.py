@@ -1,4 +1,4 @@
-"""The client portal ("espace client"): login, activation, profile, members."""
+"""Accounts in the portal ("espace client"): login, activation, profile, members."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clausier.accounts import logins, scoping, services
+from clausier.accounts import logins, selectors, services
 from clausier.accounts.errors import AccountsError, InvalidInvitation
-from clausier.accounts.models import ClientOrganisation, Invitation, Membership, Person, Role
+from clausier.accounts.forms import ActivationForm, InviteForm, LoginForm, ProfileForm
+from clausier.accounts.models import ClientOrganisation, Invitation, Person
 from clausier.core.http import client_ip
-from clausier.portal.forms import ActivationForm, InviteForm, LoginForm, ProfileForm
 
 
 def current_person(request: HttpRequest) -> Person:
@@ -49,7 +49,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_safe_next(request))
     elif request.method == "POST":
         status = 400
-    return render(request, "portal/login.html", {"form": form}, status=status)
+    return render(request, "accounts/login.html", {"form": form}, status=status)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -67,30 +67,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:login")
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    person = current_person(request)
-    memberships = (
-        Membership.objects.filter(person=person).active().select_related("provider", "client")
-    )
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "memberships": memberships,
-            "managed_clients": scoping.managed_clients(person).filter(
-                pk__in=scoping.client_ids(person, {Role.CLIENT_ADMIN})
-            ),
-        },
-    )
-
-
 def activate(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     try:
         invitation = services.pending_invitation(token, now)
     except InvalidInvitation as exc:
-        return render(request, "portal/activation_invalid.html", {"error": exc.message}, status=410)
+        return render(
+            request, "accounts/activation_invalid.html", {"error": exc.message}, status=410
+        )
     existing = Person.objects.filter(email__iexact=invitation.email).exists()
     form = ActivationForm(request.POST or None, existing=existing)
     status = 200
@@ -108,7 +92,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except InvalidInvitation as exc:
                 return render(
-                    request, "portal/activation_invalid.html", {"error": exc.message}, status=410
+                    request, "accounts/activation_invalid.html", {"error": exc.message}, status=410
                 )
             except AccountsError as exc:
                 form.add_error("password", str(exc.message))
@@ -122,7 +106,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(chosen or invitation.language):
         return render(
             request,
-            "portal/activate.html",
+            "accounts/activate.html",
             {"form": form, "invitation": invitation, "existing": existing},
             status=status,
         )
@@ -160,7 +144,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("portal:profile")
     return render(
         request,
-        "portal/profile.html",
+        "accounts/profile.html",
         {"profile_form": profile_form, "password_form": password_form},
         status=status,
     )
@@ -169,7 +153,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def _admin_client(request: HttpRequest, client_id: int) -> ClientOrganisation:
     """A client the person administers; 404 otherwise, so nothing leaks about others."""
     person = current_person(request)
-    allowed = scoping.managed_clients(person).filter(pk=client_id).first()
+    allowed = selectors.managed_clients(person).filter(pk=client_id).first()
     if allowed is None:
         raise Http404
     return allowed
@@ -206,7 +190,7 @@ def members(request: HttpRequest, client_id: int) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
-        "portal/members.html",
+        "accounts/members.html",
         {
             "client": client,
             "form": form,

@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clausier.api.routers.billing import visible_invoices
+from clausier.accounts.views import current_person
 from clausier.billing import services
 from clausier.billing.documents.responses import document_response
 from clausier.billing.models import Invoice
-from clausier.portal.views import current_person
+from clausier.billing.selectors import visible_invoices
 
 
 def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
@@ -31,7 +31,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         {"invoice": i, "balance": services.balance_due(i) if i.kind == "invoice" else None}
         for i in invoices[:500]
     ]
-    return render(request, "portal/invoices/list.html", {"rows": rows})
+    return render(request, "billing/invoices/list.html", {"rows": rows})
 
 
 @login_required
@@ -40,7 +40,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     balance = services.balance_due(invoice) if invoice.kind == "invoice" else None
     return render(
         request,
-        "portal/invoices/detail.html",
+        "billing/invoices/detail.html",
         {
             "invoice": invoice,
             "lines": invoice.lines.all(),

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import Person
-from clausier.api.routers.billing import visible_subscriptions
+from clausier.accounts.views import current_person
 from clausier.billing.models import Subscription
+from clausier.billing.selectors import visible_subscriptions
 from clausier.billing.termination import check_may_terminate, terminate, termination_plan
-from clausier.portal.views import current_person
 
 
 @login_required
@@ -27,7 +27,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     subscriptions = visible_subscriptions(current_person(request)).select_related("client", "plan")
     return render(
         request,
-        "portal/subscriptions/list.html",
+        "billing/subscriptions/list.html",
         {"subscriptions": subscriptions.order_by("-ordered_at")},
     )
 
@@ -72,6 +72,6 @@ def _preview(request: HttpRequest, person: Person, subscription: Subscription) -
         return redirect("portal:subscriptions")
     return render(
         request,
-        "portal/subscriptions/terminate.html",
+        "billing/subscriptions/terminate.html",
         {"subscription": subscription, "plan": plan},
     )

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from clausier.accounts import logins, services
+from clausier.accounts import logins, selectors, services
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import ApiToken, Membership, Person
-from clausier.api.schemas import ErrorOut, MeOut, MePatch, TokenCreatedOut, TokenIn, TokenOut
+from clausier.accounts.schemas import MeOut, MePatch, TokenCreatedOut, TokenIn, TokenOut
+from clausier.api.schemas import ErrorOut
 
 router = Router(tags=["people"])
 
@@ -48,7 +49,7 @@ def update_me(request: HttpRequest, payload: MePatch) -> dict[str, object]:
 
 @router.get("/tokens", response=list[TokenOut])
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(person=caller(request)))
+    return list(selectors.own_api_tokens(caller(request)))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, 400: ErrorOut, 429: ErrorOut})
@@ -65,6 +66,6 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
 
 @router.delete("/tokens/{token_id}", response={204: None})
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
-    token = get_object_or_404(ApiToken, pk=token_id, person=caller(request))
+    token = get_object_or_404(selectors.own_api_tokens(caller(request)), pk=token_id)
     services.revoke_api_token(now=timezone.now(), person=caller(request), token=token)
     return Status(204, None)

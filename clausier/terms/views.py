@@ -14,22 +14,18 @@ from django.views.decorators.http import require_POST
 from clausier.accounts import scoping
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import ClientOrganisation, Role
+from clausier.accounts.selectors import member_clients
+from clausier.accounts.views import current_person
 from clausier.core.http import client_ip
-from clausier.portal.views import current_person
 from clausier.terms import services
 from clausier.terms.models import Acceptance, TermsVersion
+from clausier.terms.selectors import published_terms
 
 
 def _visible_terms(request: HttpRequest) -> tuple[list[ClientOrganisation], list[TermsVersion]]:
     person = current_person(request)
-    clients = list(
-        ClientOrganisation.objects.filter(pk__in=scoping.client_ids(person)).select_related(
-            "provider"
-        )
-    )
-    terms = TermsVersion.objects.filter(
-        provider_id__in={c.provider_id for c in clients}, published_at__isnull=False
-    ).order_by("-published_at")
+    clients = list(member_clients(person).select_related("provider"))
+    terms = published_terms(c.provider_id for c in clients).order_by("-published_at")
     return clients, list(terms)
 
 
@@ -45,7 +41,7 @@ def terms_list(request: HttpRequest) -> HttpResponse:
         for c in clients
         if c.provider_id == t.provider_id
     ]
-    return render(request, "portal/terms/list.html", {"rows": rows})
+    return render(request, "terms/list.html", {"rows": rows})
 
 
 def _terms_and_client(
@@ -80,7 +76,7 @@ def terms_detail(request: HttpRequest, terms_id: int) -> HttpResponse:
     window = services.termination_window(terms)
     return render(
         request,
-        "portal/terms/detail.html",
+        "terms/detail.html",
         {
             "terms": terms,
             "client": client,
@@ -117,7 +113,7 @@ def terms_validate(request: HttpRequest, terms_id: int) -> HttpResponse:
         return redirect("portal:terms_detail", terms_id=terms.pk)
     return render(
         request,
-        "portal/terms/confirm.html",
+        "terms/confirm.html",
         {"terms": terms, "client": client, "token": first.sign(), "review": first},
     )
 

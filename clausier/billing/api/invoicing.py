@@ -6,7 +6,6 @@ of a client organisation do not see them.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,12 +14,15 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from clausier.accounts import scoping
+from clausier.accounts import selectors as accounts_selectors
+from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
-from clausier.accounts.models import Role
 from clausier.api import idempotency
 from clausier.api.pagination import Page
-from clausier.api.routers.people import caller
-from clausier.api.schemas import (
+from clausier.billing import overage, services
+from clausier.billing.documents.responses import document_response
+from clausier.billing.models import Invoice, OverageAgreement, Plan, Subscription
+from clausier.billing.schemas import (
     CreditNoteIn,
     InvoiceOut,
     OverageAgreementOut,
@@ -30,26 +32,15 @@ from clausier.api.schemas import (
     SubscriptionOut,
     TerminateIn,
 )
-from clausier.billing import overage, services
-from clausier.billing.documents.responses import document_response
-from clausier.billing.models import Invoice, OverageAgreement, Plan, Subscription
+from clausier.billing.selectors import (
+    visible_invoices,
+    visible_overage_agreements,
+    visible_plans,
+    visible_subscriptions,
+)
 from clausier.billing.termination import terminate
 
 router = Router(tags=["billing"])
-
-
-def visible_invoices(person: Any) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(
-        Q(provider_id__in=scoping.staff_provider_ids(person, services.BILLING_ROLES))
-        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
-    )
-
-
-def visible_subscriptions(person: Any) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(
-        Q(provider_id__in=scoping.staff_provider_ids(person))
-        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
-    )
 
 
 def invoice_out(invoice: Invoice) -> dict[str, Any]:
@@ -89,9 +80,7 @@ def payer_out(invoice: Invoice) -> dict[str, Any]:
 @router.get("/plans", response=list[PlanOut])
 @paginate(Page)
 def list_plans(request: HttpRequest) -> Any:
-    return Plan.objects.filter(provider__in=scoping.visible_providers(caller(request))).order_by(
-        "name", "pk"
-    )
+    return visible_plans(caller(request)).order_by("name", "pk")
 
 
 @router.get("/subscriptions", response=list[SubscriptionOut])
@@ -103,7 +92,7 @@ def list_subscriptions(request: HttpRequest) -> Any:
 @router.post("/subscriptions", response={201: SubscriptionOut})
 def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status[Subscription]:
     person = caller(request)
-    client = get_object_or_404(scoping.visible_clients(person), pk=payload.client_id)
+    client = get_object_or_404(accounts_selectors.visible_clients(person), pk=payload.client_id)
     plan = get_object_or_404(
         Plan.objects.filter(provider_id=client.provider_id, active=True), pk=payload.plan_id
     )
@@ -138,11 +127,7 @@ def terminate_subscription(
 def accept_overage(request: HttpRequest, agreement_id: int) -> OverageAgreement:
     """The client admin accepts a quoted overage (managed hosting art. 5, 3.3)."""
     person = caller(request)
-    visible = OverageAgreement.objects.filter(
-        Q(provider_id__in=scoping.staff_provider_ids(person))
-        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
-    )
-    agreement = get_object_or_404(visible, pk=agreement_id)
+    agreement = get_object_or_404(visible_overage_agreements(person), pk=agreement_id)
     return overage.accept_overage(now=timezone.now(), actor=person, agreement=agreement)
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from clausier.accounts.models import Membership, Person, Role
-from clausier.notify.services import deliver_due
+from clausier.notify.models import OutboxMessage
+from clausier.notify.services import body_to_send, deliver_due
 from tests.helpers import PASSWORD, activation_token, make_client, make_client_user, make_provider
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +86,6 @@ def test_mismatched_passwords_keep_the_link_usable(client):
         f"/organisations/{org.pk}/membres/",
         {"email": "nina@boulangerie.example", "role": "member", "language": "fr"},
     )
-    from clausier.notify.models import OutboxMessage
-    from clausier.notify.services import body_to_send
-
     token = activation_token(body_to_send(OutboxMessage.objects.get()))
     client.post("/deconnexion/")
     response = client.post(

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,12 +9,15 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from clausier.accounts import scoping
+from clausier.accounts import selectors as accounts_selectors
+from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
 from clausier.api.pagination import Page
-from clausier.api.routers.people import caller
-from clausier.api.schemas import (
+from clausier.core.http import client_ip
+from clausier.terms import services
+from clausier.terms.models import Acceptance, TermsVersion
+from clausier.terms.schemas import (
     AcceptanceOut,
     AcceptIn,
     PublishIn,
@@ -24,20 +26,9 @@ from clausier.api.schemas import (
     TermsIn,
     TermsOut,
 )
-from clausier.core.http import client_ip
-from clausier.terms import services
-from clausier.terms.models import Acceptance, TermsVersion
+from clausier.terms.selectors import visible_acceptances, visible_terms
 
 router = Router(tags=["terms"])
-
-
-def visible_terms(person: Any) -> QuerySet[TermsVersion]:
-    """Staff see their providers' versions, drafts included; clients the published ones."""
-    client_providers = scoping.visible_clients(person).values_list("provider_id", flat=True)
-    return TermsVersion.objects.filter(
-        Q(provider_id__in=scoping.staff_provider_ids(person))
-        | Q(provider_id__in=list(client_providers), published_at__isnull=False)
-    )
 
 
 @router.get("/terms", response=list[TermsOut])
@@ -49,7 +40,9 @@ def list_terms(request: HttpRequest) -> Any:
 @router.post("/terms", response={201: TermsOut})
 def create_terms(request: HttpRequest, payload: TermsIn) -> Status[TermsVersion]:
     person = caller(request)
-    provider = get_object_or_404(scoping.visible_providers(person), pk=payload.provider_id)
+    provider = get_object_or_404(
+        accounts_selectors.visible_providers(person), pk=payload.provider_id
+    )
     if payload.service_line not in ServiceLine.values:
         raise services.TermsError(
             _("Métier inconnu : %(line)s.") % {"line": payload.service_line}, "unknown_service_line"
@@ -87,7 +80,7 @@ def _client_and_terms(
 ) -> tuple[Any, TermsVersion]:
     person = caller(request)
     terms = get_object_or_404(visible_terms(person).filter(published_at__isnull=False), pk=terms_id)
-    client = get_object_or_404(scoping.visible_clients(person), pk=client_id)
+    client = get_object_or_404(accounts_selectors.visible_clients(person), pk=client_id)
     if client.provider_id != terms.provider_id:
         raise NotAllowed(_("Ces conditions ne concernent pas cette organisation."))
     return client, terms
@@ -130,8 +123,4 @@ def accept_terms(request: HttpRequest, terms_id: int, payload: AcceptIn) -> Stat
 @router.get("/acceptances", response=list[AcceptanceOut])
 @paginate(Page)
 def list_acceptances(request: HttpRequest) -> Any:
-    person = caller(request)
-    return Acceptance.objects.filter(
-        Q(terms__provider_id__in=scoping.staff_provider_ids(person))
-        | Q(client_id__in=scoping.client_ids(person))
-    ).order_by("-accepted_at", "-pk")
+    return visible_acceptances(caller(request)).order_by("-accepted_at", "-pk")

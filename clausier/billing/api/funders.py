@@ -12,18 +12,15 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from clausier.accounts import scoping
+from clausier.accounts import scoping, selectors
+from clausier.accounts.api.people import caller
 from clausier.api.pagination import Page
-from clausier.api.routers.people import caller
-from clausier.api.schemas import FunderIn, FunderOut
 from clausier.billing import funders
 from clausier.billing.models import Funder
+from clausier.billing.schemas import FunderIn, FunderOut
+from clausier.billing.selectors import visible_funders
 
 router = Router(tags=["billing"])
-
-
-def visible_funders(person: Any) -> Any:
-    return Funder.objects.filter(provider_id__in=scoping.staff_provider_ids(person))
 
 
 @router.get("/funders", response=list[FunderOut])
@@ -39,7 +36,7 @@ def create_funder(request: HttpRequest, payload: FunderIn) -> Status[Funder]:
     other than its owner and accountant get a 403, everyone else a 404."""
     person = caller(request)
     provider = get_object_or_404(
-        scoping.visible_providers(person).filter(pk__in=scoping.staff_provider_ids(person)),
+        selectors.visible_providers(person).filter(pk__in=scoping.staff_provider_ids(person)),
         pk=payload.provider_id,
     )
     fields = payload.model_dump(exclude={"provider_id"})

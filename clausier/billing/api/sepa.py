@@ -3,7 +3,6 @@
 from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,12 +11,14 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from clausier.accounts import scoping
+from clausier.accounts import selectors as accounts_selectors
+from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Provider, Role
 from clausier.api.pagination import Page
-from clausier.api.routers.billing import visible_invoices
-from clausier.api.routers.people import caller
-from clausier.api.schemas import (
+from clausier.billing import dunning, sepa
+from clausier.billing.models import DebitCollection, InvoiceDispute, Mandate
+from clausier.billing.schemas import (
     BankReportIn,
     BankReportOut,
     DisputeIn,
@@ -28,8 +29,11 @@ from clausier.api.schemas import (
     SepaCollectionOut,
     SepaExportIn,
 )
-from clausier.billing import dunning, sepa
-from clausier.billing.models import DebitCollection, InvoiceDispute, Mandate
+from clausier.billing.selectors import (
+    visible_debit_collections,
+    visible_invoices,
+    visible_mandates,
+)
 from clausier.billing.services import BILLING_ROLES
 from clausier.terms.zone import contract_zone
 
@@ -38,7 +42,7 @@ router = Router(tags=["sepa"])
 
 def _billing_provider(request: HttpRequest, provider_id: int) -> Provider:
     person = caller(request)
-    provider = get_object_or_404(scoping.visible_providers(person), pk=provider_id)
+    provider = get_object_or_404(accounts_selectors.visible_providers(person), pk=provider_id)
     if provider.pk not in scoping.staff_provider_ids(person, BILLING_ROLES):
         raise NotAllowed(_("Réservé au responsable et au comptable du prestataire."))
     return provider
@@ -47,17 +51,13 @@ def _billing_provider(request: HttpRequest, provider_id: int) -> Provider:
 @router.get("/mandates", response=list[MandateOut])
 @paginate(Page)
 def list_mandates(request: HttpRequest) -> Any:
-    person = caller(request)
-    return Mandate.objects.filter(
-        Q(client__provider_id__in=scoping.staff_provider_ids(person, BILLING_ROLES))
-        | Q(client_id__in=scoping.client_ids(person, {Role.CLIENT_ADMIN}))
-    ).order_by("-pk")
+    return visible_mandates(caller(request)).order_by("-pk")
 
 
 @router.post("/mandates", response={201: MandateOut})
 def create_mandate(request: HttpRequest, payload: MandateIn) -> Status[Mandate]:
     person = caller(request)
-    client = get_object_or_404(scoping.visible_clients(person), pk=payload.client_id)
+    client = get_object_or_404(accounts_selectors.visible_clients(person), pk=payload.client_id)
     staff = client.provider_id in scoping.staff_provider_ids(person, BILLING_ROLES)
     if not staff and client.pk not in scoping.client_ids(person, {Role.CLIENT_ADMIN}):
         raise NotAllowed(
@@ -85,13 +85,7 @@ def export_debits(request: HttpRequest, payload: SepaExportIn) -> Status[DebitCo
 
 @router.get("/sepa/exports/{collection_id}/file")
 def download_debits(request: HttpRequest, collection_id: int) -> HttpResponse:
-    person = caller(request)
-    collection = get_object_or_404(
-        DebitCollection.objects.filter(
-            provider_id__in=scoping.staff_provider_ids(person, BILLING_ROLES)
-        ),
-        pk=collection_id,
-    )
+    collection = get_object_or_404(visible_debit_collections(caller(request)), pk=collection_id)
     response = HttpResponse(collection.xml, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{collection.message_id}.xml"'
     return response
