@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "clausier.billing",
     "clausier.simulate",
     "clausier.portal",
+    "clausier.demo",
     "clausier.api",
     "axes",
 ]

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from clausier.accounts.demo import PROVIDERS, load_demo
 from clausier.accounts.models import Provider
 from clausier.billing.documents import build_facturx_xml
 from clausier.billing.models import Invoice
+from clausier.demo.data import PROVIDERS, load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -71,14 +71,23 @@ def test_the_contracts_hold_on_the_tree():
             "",
             "the simulator's handlers never import its engine BROKEN",
         ),
+        (
+            "clausier/billing/planted_cycle.py",
+            "",
+            "no import cycle between sibling modules BROKEN",
+        ),
     ],
 )
 def test_a_planted_upward_import_breaks_its_contract(tmp_path, module, source, broken):
     tree = copy_of_the_package(tmp_path)
-    if module.endswith("planted_cycle.py"):
-        # The cycle this branch removed: a handler importing the engine again.
+    if module == "clausier/simulate/planted_cycle.py":
+        # The cycle issue 11 removed: a handler importing the engine again.
         handler = tree / "clausier/simulate/hosting.py"
         handler.write_text(handler.read_text() + "\nfrom clausier.simulate import engine\n")
+    elif module == "clausier/billing/planted_cycle.py":
+        # The cycle issue 11 removed: a lower billing module importing services again.
+        lower = tree / "clausier/billing/adjustments.py"
+        lower.write_text(lower.read_text() + "\nfrom clausier.billing import services\n")
     else:
         (tree / module).write_text(source)
     done = lint_imports(tree)

@@ -22,6 +22,12 @@ from clausier.accounts.models import (
     Role,
     ServiceLine,
 )
+from clausier.billing import services as billing
+from clausier.billing.models import Plan, Subscription
+from clausier.terms import services as terms_services
+from clausier.terms.digests import pack_digest
+from clausier.terms.models import TermsVersion
+from clausier.terms.packs import available_versions
 
 DEMO_PASSWORD = "Clausier-demo-2026"
 
@@ -215,9 +221,6 @@ DEMO_TERMS_FR = {
 def _demo_terms(provider: Provider, client: ClientOrganisation) -> Any:
     """A published CGV version per provider (accepted by the hosting client only, so that
     the coaching client's admin can try the double click)."""
-    from clausier.terms.digests import pack_digest
-    from clausier.terms.models import TermsVersion
-    from clausier.terms.packs import available_versions
 
     existing = TermsVersion.objects.filter(provider=provider).first()
     if existing is not None:
@@ -282,9 +285,6 @@ DEMO_PLANS: dict[str, list[dict[str, Any]]] = {
 def _demo_billing(provider: Provider, client: ClientOrganisation, terms: Any) -> None:
     """Plans for each provider; the hosting client has accepted the terms, subscribed and
     paid its first invoice, so the portal shows a subscription and invoices."""
-    from clausier.billing import services as billing
-    from clausier.billing.models import Plan, Subscription
-    from clausier.terms import services as terms_services
 
     for spec in DEMO_PLANS[ServiceLine(provider.service_line)]:
         data = {k: Decimal(v) if k.endswith("_ht") else v for k, v in spec.items()}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from clausier.accounts.demo import DEMO_PASSWORD, load_demo
+from clausier.demo.data import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
