@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 
 class RecordingHandler:
@@ -58,6 +60,15 @@ def smtp_server(settings: Any) -> Iterator[SmtpServer]:
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request through the test client activates its reader's language in this thread
+    # (LocaleMiddleware, PersonLanguageMiddleware); the next test starts in French again.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,11 @@ class PersonLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "language", None):
-            translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+            # For this request only: the thread serves the next one in its own language.
+            with translation.override(user.language):
+                response = self.get_response(request)
+            # LocaleMiddleware only sets the header when it is missing.
+            response.headers.setdefault("Content-Language", user.language)
+            return response
         return self.get_response(request)
