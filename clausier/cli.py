@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) > 1 and args[1] == "worker":
         # Celery's own command line, on the project's app: every option it documents works.
         # Imported here only: its command line costs seconds that no other command pays.
-        from celery.bin.celery import main as celery_main
+        from celery.bin.celery import main as celery_main  # noqa: PLC0415 - worker only
 
         sys.argv = ["celery", "-A", "clausier.celery", "worker", *args[2:]]
         celery_main()
