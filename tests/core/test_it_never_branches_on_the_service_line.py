@@ -28,7 +28,7 @@ BRANCHES = (
     re.compile(r"\bin\s+[(\[{]\s*" + _LINE),
     re.compile(r"\bcase\s+" + _LINE),
 )
-ENTRIES = re.compile(r"\bin\s+[\w.]*pack\.entries\b")
+ENTRIES = re.compile(r"\bin\s+[\w.]*pack\.entries\b(?!\.)")
 
 # Where a branch on the service line is the point, and why.
 ALLOWED = {
