@@ -12,7 +12,8 @@ from bench import billing
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = (
-    "from clausier.billing.documents.bench import bench_documents; print(bench_documents({n}))"
+    "from clausier.billing.invoicing.documents.bench import bench_documents; "
+    "print(bench_documents({n}))"
 )
 
 

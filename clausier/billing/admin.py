@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import scoping
 from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
-from clausier.billing.invoicing import local_date
+from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import (
     Funder,
     GatewayAccount,

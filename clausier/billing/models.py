@@ -239,7 +239,7 @@ class Invoice(models.Model):
     )
     # Dunning state, not part of the issued document (changed by queryset updates only):
     # when the next reminder falls due (null: none pending, e.g. paid), and which
-    # worker's batch holds the row (billing/reminders.py).
+    # worker's batch holds the row (billing/payments/reminders.py).
     next_reminder_at = models.DateTimeField(_("prochaine relance"), null=True, blank=True)
     reminder_claim = models.CharField(max_length=32, blank=True, default="", editable=False)
 

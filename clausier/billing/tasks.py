@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from clausier.billing.documents import storage
-from clausier.billing.documents.labels import DEFAULT_LANGUAGE
+from clausier.billing.invoicing.documents import storage
+from clausier.billing.invoicing.documents.labels import DEFAULT_LANGUAGE
 from clausier.billing.models import Invoice
-from clausier.billing.reminders import BATCH_SIZE, send_reminders
+from clausier.billing.payments.reminders import BATCH_SIZE, send_reminders
 from clausier.billing.services import bill_due
 from clausier.celery import app
 

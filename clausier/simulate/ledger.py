@@ -23,12 +23,12 @@ from clausier.accounts.models import (
     Provider,
     Role,
 )
-from clausier.billing import price_changes
 from clausier.billing import services as billing
-from clausier.billing.acceleration import accelerate_after_rejection
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import local_date
+from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import Alignment, Invoice, PaymentMethod, Plan, Subscription
+from clausier.billing.subscriptions import price_changes
+from clausier.billing.subscriptions.acceleration import accelerate_after_rejection
 from clausier.billing.termination import terminate
 from clausier.core.clauses import ClauseRef
 from clausier.simulate.context import Context

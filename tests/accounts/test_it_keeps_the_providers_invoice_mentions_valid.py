@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from clausier.accounts.models import Provider, Role
 from clausier.accounts.services import create_api_token
-from clausier.billing.invoicing import seller_snapshot
+from clausier.billing.invoicing.issue import seller_snapshot
 from clausier.core.models import AuditEntry
 from tests.helpers import make_provider, make_staff
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from clausier.accounts.models import Membership, Person, Role
 from clausier.billing import services as billing_services
-from clausier.billing.credits import record_sla_credit
+from clausier.billing.invoicing.credits import record_sla_credit
 from clausier.billing.models import GatewayAccount
-from clausier.billing.overage import quote_overage
+from clausier.billing.subscriptions.overage import quote_overage
 from clausier.core.models import AuditEntry
 from clausier.notify.models import OutboxMessage
 from clausier.terms import indices

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from clausier.accounts.models import Role
 from clausier.accounts.services import create_api_token
-from clausier.billing import funders
-from clausier.billing.invoicing import LineDraft
+from clausier.billing.invoicing import funders
+from clausier.billing.invoicing.issue import LineDraft
 from clausier.billing.models import Funder
 from clausier.core.models import AuditEntry
 from tests.api.world import build_world

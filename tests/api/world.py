@@ -18,9 +18,9 @@ from clausier.accounts.models import (
     Role,
     ServiceLine,
 )
-from clausier.billing import overage
 from clausier.billing import services as billing_services
 from clausier.billing.models import DebitCollection, OverageScope
+from clausier.billing.subscriptions import overage
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.billing.builders import hosting_plan, make_funder

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from clausier.accounts.models import Membership, Role, ServiceLine
-from clausier.billing import funders, services
-from clausier.billing.credits import record_sla_credit
-from clausier.billing.invoicing import LineDraft
+from clausier.billing import services
+from clausier.billing.invoicing import funders
+from clausier.billing.invoicing.credits import record_sla_credit
+from clausier.billing.invoicing.issue import LineDraft
 from clausier.billing.models import Invoice, InvoiceKind
 from tests.billing.builders import billing_world, make_funder
 

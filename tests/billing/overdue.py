@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.invoicing.issue import LineDraft, issue
 from clausier.billing.models import Invoice
 from tests.billing.builders import billing_world
 from tests.helpers import make_client

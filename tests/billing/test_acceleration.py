@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import acceleration, services
+from clausier.billing import services
 from clausier.billing.models import Invoice, Periodicity, Subscription
+from clausier.billing.subscriptions import acceleration
 from tests.billing.builders import billing_world, coaching_plan
 from tests.billing.payloads import ORDER, at, coaching_client_on_direct_debit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from clausier.billing.documents import build_facturx_xml, render_invoice_pdf
+from clausier.billing.invoicing.documents import build_facturx_xml, render_invoice_pdf
 from tests.billing.builders import FUNDER_SIRET
 from tests.billing.document_kinds import BUYER_SIREN, FUNDING_REFERENCE, issued
 from tests.billing.test_documents_world import pdf_text, xml_tree, xpath_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import facturx
 import pytest
 
-from clausier.billing.documents import build_facturx_xml, render_invoice_pdf
+from clausier.billing.invoicing.documents import build_facturx_xml, render_invoice_pdf
 from tests.billing.test_documents_world import credit_note_of, issued_invoice, pdf_reader
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clausier.billing.documents import pdf as pdf_module
-from clausier.billing.documents import storage
+from clausier.billing.invoicing.documents import pdf as pdf_module
+from clausier.billing.invoicing.documents import storage
 from tests.billing.test_documents_world import credit_note_of, issued_invoice, pdf_reader
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clausier.billing.documents.bench import bench_documents
+from clausier.billing.invoicing.documents.bench import bench_documents
 
 
 def test_bench_documents_reports_a_positive_rate():

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from clausier.billing.documents import legal
-from clausier.billing.documents.data import DocumentLine, InvoiceDocument, Party, assemble
-from clausier.billing.documents.facturx_xml import check_xsd, facturx_bytes
-from clausier.billing.documents.pdf import render_html
+from clausier.billing.invoicing.documents import legal
+from clausier.billing.invoicing.documents.data import DocumentLine, InvoiceDocument, Party, assemble
+from clausier.billing.invoicing.documents.facturx_xml import check_xsd, facturx_bytes
+from clausier.billing.invoicing.documents.pdf import render_html
 from tests.billing.test_documents_world import xml_tree, xpath_text
 
 SELLER: dict[str, Any] = {

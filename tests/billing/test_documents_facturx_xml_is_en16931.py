@@ -8,8 +8,8 @@ from decimal import Decimal
 import facturx
 import pytest
 
-from clausier.billing.documents import build_facturx_xml
-from clausier.billing.documents.facturx_xml import check_xsd
+from clausier.billing.invoicing.documents import build_facturx_xml
+from clausier.billing.invoicing.documents.facturx_xml import check_xsd
 from tests.billing.test_documents_world import (
     BUYER_SIREN,
     BUYER_VAT,

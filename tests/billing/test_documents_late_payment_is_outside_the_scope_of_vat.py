@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clausier.accounts.models import Membership, Role
 from clausier.accounts.services import create_api_token
-from clausier.billing.documents import build_facturx_xml, render_invoice_pdf
+from clausier.billing.invoicing.documents import build_facturx_xml, render_invoice_pdf
 from clausier.billing.models import VatCategory
 from tests.billing.document_kinds import issued
 from tests.billing.test_documents_world import pdf_text, xml_tree, xpath_text

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from clausier.accounts.models import Provider
-from clausier.billing.documents import build_facturx_xml
+from clausier.billing.invoicing.documents import build_facturx_xml
 from clausier.billing.models import Invoice
 from clausier.demo.data import PROVIDERS, load_demo
 

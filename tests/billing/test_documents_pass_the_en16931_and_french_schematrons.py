@@ -11,8 +11,8 @@ import warnings
 import pytest
 from lxml import etree
 
-from clausier.billing.documents import build_facturx_xml
-from clausier.billing.documents.facturx_xml import check_xsd
+from clausier.billing.invoicing.documents import build_facturx_xml
+from clausier.billing.invoicing.documents.facturx_xml import check_xsd
 from tests.billing.document_kinds import DOCUMENT_KINDS, issued
 from tests.billing.schematron import STYLESHEETS
 from tests.billing.test_documents_world import NS

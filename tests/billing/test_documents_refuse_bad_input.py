@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from clausier.billing.documents import DocumentError, render_invoice_pdf
-from clausier.billing.documents.data import DocumentLine, Party, assemble
-from clausier.billing.documents.pdf import css_string, render_html
-from clausier.billing.invoicing import LineDraft
+from clausier.billing.invoicing.documents import DocumentError, render_invoice_pdf
+from clausier.billing.invoicing.documents.data import DocumentLine, Party, assemble
+from clausier.billing.invoicing.documents.pdf import css_string, render_html
+from clausier.billing.invoicing.issue import LineDraft
 from clausier.billing.models import VatCategory
 from tests.billing.test_documents_world import issued_invoice
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from clausier.billing.documents import render_invoice_pdf
-from clausier.billing.documents.labels import money, percent
-from clausier.billing.invoicing import local_date
+from clausier.billing.invoicing.documents import render_invoice_pdf
+from clausier.billing.invoicing.documents.labels import money, percent
+from clausier.billing.invoicing.issue import local_date
 from clausier.terms.rules.late_payment import statutory_rate
 from tests.billing.test_documents_world import (
     BUYER_SIREN,

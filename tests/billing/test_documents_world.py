@@ -12,7 +12,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from clausier.accounts.models import ClientOrganisation, Provider
-from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.invoicing.issue import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind
 from tests.helpers import make_client, make_provider
 

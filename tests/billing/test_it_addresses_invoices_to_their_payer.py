@@ -13,10 +13,12 @@ from django.db import IntegrityError, transaction
 
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Membership, Role, ServiceLine
-from clausier.billing import dunning, funders, sepa, services
+from clausier.billing import services
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.invoicing import funders
+from clausier.billing.invoicing.issue import LineDraft, issue
 from clausier.billing.models import Funder, ImmutableInvoiceError, Invoice
+from clausier.billing.payments import dunning, sepa
 from clausier.billing.selectors import visible_invoices
 from clausier.notify.models import OutboxMessage
 from tests.billing.builders import FUNDER_SIRET, billing_world, make_funder

@@ -11,7 +11,7 @@ import pytest
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
-from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.invoicing.issue import LineDraft, issue
 from clausier.billing.models import Invoice
 from clausier.core.models import AuditEntry
 from clausier.terms import indices

@@ -10,9 +10,10 @@ import pytest
 
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
-from clausier.billing import overage, services
+from clausier.billing import services
 from clausier.billing.errors import BillingError
 from clausier.billing.models import OverageScope
+from clausier.billing.subscriptions import overage
 from clausier.core.models import AuditEntry
 from tests.billing.builders import billing_world
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
-from clausier.billing.invoicing import local_date
+from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import Invoice, Subscription, SubscriptionStatus
 from clausier.terms.services import TermsNotAccepted
 from tests.billing.builders import billing_world, hosting_plan

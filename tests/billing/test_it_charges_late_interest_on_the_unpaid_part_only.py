@@ -10,7 +10,7 @@ import pytest
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
-from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.invoicing.issue import LineDraft, issue
 from clausier.billing.models import Invoice
 from tests.billing.builders import billing_world
 

@@ -9,9 +9,10 @@ import pytest
 
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
-from clausier.billing import dunning, services
+from clausier.billing import services
 from clausier.billing.errors import BillingError
 from clausier.billing.models import DisputeOutcome, Invoice, SubscriptionStatus
+from clausier.billing.payments import dunning
 from clausier.notify.models import OutboxMessage
 from tests.billing.builders import billing_world
 

@@ -10,7 +10,7 @@ import pytest
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
-from clausier.billing.credits import record_sla_credit
+from clausier.billing.invoicing.credits import record_sla_credit
 from clausier.billing.models import Invoice, SlaCredit, SlaCreditStatus
 from tests.billing.builders import billing_world
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import price_changes, services
+from clausier.billing import services
 from clausier.billing.models import Invoice, PriceChange
+from clausier.billing.subscriptions import price_changes
 from clausier.billing.termination import terminate, termination_plan
 from tests.billing.builders import billing_world
 

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import dunning, services
+from clausier.billing import services
 from clausier.billing.models import Invoice
+from clausier.billing.payments import dunning
 from tests.billing.builders import billing_world
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ import pytest
 from django.db import IntegrityError, connection, connections
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import numbering
-from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.invoicing import numbering
+from clausier.billing.invoicing.issue import LineDraft, issue
 from clausier.billing.models import Invoice, InvoiceCounter
 from tests.billing.builders import billing_world
 

@@ -10,9 +10,10 @@ from django.db import transaction
 
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
-from clausier.billing import numbering, services
+from clausier.billing import services
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import LineDraft, compute_totals, issue
+from clausier.billing.invoicing import numbering
+from clausier.billing.invoicing.issue import LineDraft, compute_totals, issue
 from clausier.billing.models import ImmutableInvoiceError, Invoice, InvoiceKind
 from tests.billing.builders import billing_world
 from tests.helpers import make_provider

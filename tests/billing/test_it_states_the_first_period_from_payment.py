@@ -13,7 +13,7 @@ from django.utils import translation
 
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
-from clausier.billing.documents.data import document_of
+from clausier.billing.invoicing.documents.data import document_of
 from clausier.billing.models import Invoice, Periodicity, Subscription
 from tests.billing.builders import billing_world, coaching_plan
 

@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clausier.billing import sepa
 from clausier.billing.models import DirectDebit, Payment
-from clausier.billing.payments import gocardless, stripe, webhooks
+from clausier.billing.payments import gocardless, sepa, stripe, webhooks
 from tests.billing.payloads import GOCARDLESS_SECRET, STRIPE_SECRET, coaching_client_on_direct_debit
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from clausier.billing import sepa, services
+from clausier.billing import services
 from clausier.billing.models import (
     DebitStatus,
     DirectDebit,
@@ -18,7 +18,7 @@ from clausier.billing.models import (
     ProviderEvent,
     ProviderEventStatus,
 )
-from clausier.billing.payments import actions, gocardless, webhooks
+from clausier.billing.payments import actions, gocardless, sepa, webhooks
 from clausier.billing.payments.base import InvalidSignature, MalformedPayload
 from tests.billing.payloads import GOCARDLESS_SECRET, at, coaching_client_on_direct_debit, load
 

@@ -13,9 +13,10 @@ from django.apps import apps
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from clausier.billing import reminders, services
-from clausier.billing.invoicing import issue
+from clausier.billing import services
+from clausier.billing.invoicing.issue import issue
 from clausier.billing.models import Invoice, InvoiceKind
+from clausier.billing.payments import reminders
 from clausier.notify.models import OutboxMessage
 from tests.billing.overdue import DUE, ISSUED, LINE, overdue_invoices
 

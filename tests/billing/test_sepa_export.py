@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import sepa, services
+from clausier.billing import services
 from clausier.billing.errors import BillingError
 from clausier.billing.models import (
     CreditorSettings,
@@ -20,6 +20,7 @@ from clausier.billing.models import (
     Payment,
     SequenceType,
 )
+from clausier.billing.payments import sepa
 from tests.billing.payloads import ORDER, SECOND_PERIOD, at, coaching_client_on_direct_debit
 from tests.helpers import accepted_terms, make_client
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import sepa
 from clausier.billing.errors import BillingError
 from clausier.billing.models import CreditorSettings, MandateStatus, SequenceType
+from clausier.billing.payments import sepa
 from tests.billing.builders import billing_world
 from tests.billing.payloads import ORDER
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import sepa, services
+from clausier.billing import services
 from clausier.billing.models import (
     DebitCollection,
     DebitStatus,
@@ -18,6 +18,7 @@ from clausier.billing.models import (
     Payment,
     SequenceType,
 )
+from clausier.billing.payments import sepa
 from tests.billing.payloads import SECOND_PERIOD, at, coaching_client_on_direct_debit, load
 
 pytestmark = pytest.mark.django_db

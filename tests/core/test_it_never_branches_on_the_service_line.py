@@ -76,7 +76,7 @@ def test_no_module_outside_the_policies_branches_on_the_service_line() -> None:
 def test_it_reads_the_whole_package() -> None:
     read = {str(path.relative_to(ROOT)) for path in _modules()}
     assert "clausier/billing/termination.py" in read
-    assert "clausier/billing/dunning.py" in read
+    assert "clausier/billing/payments/dunning.py" in read
     assert not any(path.startswith("clausier/terms/policies/") for path in read)
 
 
@@ -125,4 +125,4 @@ def test_it_lets_reading_a_service_line_pass(innocent: str) -> None:
 def test_a_rule_may_tell_pack_versions_apart_by_their_entries() -> None:
     text = "    return key in pack.entries and pack.flag(key)\n"
     assert service_line_branches(text, "clausier/terms/rules/managed_hosting.py") == []
-    assert service_line_branches(text, "clausier/billing/credits.py") != []
+    assert service_line_branches(text, "clausier/billing/invoicing/credits.py") != []

@@ -76,6 +76,16 @@ def test_the_contracts_hold_on_the_tree():
             "",
             "no import cycle between sibling modules BROKEN",
         ),
+        (
+            "clausier/billing/invoicing/planted.py",
+            "from clausier.billing.subscriptions import contracts\n",
+            "billing's jobs import one way: payments, subscriptions, invoicing, models BROKEN",
+        ),
+        (
+            "clausier/billing/subscriptions/planted.py",
+            "from clausier.billing.payments import reminders\n",
+            "billing's jobs import one way: payments, subscriptions, invoicing, models BROKEN",
+        ),
     ],
 )
 def test_a_planted_upward_import_breaks_its_contract(tmp_path, module, source, broken):
@@ -86,7 +96,7 @@ def test_a_planted_upward_import_breaks_its_contract(tmp_path, module, source, b
         handler.write_text(handler.read_text() + "\nfrom clausier.simulate import engine\n")
     elif module == "clausier/billing/planted_cycle.py":
         # The cycle issue 11 removed: a lower billing module importing services again.
-        lower = tree / "clausier/billing/adjustments.py"
+        lower = tree / "clausier/billing/subscriptions/adjustments.py"
         lower.write_text(lower.read_text() + "\nfrom clausier.billing import services\n")
     else:
         (tree / module).write_text(source)

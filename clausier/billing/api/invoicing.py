@@ -19,8 +19,8 @@ from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.api import idempotency
 from clausier.api.pagination import Page
-from clausier.billing import overage, services
-from clausier.billing.documents.responses import document_response
+from clausier.billing import services
+from clausier.billing.invoicing.documents.responses import document_response
 from clausier.billing.models import Invoice, OverageAgreement, Plan, Subscription
 from clausier.billing.schemas import (
     CreditNoteIn,
@@ -38,6 +38,7 @@ from clausier.billing.selectors import (
     visible_plans,
     visible_subscriptions,
 )
+from clausier.billing.subscriptions import overage
 from clausier.billing.termination import terminate
 
 router = Router(tags=["billing"])

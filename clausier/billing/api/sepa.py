@@ -16,8 +16,8 @@ from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Provider, Role
 from clausier.api.pagination import Page
-from clausier.billing import dunning, sepa
 from clausier.billing.models import DebitCollection, InvoiceDispute, Mandate
+from clausier.billing.payments import dunning, sepa
 from clausier.billing.schemas import (
     BankReportIn,
     BankReportOut,

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import LineDraft
+from clausier.billing.invoicing.issue import LineDraft
 from clausier.billing.models import SlaCredit, SlaCreditStatus, Subscription
 from clausier.core.money import to_cents
 from clausier.terms.packs import Pack

@@ -24,7 +24,7 @@ from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Person, Provider, Role
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import LineDraft, issue
+from clausier.billing.invoicing.issue import LineDraft, issue
 from clausier.billing.models import Invoice
 from clausier.billing.models_funders import Funder
 from clausier.core import audit

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from clausier.accounts.models import ClientOrganisation, Provider
-from clausier.billing import numbering
+from clausier.billing.invoicing import numbering
 from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscription, VatCategory
 from clausier.billing.models_funders import Funder
 from clausier.billing.payers import funder_snapshot

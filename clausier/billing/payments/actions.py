@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clausier.accounts.models import Provider
-from clausier.billing import sepa
+from clausier.billing.invoicing.balances import balance_due
 from clausier.billing.models import (
     DebitStatus,
     DirectDebit,
@@ -23,8 +23,9 @@ from clausier.billing.models import (
     MandateStatus,
     ProviderEventStatus,
 )
+from clausier.billing.payments import sepa
 from clausier.billing.payments.base import Outcome
-from clausier.billing.services import balance_due, record_payment
+from clausier.billing.payments.recording import record_payment
 
 
 def find_invoice(provider: Provider, number: str) -> Invoice | None:

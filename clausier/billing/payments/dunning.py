@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ClientOrganisation, Person, Role
-from clausier.billing.balances import balance_due
-from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import local_date
+from clausier.billing.invoicing.balances import balance_due
+from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import (
     DisputeOutcome,
     FormalNotice,
@@ -32,7 +31,8 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.reminders import send_reminders as send_reminders  # re-exported
+from clausier.billing.payments.reminders import send_reminders as send_reminders  # re-exported
+from clausier.billing.subscriptions.contracts import policy_of
 from clausier.core import audit
 from clausier.core.formatting import format_date
 from clausier.terms.policies import ContractPolicy

@@ -28,9 +28,9 @@ from sepaxml.validation import ValidationError as SepaValidationError
 from sepaxml.validation import try_valid_xml
 
 from clausier.accounts.models import ClientOrganisation, Provider
-from clausier.billing import acceleration
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import local_date
+from clausier.billing.invoicing.balances import balance_due
+from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import (
     CreditorSettings,
     DebitCollection,
@@ -43,8 +43,9 @@ from clausier.billing.models import (
     Payment,
     SequenceType,
 )
-from clausier.billing.reminders import resume_reminding
-from clausier.billing.services import balance_due, record_payment
+from clausier.billing.payments.recording import record_payment
+from clausier.billing.payments.reminders import resume_reminding
+from clausier.billing.subscriptions import acceleration
 from clausier.core import audit
 from clausier.core.money import to_cents
 from clausier.terms.zone import contract_zone

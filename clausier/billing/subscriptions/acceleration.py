@@ -14,15 +14,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.invoicing.issue import LineDraft, issue, local_date
 from clausier.billing.models import (
     Invoice,
     InvoiceKind,
     Subscription,
     SubscriptionStatus,
 )
+from clausier.billing.subscriptions.contracts import policy_of
 from clausier.core import audit
 from clausier.core.calendar import add_months
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clausier.billing.contracts import policy_of
-from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.invoicing.issue import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, InvoiceKind, Subscription, VatCategory
+from clausier.billing.subscriptions.contracts import policy_of
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.terms.indices import rate_table_for, syntec_entries

@@ -16,9 +16,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from clausier.billing.adjustments import next_anniversary
-from clausier.billing.contracts import pack_of, policy_of
-from clausier.billing.invoicing import InvoiceDraft, issue_many, local_date
+from clausier.billing.invoicing.issue import InvoiceDraft, issue_many, local_date
 from clausier.billing.models import (
     Invoice,
     PriceChange,
@@ -27,7 +25,9 @@ from clausier.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from clausier.billing.schedule import next_period, period_line
+from clausier.billing.subscriptions.adjustments import next_anniversary
+from clausier.billing.subscriptions.contracts import pack_of, policy_of
+from clausier.billing.subscriptions.schedule import next_period, period_line
 from clausier.terms.packs import Pack
 
 

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Person, Role
-from clausier.billing.contracts import pack_of
 from clausier.billing.errors import BillingError
-from clausier.billing.invoicing import LineDraft, issue, local_date
+from clausier.billing.invoicing.issue import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, OverageAgreement, OverageScope, Subscription
+from clausier.billing.subscriptions.contracts import pack_of
 from clausier.core import audit
 from clausier.terms.rules import managed_hosting
 

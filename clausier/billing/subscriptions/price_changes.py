@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Membership, Person, Role
-from clausier.billing.contracts import policy_of
 from clausier.billing.errors import BillingError
 from clausier.billing.models import PriceChange, Subscription
+from clausier.billing.subscriptions.contracts import policy_of
 from clausier.core import audit
 from clausier.core.formatting import format_date
 from clausier.core.money import to_cents

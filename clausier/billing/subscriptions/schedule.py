@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from clausier.billing.adjustments import next_anniversary
-from clausier.billing.contracts import policy_of
-from clausier.billing.invoicing import LineDraft, local_date
+from clausier.billing.invoicing.issue import LineDraft, local_date
 from clausier.billing.models import Alignment, Periodicity, Subscription
-from clausier.billing.periods import BillingPeriod, period_at
+from clausier.billing.subscriptions.adjustments import next_anniversary
+from clausier.billing.subscriptions.contracts import policy_of
+from clausier.billing.subscriptions.periods import BillingPeriod, period_at
 from clausier.core.money import to_cents
 from clausier.terms.packs import Pack
 from clausier.terms.policies import policy_for
@@ -70,7 +70,7 @@ def _revision_inside(subscription: Subscription, period: BillingPeriod) -> date 
 def starts_at_payment(subscription: Subscription) -> bool:
     """Whether the period to bill is the first one of a contract that starts when its
     first invoice is paid (coaching art. 9.1.1; every anniversary-aligned subscription
-    runs its first period from the payment, `services._start_paid_subscriptions`)."""
+    runs its first period from the payment, `payments.recording._start_paid_subscriptions`)."""
     return subscription.start_date is None and subscription.alignment == Alignment.ANNIVERSARY
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from clausier.accounts.views import current_person
 from clausier.billing import services
-from clausier.billing.documents.responses import document_response
+from clausier.billing.invoicing.documents.responses import document_response
 from clausier.billing.models import Invoice
 from clausier.billing.selectors import visible_invoices
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing import sepa, services
+from clausier.billing import services
 from clausier.billing.models import CreditorSettings, GatewayAccount, Invoice, Subscription
+from clausier.billing.payments import sepa
 from tests.billing.builders import billing_world
 
 HERE = Path(__file__).parent

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from clausier.billing.documents.errors import DocumentError
+from clausier.billing.invoicing.documents.errors import DocumentError
 
 if TYPE_CHECKING:
     from clausier.billing.models import Invoice
@@ -31,15 +31,15 @@ __all__ = ["DocumentError", "build_facturx_xml", "render_invoice_pdf"]
 def build_facturx_xml(invoice: Invoice) -> bytes:
     """The Factur-X EN 16931 XML (CII D16B) of an issued invoice or credit note."""
     # Imported here so that importing this package loads no model (see above).
-    from clausier.billing.documents.data import document_of  # noqa: PLC0415 - no model at import
-    from clausier.billing.documents.facturx_xml import facturx_bytes  # noqa: PLC0415 - same
+    from clausier.billing.invoicing.documents.data import document_of  # noqa: PLC0415 - no model at import
+    from clausier.billing.invoicing.documents.facturx_xml import facturx_bytes  # noqa: PLC0415 - same
 
     return facturx_bytes(document_of(invoice))
 
 
 def render_invoice_pdf(invoice: Invoice, language: str) -> bytes:
     """The PDF/A-3b of an issued invoice in fr, de or en, its Factur-X XML embedded."""
-    from clausier.billing.documents.data import document_of  # noqa: PLC0415 - no model at import
-    from clausier.billing.documents.pdf import render_document_pdf  # noqa: PLC0415 - same
+    from clausier.billing.invoicing.documents.data import document_of  # noqa: PLC0415 - no model at import
+    from clausier.billing.invoicing.documents.pdf import render_document_pdf  # noqa: PLC0415 - same
 
     return render_document_pdf(document_of(invoice), language)

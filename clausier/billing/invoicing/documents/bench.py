@@ -1,6 +1,6 @@
 """How many invoice documents (PDF/A-3b with Factur-X XML) one process renders per second.
 
-    from clausier.billing.documents.bench import bench_documents
+    from clausier.billing.invoicing.documents.bench import bench_documents
     bench_documents(20)  # -> documents per second
 
 No database: the documents are built in memory from a realistic invoice (a quarterly
@@ -27,7 +27,7 @@ import django
 from django.apps import apps
 
 if TYPE_CHECKING:
-    from clausier.billing.documents.data import InvoiceDocument
+    from clausier.billing.invoicing.documents.data import InvoiceDocument
 
 
 def _setup_django() -> None:
@@ -38,7 +38,7 @@ def _setup_django() -> None:
 
 def sample_document(number: int, credit_note: bool = False) -> InvoiceDocument:
     # After _setup_django: both import models.
-    from clausier.billing.documents.data import (  # noqa: PLC0415 - needs Django set up
+    from clausier.billing.invoicing.documents.data import (  # noqa: PLC0415 - needs Django set up
         CorrectedInvoice,
         DocumentLine,
         Party,
@@ -127,7 +127,7 @@ def bench_documents(n: int) -> float:
     if n < 1:
         raise ValueError("n must be at least 1")
     _setup_django()
-    from clausier.billing.documents.pdf import render_document_pdf  # noqa: PLC0415 - after setup
+    from clausier.billing.invoicing.documents.pdf import render_document_pdf  # noqa: PLC0415 - after setup
 
     languages = ("fr", "de", "en")
     # One warm-up document: fonts, templates and the XSD are loaded once per process.

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from clausier.billing import payers
-from clausier.billing.documents.errors import DocumentError
-from clausier.billing.invoicing import LineDraft, compute_totals, local_date
+from clausier.billing.invoicing.documents.errors import DocumentError
+from clausier.billing.invoicing.issue import LineDraft, compute_totals, local_date
 from clausier.billing.models import Invoice, InvoiceKind, VatCategory
 from clausier.terms.rules.late_payment import (
     INDEMNITY_CLAUSE,

@@ -14,8 +14,8 @@ from typing import Any
 
 from lxml import etree
 
-from clausier.billing.documents import legal
-from clausier.billing.documents.data import DocumentLine, InvoiceDocument, Party
+from clausier.billing.invoicing.documents import legal
+from clausier.billing.invoicing.documents.data import DocumentLine, InvoiceDocument, Party
 from clausier.billing.models import VatCategory
 from clausier.core.money import to_cents
 

@@ -22,8 +22,8 @@ The buyer's SIREN, the other mention of the reform, is printed with the buyer.
 
 from __future__ import annotations
 
-from clausier.billing.documents import labels
-from clausier.billing.documents.data import InvoiceDocument, Party
+from clausier.billing.invoicing.documents import labels
+from clausier.billing.invoicing.documents.data import InvoiceDocument, Party
 
 MENTIONS: dict[str, dict[str, str]] = {
     "category_services": {

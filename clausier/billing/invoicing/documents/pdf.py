@@ -21,10 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from clausier.billing.documents import labels, legal
-from clausier.billing.documents.data import DocumentLine, InvoiceDocument
-from clausier.billing.documents.errors import DocumentError
-from clausier.billing.documents.facturx_xml import check_xsd, facturx_bytes
+from clausier.billing.invoicing.documents import labels, legal
+from clausier.billing.invoicing.documents.data import DocumentLine, InvoiceDocument
+from clausier.billing.invoicing.documents.errors import DocumentError
+from clausier.billing.invoicing.documents.facturx_xml import check_xsd, facturx_bytes
 from clausier.billing.models import VatCategory
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TEMPLATE = "billing/invoice.html"
 PDF_VARIANT = "pdf/a-3b"
 FACTURX_LEVEL = "en16931"
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "billing" / "invoice.css"
+STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "billing" / "invoice.css"
 
 _per_thread = threading.local()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 
-from clausier.billing.documents.storage import stored_pdf, stored_xml
 from clausier.billing.errors import BillingError
+from clausier.billing.invoicing.documents.storage import stored_pdf, stored_xml
 from clausier.billing.models import Invoice
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from clausier.billing.documents import build_facturx_xml
-from clausier.billing.documents.data import document_of
-from clausier.billing.documents.labels import DEFAULT_LANGUAGE
-from clausier.billing.documents.pdf import document_language, render_document_pdf
+from clausier.billing.invoicing.documents import build_facturx_xml
+from clausier.billing.invoicing.documents.data import document_of
+from clausier.billing.invoicing.documents.labels import DEFAULT_LANGUAGE
+from clausier.billing.invoicing.documents.pdf import document_language, render_document_pdf
 from clausier.billing.models import Invoice
 
 
