@@ -148,7 +148,7 @@ def bill_due(
 ) -> list[Invoice]:
     """Issue everything due up to `until`. Run it twice: nothing new the second time.
 
-    Ordinary periods go by batches (`billing.batch`); the others one by one. Each
+    Ordinary periods go by batches (`billing.subscriptions.batch`); the others one by one. Each
     pass bills at most one period per subscription, until none is due.
     """
     issued: list[Invoice] = []

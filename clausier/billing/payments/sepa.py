@@ -5,7 +5,7 @@ collects with its own creditor identifier (ICS, `CreditorSettings`): every issue
 with a balance due and an active mandate is presented once (`DirectDebit`, end-to-end id =
 invoice number). The bank's status report (pain.002) marks debits rejected; a rejected
 coaching instalment makes the rest of the 12-month period due (art. 9.1.3, see
-`billing.acceleration`). A debit that is settled records its payment (method "sepa").
+`billing.subscriptions.acceleration`). A debit that is settled records its payment (method "sepa").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A subscription's contract: the terms pack its client accepted, and the policy it names.
 
-Below every billing workflow (it imports only models and terms), so that termination,
-dunning, credits and the billing run ask the contract without importing each other.
+Low in subscriptions (it imports only models and terms), so that termination, dunning,
+SEPA and the billing run ask the contract without importing each other.
 """
 
 from __future__ import annotations
