@@ -3,6 +3,8 @@
 Same key, same request: the first answer again (status and body), the write done once,
 with `Idempotent-Replayed: true`. Same key, another request: 422. Only successful
 answers are kept, so a refused request can be corrected and sent again with its key.
+A key is remembered for `KEEP` (seven days, Stripe keeps its keys one): the hourly
+`purge_expired` job forgets older ones, and the key may then be used for a new write.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,6 +27,8 @@ from clausier.core.errors import DomainError
 HEADER = "Idempotency-Key"
 # The header's documented form: printable ASCII, no spaces.
 KEY_PATTERN = r"^[!-~]{1,255}$"
+# How long an answer is kept for a retry with the same key.
+KEEP = timedelta(days=7)
 
 
 class IdempotencyKeyInUse(DomainError):
@@ -87,3 +91,12 @@ def once(
         )
     response["Idempotent-Replayed"] = "true"
     return Status(saved.status_code, saved.response)
+
+
+def purge_expired(now: datetime) -> int:
+    """Forget the keys answered more than `KEEP` ago; returns how many were forgotten.
+
+    A key answered exactly `KEEP` ago is still kept (the boundary belongs to the
+    client's retry window)."""
+    deleted, _by_model = IdempotentRequest.objects.filter(created_at__lt=now - KEEP).delete()
+    return deleted

@@ -8,7 +8,7 @@ differently, drive the balance negative.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from clausier.accounts import services as accounts
 from clausier.accounts.models import ServiceLine
+from clausier.api.idempotency import KEEP, purge_expired
 from clausier.api.models import IdempotentRequest
 from clausier.billing import services
 from clausier.billing.models import Invoice, Payment
+from clausier.core.scheduler import registered_jobs
 from tests.billing.builders import billing_world
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,20 @@ def test_a_malformed_key_is_refused(key):
     response = post(invoice, bearer, body(), key=key)
     assert response.status_code == 422
     assert Payment.objects.count() == 0
+
+
+def test_keys_are_forgotten_after_seven_days_and_then_free_again():
+    invoice, bearer = tenant()
+    assert post(invoice, bearer, body(), key="retry-7f3a").status_code == 201
+    answered = IdempotentRequest.objects.get().created_at
+    # The day before and the instant of the seventh day: kept.
+    assert purge_expired(answered + KEEP - timedelta(days=1)) == 0
+    assert purge_expired(answered + KEEP) == 0
+    assert post(invoice, bearer, body("10.00", "VIR-2"), key="retry-7f3a").status_code == 422
+    # Just after: forgotten, and the key may name a new write.
+    assert purge_expired(answered + KEEP + timedelta(microseconds=1)) == 1
+    assert post(invoice, bearer, body("10.00", "VIR-2"), key="retry-7f3a").status_code == 201
+    assert Payment.objects.count() == 2
+    # `clausier run` purges hourly.
+    [job] = [j for j in registered_jobs() if j.target == "clausier.api.idempotency.purge_expired"]
+    assert job.every_seconds == 3600
