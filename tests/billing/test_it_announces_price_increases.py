@@ -93,3 +93,30 @@ def test_only_the_owner_announces_and_only_increases(coaching):
             new_price_ht=Decimal("100"),
             applies_from=date(2027, 1, 5),
         )
+
+
+@pytest.mark.parametrize(
+    ("applies_from", "refused"),
+    [(date(2027, 1, 4), False), (date(2027, 1, 5), True), (date(2027, 1, 6), True)],
+)
+def test_no_increase_is_announced_past_the_end_of_a_terminated_contract(
+    coaching, applies_from, refused
+):
+    w, subscription = coaching
+    # Terminated at the end of the twelve-month commitment: the contract ends 5 January 2027.
+    subscription.end_date = date(2027, 1, 5)
+    subscription.save(update_fields=["end_date"])
+    announce = lambda: price_changes.announce(  # noqa: E731
+        now=datetime(2026, 6, 1, 10, tzinfo=UTC),
+        actor=w["owner"],
+        subscription=subscription,
+        new_price_ht=Decimal("420.00"),
+        applies_from=applies_from,
+    )
+    if refused:
+        with pytest.raises(BillingError, match="prend fin le 05/01/2027") as refusal:
+            announce()
+        assert refusal.value.code == "ends_before_increase"
+        assert not OutboxMessage.objects.filter(template="price_increase").exists()
+    else:
+        assert announce().applies_from == applies_from

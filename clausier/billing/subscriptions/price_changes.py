@@ -41,6 +41,13 @@ def announce(
         raise BillingError(
             _("Seule une hausse s'annonce ; une baisse s'applique sans préavis."), "not_an_increase"
         )
+    if subscription.end_date is not None and applies_from >= subscription.end_date:
+        # A terminated contract ends at its old price: the increase would never apply.
+        raise BillingError(
+            _("Le contrat prend fin le %(end)s, avant la hausse : rien à annoncer.")
+            % {"end": format_date(subscription.end_date, form="numeric")},
+            "ends_before_increase",
+        )
     if not rule.notice_respected:
         raise BillingError(
             _(
