@@ -18,13 +18,13 @@ from clausier.simulate.output import JsonValue, amount, day, instant, percent
 from clausier.simulate.state import Invoice
 from clausier.terms.rules.coaching_training import invoice_dispute
 from clausier.terms.rules.late_payment import (
-    PARIS,
     LatePaymentPenalty,
     RateTableError,
     late_payment_on_unpaid,
     merged_rates,
     statutory_rate,
 )
+from clausier.terms.zone import contract_day
 
 
 def invoice_issued(context: Context, event: Event) -> None:
@@ -92,7 +92,7 @@ def invoice_paid(context: Context, event: Event) -> None:
         raise event.error(
             "amount", f"must be between 0.01 and the {amount(invoice.unpaid)} left to pay"
         )
-    paid_on = context.now.astimezone(PARIS).date()
+    paid_on = contract_day(context.now, context.pack)
     invoice.payments.append((paid_on, paid))
     if invoice.unpaid > 0:
         return
@@ -113,7 +113,7 @@ def ecb_rate(context: Context, event: Event) -> None:
 
 def finish(context: Context) -> None:
     """An invoice still unpaid and overdue at the end accrues interest until then."""
-    today = context.now.astimezone(PARIS).date()
+    today = contract_day(context.now, context.pack)
     rates = merged_rates(context.billing.ecb_rates)
     for invoice in context.billing.invoices.values():
         if invoice.paid_at is None and today > invoice.due_on:

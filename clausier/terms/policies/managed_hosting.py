@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from clausier.core.businesstime import PARIS
 from clausier.core.clauses import ClauseRef
 from clausier.terms.packs import Pack
 from clausier.terms.policies.base import (
@@ -30,6 +29,7 @@ from clausier.terms.policies.base import (
 )
 from clausier.terms.rules import managed_hosting
 from clausier.terms.rules.coaching_training import AnnouncedIncrease
+from clausier.terms.zone import contract_day
 
 
 class ManagedHostingPolicy(ContractPolicy):
@@ -45,7 +45,7 @@ class ManagedHostingPolicy(ContractPolicy):
         )
 
     def contract_start(self, first_invoice_paid_at: datetime) -> ContractStart:
-        start = first_invoice_paid_at.astimezone(PARIS).date()
+        start = contract_day(first_invoice_paid_at, self.pack)
         return ContractStart(start, self.pack.clause("payment.in_advance"))
 
     def instalment_clause(self, period_months: int) -> ClauseRef | None:
@@ -62,7 +62,7 @@ class ManagedHostingPolicy(ContractPolicy):
         force_majeure: bool = False,
         pending_increase: AnnouncedIncrease | None = None,
     ) -> TerminationBalance:
-        notice_on = notice_given_at.astimezone(PARIS).date()
+        notice_on = contract_day(notice_given_at, self.pack)
         return TerminationBalance(
             notice_on,
             paid_through or notice_on,
