@@ -44,8 +44,8 @@ def announce(
     if subscription.end_date is not None and applies_from >= subscription.end_date:
         # A terminated contract ends at its old price: the increase would never apply.
         raise BillingError(
-            _("Le contrat prend fin le %(end)s, avant la hausse : rien à annoncer.")
-            % {"end": format_date(subscription.end_date, form="numeric")},
+            _("Le contrat prend fin le %(end)s, avant la hausse : rien à annoncer (%(clause)s).")
+            % {"end": format_date(subscription.end_date, form="numeric"), "clause": rule.clause},
             "ends_before_increase",
         )
     if not rule.notice_respected:
