@@ -1,0 +1,1 @@
+"""The coaching app's models (none yet)."""

@@ -1,0 +1,1 @@
+"""The content app's models (none yet)."""

@@ -1,0 +1,68 @@
+"""The portal's menu, as the apps declare it.
+
+`core` knows no app and the apps sit below the portal, so an app cannot add its pages to
+the portal's menu by importing it. Instead each app registers its entries from its
+`AppConfig.ready()` (`register(NavItem(...))`), and the portal's layout shows, for each
+request, the registered entries whose `visible` predicate accepts it. The predicate is a
+dotted path, imported on first use (ready() must stay cheap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str  # unique name of the entry ("monitoring.status")
+    label: Any  # a lazy translation
+    url_name: str  # reversed without arguments ("portal:monitoring_status")
+    order: int = 100  # smaller first
+    # Dotted path of a function(request) -> bool; None shows the entry to every signed-in person.
+    visible: str | None = None
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: Any
+    url: str
+    active: bool
+
+
+_REGISTRY: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> NavItem:
+    """Add `item` to the menu; registering the same key again replaces it."""
+    _REGISTRY[item.key] = item
+    return item
+
+
+def registered_items() -> list[NavItem]:
+    return sorted(_REGISTRY.values(), key=lambda item: (item.order, item.key))
+
+
+@cache
+def _predicate(path: str) -> Callable[[HttpRequest], bool]:
+    return import_string(path)
+
+
+def links_for(request: HttpRequest) -> list[NavLink]:
+    """The entries this request's person may see, in order, the current one marked."""
+    if not request.user.is_authenticated:
+        return []
+    links = []
+    for item in registered_items():
+        if item.visible is not None and not _predicate(item.visible)(request):
+            continue
+        url = reverse(item.url_name)
+        links.append(NavLink(item.key, item.label, url, request.path.startswith(url)))
+    return links
