@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import close_old_connections
 from django.utils import timezone
@@ -79,3 +80,32 @@ class Scheduler(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+@dataclass(frozen=True)
+class Daemon:
+    """A long-running part of `clausier run` besides the web server (the monitor): an app
+    registers it from ready(); `start` is the dotted path of a function() returning an
+    object with a `stop()` method, imported only when `clausier run` starts it."""
+
+    name: str
+    start: str
+
+
+_DAEMONS: dict[str, Daemon] = {}
+
+
+def register_daemon(daemon: Daemon) -> Daemon:
+    if "." not in daemon.start:
+        raise ValueError(f"daemon {daemon.name!r}: {daemon.start!r} is not a dotted path")
+    _DAEMONS[daemon.name] = daemon
+    return daemon
+
+
+def registered_daemons() -> list[Daemon]:
+    return list(_DAEMONS.values())
+
+
+def start_daemons() -> list[Any]:
+    """Start every registered daemon; returns the handles to stop at exit."""
+    return [import_string(daemon.start)() for daemon in registered_daemons()]

@@ -61,6 +61,12 @@ SECRET_CONTEXT: dict[str, frozenset[str]] = {
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
 
 
+def register_template(name: str, context_keys: frozenset[str]) -> None:
+    """An app adds its own message templates (from its AppConfig.ready()); the files are
+    `notify/email/<name>.{subject,body}.txt` in the app's templates folder."""
+    CATALOGUE[name] = frozenset(context_keys)
+
+
 def secret_keys(template: str) -> frozenset[str]:
     return SECRET_CONTEXT.get(template, frozenset())
 

@@ -15,11 +15,13 @@ from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
 from clausier.core.mailcatcher import start_mailcatcher
-from clausier.core.scheduler import Scheduler
+from clausier.core.scheduler import Scheduler, start_daemons
 
 
 class Command(BaseCommand):
-    help = "Starts Clausier: web server, scheduler and outbox delivery."
+    help = (
+        "Starts Clausier: web server, scheduler, outbox delivery and the apps' daemons (monitor)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("CLAUSIER_HOST", "127.0.0.1"))
@@ -43,6 +45,9 @@ class Command(BaseCommand):
             )
         scheduler = Scheduler()
         scheduler.start()
+        # The apps' long-running parts (the monitor, clausier.monitoring), registered from
+        # their ready() with core.scheduler.register_daemon.
+        daemons = start_daemons()
         base = f"http://{host}:{port}"
         self.stdout.write(
             f"Clausier is running:\n  portal      {base}/\n  back-office {base}/admin/\n"
@@ -51,6 +56,8 @@ class Command(BaseCommand):
         try:
             serve(get_wsgi_application(), host=host, port=port, threads=8, ident="Clausier")
         finally:
+            for daemon in daemons:
+                daemon.stop()
             scheduler.stop()
             if catcher is not None:
                 catcher.stop()
