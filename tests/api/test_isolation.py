@@ -18,6 +18,8 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
+from clausier.monitoring.checks import LAMP_TEMPLATE
+from clausier.monitoring.models import Acknowledgement, Downtime
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.helpers import PASSWORD
@@ -57,6 +59,24 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/sepa/exports/{collection_id}/file"): None,
     ("POST", "/api/overage-agreements/{agreement_id}/accept"): None,
     ("GET", "/api/funders/{funder_id}"): None,
+    ("GET", "/api/monitoring/servers/{server_id}"): None,
+    ("GET", "/api/monitoring/servers/{server_id}/services"): None,
+    ("POST", "/api/monitoring/servers/{server_id}/services"): {
+        "name": "Intrus",
+        "kind": "tcp",
+        "params": {"port": 22},
+    },
+    ("GET", "/api/monitoring/services/{service_id}"): None,
+    ("PATCH", "/api/monitoring/services/{service_id}"): {"enabled": False},
+    ("GET", "/api/monitoring/services/{service_id}/history"): None,
+    ("POST", "/api/monitoring/services/{service_id}/acknowledgement"): {"comment": "intrus"},
+    ("GET", "/api/monitoring/servers/{server_id}/downtimes"): None,
+    ("POST", "/api/monitoring/servers/{server_id}/downtimes"): {
+        "starts_at": "2030-01-01T10:00:00Z",
+        "ends_at": "2030-01-01T12:00:00Z",
+        "reason": "intrus",
+    },
+    ("GET", "/api/monitoring/servers/{server_id}/availability"): None,
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -127,6 +147,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/invoices"),
     ("GET", "/api/mandates"),
     ("GET", "/api/funders"),
+    ("GET", "/api/monitoring/servers"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -213,6 +234,8 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.subscription_a1.end_date is None
     world.agreement_a1.refresh_from_db()
     assert world.agreement_a1.accepted_at is None
+    assert world.server_a1.services.filter(enabled=True).count() == len(LAMP_TEMPLATE)
+    assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
 
 
 @pytest.mark.django_db

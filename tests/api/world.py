@@ -21,6 +21,7 @@ from clausier.accounts.models import (
 from clausier.billing import services as billing_services
 from clausier.billing.models import DebitCollection, OverageScope
 from clausier.billing.subscriptions import overage
+from clausier.monitoring.models import ManagedServer
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.billing.builders import hosting_plan, make_funder
@@ -46,6 +47,7 @@ class World:
     collection_a: Any = None
     agreement_a1: Any = None
     funder_a: Any = None
+    server_a1: Any = None
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -61,6 +63,8 @@ class World:
             "collection_id": self.collection_a.pk,
             "agreement_id": self.agreement_a1.pk,
             "funder_id": self.funder_a.pk,
+            "server_id": self.server_a1.pk,
+            "service_id": self.server_a1.services.get(name="HTTP").pk,
         }
 
 
@@ -150,6 +154,9 @@ def build_world() -> World:
             intervention="SECRET-A1-intervention",
         ),
         funder_a=make_funder(provider_a, legal_name="SECRET-A1 OPCO"),
+        server_a1=ManagedServer.objects.create(
+            provider=provider_a, client=client_a1, name="SECRET-A1-www", address="192.0.2.1"
+        ),
     )
 
 
