@@ -1,0 +1,88 @@
+"""The monitor's loop on loopback TCP ports: due services are checked, results recorded,
+the heartbeat written; the watchdog warns when it stops."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from clausier.monitoring.models import CheckResult, MonitoredService, MonitorHeartbeat
+from clausier.monitoring.monitor import Monitor, check_now
+from clausier.monitoring.services.inventory import add_service
+from clausier.monitoring.services.operations import WATCHDOG_AFTER, watchdog
+from clausier.notify.models import OutboxMessage
+from tests.monitoring.helpers import monitoring_world
+
+
+@pytest.fixture
+def listening_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+def tcp_world(port):
+    now = timezone.now()
+    world = monitoring_world(now - timedelta(minutes=1))
+    world.server.services.update(enabled=False)
+    up = add_service(
+        world.server, name="open", kind="tcp", params={"port": port}, now=now, max_check_attempts=1
+    )
+    down = add_service(
+        world.server, name="closed", kind="tcp", params={"port": 1}, now=now, max_check_attempts=1
+    )
+    MonitoredService.objects.filter(pk__in=[up.pk, down.pk]).update(next_check_at=now)
+    return world, up, down
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_round_checks_due_services_and_reschedules_them(listening_port):
+    world, up, down = tcp_world(listening_port)
+    assert check_now() == 2
+    up.refresh_from_db()
+    down.refresh_from_db()
+    assert up.state == 0 and down.state == 2 and "refused" in down.output.lower()
+    assert up.next_check_at > timezone.now() + timedelta(seconds=up.check_interval - 5)
+    assert check_now() == 0  # nothing due any more
+    assert CheckResult.objects.count() == 2
+    assert MonitorHeartbeat.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_loop_runs_until_stopped(listening_port):
+    world, up, down = tcp_world(listening_port)
+
+    async def main():
+        monitor = Monitor(tick=0.05)
+        task = asyncio.create_task(monitor.run())
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if monitor.recorded >= 2:
+                break
+        monitor.stop()
+        await task
+        return monitor.recorded
+
+    assert asyncio.run(main()) == 2
+    assert MonitorHeartbeat.objects.get().last_beat_at >= MonitorHeartbeat.objects.get().started_at
+
+
+@pytest.mark.django_db
+def test_the_watchdog_tells_the_provider_once_when_the_monitor_stops():
+    now = timezone.now()
+    world = monitoring_world(now - timedelta(hours=1))
+    MonitorHeartbeat.objects.create(
+        started_at=now - timedelta(hours=1), last_beat_at=now - timedelta(minutes=1)
+    )
+    assert watchdog(now) == 0
+    later = now + WATCHDOG_AFTER
+    assert watchdog(later) == 1
+    watchdog(later + timedelta(minutes=1))
+    mails = OutboxMessage.objects.filter(template="monitoring_watchdog")
+    assert [m.to_email for m in mails] == [world.provider.support_email]
