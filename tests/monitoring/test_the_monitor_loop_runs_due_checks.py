@@ -43,7 +43,7 @@ def tcp_world(port):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_round_checks_due_services_and_reschedules_them(listening_port):
-    world, up, down = tcp_world(listening_port)
+    _world, up, down = tcp_world(listening_port)
     assert check_now() == 2
     up.refresh_from_db()
     down.refresh_from_db()
@@ -56,7 +56,7 @@ def test_a_round_checks_due_services_and_reschedules_them(listening_port):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_loop_runs_until_stopped(listening_port):
-    world, up, down = tcp_world(listening_port)
+    tcp_world(listening_port)
 
     async def main():
         monitor = Monitor(tick=0.05)
