@@ -96,6 +96,18 @@ class Transition:
     def notify(self) -> NotificationKind | None:
         return None if self.suppressed_by else self.notification
 
+    @property
+    def recorded(self) -> bool:
+        """Whether the result enters the state history: every state change, soft or hard,
+        the first result, and each soft attempt (Nagios' SERVICE ALERT lines), so the
+        history shows how a problem became HARD."""
+        return (
+            self.state_changed
+            or self.hard_changed
+            or not self.previous.has_result
+            or self.current.state_type == StateType.SOFT
+        )
+
 
 def flapping_percent(buffer: int, index: int) -> float:
     """Icinga 2's weighted share of state changes in the ring, oldest first from `index`."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from clausier.billing.subscriptions.contracts import pack_of
 from clausier.core.businesstime import Calendar
+from clausier.monitoring.escalation import critical_kinds
 from clausier.monitoring.models import ManagedServer
 from clausier.terms.packs import Pack, load_pack
 from clausier.terms.rules.managed_hosting import office_calendar
 
 SERVICE_LINE = "managed_hosting"
+__all__ = ["critical_kinds", "server_calendar", "server_pack"]
 
 
 def server_pack(server: ManagedServer) -> Pack:
@@ -22,8 +24,3 @@ def server_pack(server: ManagedServer) -> Pack:
 
 def server_calendar(server: ManagedServer, pack: Pack) -> Calendar:
     return office_calendar(pack, server.provider.holiday_seat)
-
-
-def critical_kinds(pack: Pack) -> set[str]:
-    """The "services critiques" of art. 3.2 (escalated in HNO): the pack lists them."""
-    return {name.strip().lower() for name in pack.texts("escalation.hno_services")}

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from clausier.monitoring import statemachine as sm
+from clausier.monitoring.escalation import escalation_due
 from clausier.monitoring.models import (
     Acknowledgement,
     AlertKind,
@@ -26,10 +27,9 @@ from clausier.monitoring.models import (
     StateChange,
 )
 from clausier.monitoring.services.alerts import send_alert
-from clausier.monitoring.services.contract import critical_kinds, server_calendar, server_pack
+from clausier.monitoring.services.contract import server_calendar, server_pack
 from clausier.probes.result import State
 from clausier.terms.packs import Pack
-from clausier.terms.rules.managed_hosting import alert_dispatch
 
 _NOTIFICATION_TO_ALERT = {
     sm.NotificationKind.PROBLEM: AlertKind.PROBLEM,
@@ -163,11 +163,7 @@ def record_result(service_id: int, observation: Observation, now: datetime) -> s
             timedelta(seconds=service.retry_interval),
         )
         change = None
-        first = not transition.previous.has_result
-        # Every state change, soft or hard, and each soft attempt (Nagios' SERVICE ALERT
-        # lines): the history shows how a problem became HARD.
-        soft = transition.current.state_type == sm.StateType.SOFT
-        if transition.state_changed or transition.hard_changed or first or soft:
+        if transition.recorded:
             change = _record_change(service, transition, observation, at)
             _follow_problem(service, transition, change, at)
         service.save()
@@ -227,23 +223,23 @@ def _follow_problem(
 def schedule_escalation(
     service: MonitoredService, problem: StateChange, pack: Pack, at: datetime | None = None
 ) -> Escalation:
-    """Due 30 minutes after the hard change; in HNO only the critical services (HTTP,
-    Ping, and those staff marked `escalate_in_hno`), the others at the next opening."""
+    """The problem's escalation (art. 3.2, `monitoring.escalation.escalation_due`)."""
     raised = at or problem.at
-    calendar = server_calendar(service.server, pack)
-    critical = problem.hard_state == State.CRITICAL
-    listed = service.kind in critical_kinds(pack)
-    dispatch = alert_dispatch(raised, service.kind, critical, pack, calendar)
-    due, deferred = dispatch.escalate_at, dispatch.deferred
-    if service.escalate_in_hno and not listed:
-        due, deferred = raised + pack.duration("escalation.after"), False
+    due = escalation_due(
+        raised,
+        service.kind,
+        problem.hard_state == State.CRITICAL,
+        pack,
+        server_calendar(service.server, pack),
+        escalate_in_hno=service.escalate_in_hno,
+    )
     escalation, _created = Escalation.objects.get_or_create(
         problem=problem,
         defaults={
             "service": service,
-            "due_at": due,
-            "deferred": deferred,
-            "clause": str(dispatch.clause),
+            "due_at": due.due,
+            "deferred": due.deferred,
+            "clause": str(due.clause),
         },
     )
     return escalation
