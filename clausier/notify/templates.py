@@ -61,6 +61,12 @@ SECRET_CONTEXT: dict[str, frozenset[str]] = {
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
 
 
+def register(template: str, context_keys: frozenset[str]) -> None:
+    """Add an app's template to the catalogue (from its AppConfig.ready()): apps above
+    notify keep their message templates in their own `templates/notify/email/`."""
+    CATALOGUE[template] = context_keys
+
+
 def secret_keys(template: str) -> frozenset[str]:
     return SECRET_CONTEXT.get(template, frozenset())
 
