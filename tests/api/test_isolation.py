@@ -18,8 +18,10 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
+from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
+from tests.api.world_content import content_untouched
 from tests.helpers import PASSWORD
 
 OUTSIDERS = ["admin_a2", "admin_b1", "owner_b", "engineer_b"]
@@ -57,6 +59,16 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/sepa/exports/{collection_id}/file"): None,
     ("POST", "/api/overage-agreements/{agreement_id}/accept"): None,
     ("GET", "/api/funders/{funder_id}"): None,
+    ("GET", "/api/content/items/{item_id}"): None,
+    ("GET", "/api/content/items/{item_id}/file"): None,
+    ("POST", "/api/content/items/{item_id}/file"): None,
+    ("GET", "/api/content/spaces/{space_id}/posts"): None,
+    ("POST", "/api/content/spaces/{space_id}/posts"): {"body": "intrus"},
+    ("PATCH", "/api/content/posts/{post_id}"): {"body": "intrus"},
+    ("POST", "/api/content/posts/{post_id}/hide"): {"reason": "intrus"},
+    ("GET", "/api/content/challenges/{challenge_id}/submissions"): None,
+    ("POST", "/api/content/challenges/{challenge_id}/submission"): {"text": "intrus"},
+    ("POST", "/api/content/submissions/{submission_id}/feedback"): {"feedback": "intrus"},
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -101,6 +113,24 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "client_id": w.client_a1.pk,
         "plan_id": w.subscription_a1.plan_id,
     },
+    ("POST", "/api/content/items"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "kind": "tool",
+        "title": "Intrus",
+        "language": "fr",
+        "url": "https://intrus.example",
+        "plan_ids": [w.subscription_a1.plan_id],
+    },
+    ("POST", "/api/content/spaces"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "title": "Intrus",
+    },
+    ("POST", "/api/content/challenges"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "title": "Intrus",
+        "instructions": "x",
+        "due_on": "2030-01-01",
+    },
     ("POST", "/api/terms"): lambda w: {
         "provider_id": w.provider_a.pk,
         "service_line": "managed_hosting",
@@ -127,6 +157,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/invoices"),
     ("GET", "/api/mandates"),
     ("GET", "/api/funders"),
+    ("GET", "/api/content/items"),
+    ("GET", "/api/content/spaces"),
+    ("GET", "/api/content/challenges"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -143,6 +176,16 @@ PORTAL_PAGES = [
     ("GET", "/factures/{invoice_id}/pdf/"),
     ("GET", "/abonnements/{subscription_id}/resilier/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
+    ("GET", "/bibliotheque/{item_id}/fichier/"),
+    ("GET", "/espaces/{space_id}/"),
+    ("POST", "/espaces/{space_id}/"),
+    ("GET", "/espaces/messages/{post_id}/modifier/"),
+    ("POST", "/espaces/messages/{post_id}/modifier/"),
+    ("POST", "/espaces/messages/{post_id}/masquer/"),
+    ("GET", "/defis/{challenge_id}/"),
+    ("POST", "/defis/{challenge_id}/"),
+    ("POST", "/defis/rendus/{submission_id}/retour/"),
+    ("GET", "/defis/rendus/{submission_id}/fichier/"),
 ]
 
 
@@ -213,6 +256,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.subscription_a1.end_date is None
     world.agreement_a1.refresh_from_db()
     assert world.agreement_a1.accepted_at is None
+    assert content_untouched(world.content_ids)
 
 
 @pytest.mark.django_db
@@ -233,6 +277,9 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert Subscription.objects.count() == subscriptions_before
     assert Funder.objects.count() == funders_before
     assert not Mandate.objects.exists()
+    assert not LibraryItem.objects.filter(title="Intrus").exists()
+    assert not Space.objects.filter(title="Intrus").exists()
+    assert not Challenge.objects.filter(title="Intrus").exists()
 
 
 @pytest.mark.django_db
@@ -291,6 +338,7 @@ def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, metho
     assert Invitation.objects.filter(email="intrus@boulangerie.example").count() == 0
     world.subscription_a1.refresh_from_db()
     assert world.subscription_a1.end_date is None
+    assert content_untouched(world.content_ids)
 
 
 @pytest.mark.django_db
