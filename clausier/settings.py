@@ -212,7 +212,32 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded content (library files, challenge submissions): outside the web root, never
+    # served by URL, only through content's authorizing view (docs/content.md).
+    "content": {
+        "BACKEND": env_str(
+            "CONTENT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": (
+            {
+                "bucket_name": env_str("CONTENT_S3_BUCKET"),
+                "endpoint_url": env_str("CONTENT_S3_ENDPOINT_URL") or None,
+                "region_name": env_str("CONTENT_S3_REGION") or None,
+                "access_key": env_str("CONTENT_S3_ACCESS_KEY_ID") or None,
+                "secret_key": env_secret("CONTENT_S3_SECRET_ACCESS_KEY"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            }
+            if env_str("CONTENT_S3_BUCKET")
+            else {"location": str(VAR_DIR / "content"), "base_url": None}
+        ),
+    },
 }
+# Largest upload accepted by content, in bytes (10 MB by default).
+CONTENT_UPLOAD_MAX_BYTES = env_int("CONTENT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Largest image accepted, in pixels (decompression bombs are refused before decoding).
+CONTENT_IMAGE_MAX_PIXELS = env_int("CONTENT_IMAGE_MAX_PIXELS", 40_000_000, minimum=10_000)
 WHITENOISE_USE_FINDERS = True
 
 # Outgoing e-mail: every message is an outbox row first (clausier.notify).

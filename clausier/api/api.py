@@ -24,6 +24,7 @@ from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from clausier.api.schemas import ErrorOut
 from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
+from clausier.content import api as content_api
 from clausier.core.errors import DomainError
 from clausier.monitoring import api as monitoring_api
 from clausier.terms import api as terms_api
@@ -114,6 +115,7 @@ api.add_router("/", invoicing.router)
 api.add_router("/", sepa.router)
 api.add_router("/", funders.router)
 api.add_router("/", monitoring_api.router)
+api.add_router("/", content_api.router)
 
 
 def _error(

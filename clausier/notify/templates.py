@@ -62,8 +62,9 @@ SUPPORTED_LANGUAGES = ("fr", "de", "en")
 
 
 def register_template(name: str, context_keys: frozenset[str]) -> None:
-    """An app adds its own message templates (from its AppConfig.ready()); the files are
-    `notify/email/<name>.{subject,body}.txt` in the app's templates folder."""
+    """An app above notify adds its own message templates to the catalogue (from its
+    AppConfig.ready()); the files are `notify/email/<name>.{subject,body}.txt` in the app's
+    templates folder."""
     CATALOGUE[name] = frozenset(context_keys)
 
 

@@ -20,8 +20,10 @@ from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
 from clausier.monitoring.checks import LAMP_TEMPLATE
 from clausier.monitoring.models import Acknowledgement, Downtime
+from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
+from tests.api.world_content import content_untouched
 from tests.helpers import PASSWORD
 
 OUTSIDERS = ["admin_a2", "admin_b1", "owner_b", "engineer_b"]
@@ -77,6 +79,16 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
         "reason": "intrus",
     },
     ("GET", "/api/monitoring/servers/{server_id}/availability"): None,
+    ("GET", "/api/content/items/{item_id}"): None,
+    ("GET", "/api/content/items/{item_id}/file"): None,
+    ("POST", "/api/content/items/{item_id}/file"): None,
+    ("GET", "/api/content/spaces/{space_id}/posts"): None,
+    ("POST", "/api/content/spaces/{space_id}/posts"): {"body": "intrus"},
+    ("PATCH", "/api/content/posts/{post_id}"): {"body": "intrus"},
+    ("POST", "/api/content/posts/{post_id}/hide"): {"reason": "intrus"},
+    ("GET", "/api/content/challenges/{challenge_id}/submissions"): None,
+    ("POST", "/api/content/challenges/{challenge_id}/submission"): {"text": "intrus"},
+    ("POST", "/api/content/submissions/{submission_id}/feedback"): {"feedback": "intrus"},
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -121,6 +133,24 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "client_id": w.client_a1.pk,
         "plan_id": w.subscription_a1.plan_id,
     },
+    ("POST", "/api/content/items"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "kind": "tool",
+        "title": "Intrus",
+        "language": "fr",
+        "url": "https://intrus.example",
+        "plan_ids": [w.subscription_a1.plan_id],
+    },
+    ("POST", "/api/content/spaces"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "title": "Intrus",
+    },
+    ("POST", "/api/content/challenges"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "title": "Intrus",
+        "instructions": "x",
+        "due_on": "2030-01-01",
+    },
     ("POST", "/api/terms"): lambda w: {
         "provider_id": w.provider_a.pk,
         "service_line": "managed_hosting",
@@ -148,6 +178,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/mandates"),
     ("GET", "/api/funders"),
     ("GET", "/api/monitoring/servers"),
+    ("GET", "/api/content/items"),
+    ("GET", "/api/content/spaces"),
+    ("GET", "/api/content/challenges"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -164,6 +197,16 @@ PORTAL_PAGES = [
     ("GET", "/factures/{invoice_id}/pdf/"),
     ("GET", "/abonnements/{subscription_id}/resilier/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
+    ("GET", "/bibliotheque/{item_id}/fichier/"),
+    ("GET", "/espaces/{space_id}/"),
+    ("POST", "/espaces/{space_id}/"),
+    ("GET", "/espaces/messages/{post_id}/modifier/"),
+    ("POST", "/espaces/messages/{post_id}/modifier/"),
+    ("POST", "/espaces/messages/{post_id}/masquer/"),
+    ("GET", "/defis/{challenge_id}/"),
+    ("POST", "/defis/{challenge_id}/"),
+    ("POST", "/defis/rendus/{submission_id}/retour/"),
+    ("GET", "/defis/rendus/{submission_id}/fichier/"),
 ]
 
 
@@ -236,6 +279,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.agreement_a1.accepted_at is None
     assert world.server_a1.services.filter(enabled=True).count() == len(LAMP_TEMPLATE)
     assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
+    assert content_untouched(world.content_ids)
 
 
 @pytest.mark.django_db
@@ -256,6 +300,9 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert Subscription.objects.count() == subscriptions_before
     assert Funder.objects.count() == funders_before
     assert not Mandate.objects.exists()
+    assert not LibraryItem.objects.filter(title="Intrus").exists()
+    assert not Space.objects.filter(title="Intrus").exists()
+    assert not Challenge.objects.filter(title="Intrus").exists()
 
 
 @pytest.mark.django_db
@@ -314,6 +361,7 @@ def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, metho
     assert Invitation.objects.filter(email="intrus@boulangerie.example").count() == 0
     world.subscription_a1.refresh_from_db()
     assert world.subscription_a1.end_date is None
+    assert content_untouched(world.content_ids)
 
 
 @pytest.mark.django_db

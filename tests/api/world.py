@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from clausier.billing.subscriptions import overage
 from clausier.monitoring.models import ManagedServer
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
+from tests.api.world_content import content_of_a1
 from tests.billing.builders import hosting_plan, make_funder
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
@@ -48,6 +49,7 @@ class World:
     agreement_a1: Any = None
     funder_a: Any = None
     server_a1: Any = None
+    content_ids: dict[str, Any] = field(default_factory=dict)
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -65,6 +67,7 @@ class World:
             "funder_id": self.funder_a.pk,
             "server_id": self.server_a1.pk,
             "service_id": self.server_a1.services.get(name="HTTP").pk,
+            **self.content_ids,
         }
 
 
@@ -122,7 +125,7 @@ def build_world() -> World:
     for name, person in people.items():
         token, secret = services.create_api_token(now=now, person=person, name=f"token of {name}")
         token_ids[name], secrets[name] = token.pk, secret
-    return World(
+    world = World(
         provider_a=provider_a,
         client_a1=client_a1,
         client_a2=client_a2,
@@ -158,6 +161,8 @@ def build_world() -> World:
             provider=provider_a, client=client_a1, name="SECRET-A1-www", address="192.0.2.1"
         ),
     )
+    world.content_ids = content_of_a1(world)
+    return world
 
 
 # Strings only tenant A / client A1 data contains: an outsider's response must not carry any.

@@ -1,0 +1,83 @@
+"""The content rows a person may see, as querysets (the reach comes from `scoping`).
+
+Provider staff see all of their provider's content; client users see the items granted
+to an audience they hold (`content.audiences`), the spaces whose audience they belong to,
+and the challenges of their organisation's active subscriptions — always of the provider
+their organisation belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from clausier.accounts.models import ClientOrganisation, Role
+from clausier.accounts.scoping import client_ids, staff_provider_ids
+from clausier.billing.models import SubscriptionStatus
+from clausier.content.audiences import audiences_of
+from clausier.content.models import Challenge, LibraryItem, Post, Space, Submission, Upload
+
+# Staff roles that create library items, spaces and challenges, and moderate posts.
+CONTENT_ROLES: set[str] = {Role.OWNER, Role.COACH}
+
+
+def _client_provider_ids(person: Any) -> set[int]:
+    return set(
+        ClientOrganisation.objects.filter(pk__in=client_ids(person)).values_list(
+            "provider_id", flat=True
+        )
+    )
+
+
+def visible_items(person: Any) -> QuerySet[LibraryItem]:
+    audience_items = LibraryItem.objects.filter(
+        provider_id__in=_client_provider_ids(person),
+        grants__audience__in=audiences_of(person),
+    ).values("pk")
+    return LibraryItem.objects.filter(
+        Q(provider_id__in=staff_provider_ids(person)) | Q(pk__in=audience_items)
+    )
+
+
+def visible_spaces(person: Any) -> QuerySet[Space]:
+    return Space.objects.filter(
+        Q(provider_id__in=staff_provider_ids(person))
+        | Q(provider_id__in=_client_provider_ids(person), audience__in=audiences_of(person))
+    )
+
+
+def visible_posts(person: Any) -> QuerySet[Post]:
+    return Post.objects.filter(space__in=visible_spaces(person))
+
+
+def visible_challenges(person: Any) -> QuerySet[Challenge]:
+    return Challenge.objects.filter(
+        Q(provider_id__in=staff_provider_ids(person))
+        | Q(
+            subscription__client_id__in=client_ids(person),
+            subscription__status=SubscriptionStatus.ACTIVE,
+        )
+    )
+
+
+def visible_submissions(person: Any) -> QuerySet[Submission]:
+    """Staff see every answer; a client's admin those of the organisation; others their own."""
+    return Submission.objects.filter(
+        Q(challenge__provider_id__in=staff_provider_ids(person))
+        | Q(challenge__subscription__client_id__in=client_ids(person, {Role.CLIENT_ADMIN}))
+        | Q(author_id=getattr(person, "pk", None), challenge__in=visible_challenges(person))
+    )
+
+
+def visible_uploads(person: Any) -> QuerySet[Upload]:
+    """A file is reachable through what it is attached to, never by itself."""
+    return Upload.objects.filter(
+        Q(provider_id__in=staff_provider_ids(person))
+        | Q(library_items__in=visible_items(person))
+        | Q(submissions__in=visible_submissions(person))
+    ).distinct()
+
+
+def manages(person: Any, provider_id: int) -> bool:
+    return provider_id in staff_provider_ids(person, CONTENT_ROLES)
