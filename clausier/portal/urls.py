@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from clausier.accounts.urls import portal_urlpatterns as accounts_pages
 from clausier.billing.urls import portal_urlpatterns as billing_pages
-from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
 from clausier.content.urls import portal_urlpatterns as content_pages
+from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
 from clausier.portal import home
 from clausier.terms.urls import portal_urlpatterns as terms_pages
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
+from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.monitoring.checks import LAMP_TEMPLATE
 from clausier.monitoring.models import Acknowledgement, Downtime
-from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.api.world_content import content_untouched
