@@ -4,17 +4,19 @@ coaches write; a library file added here goes through the same validation as the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import scoping
 from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
-from clausier.billing.models import Plan
+from clausier.accounts.models import Person
+from clausier.billing.models import Plan, Subscription
 from clausier.content import services, uploads
 from clausier.content.errors import ContentError
 from clausier.content.models import (
@@ -27,6 +29,26 @@ from clausier.content.models import (
     Upload,
 )
 from clausier.content.selectors import CONTENT_ROLES
+from clausier.core.errors import DomainError
+
+
+class ContentScopedAdmin(ProviderScopedAdmin):
+    """Choices of subscriptions and files are the staff member's providers' only, and an
+    object's subscription must be its provider's."""
+
+    writable_roles = CONTENT_ROLES
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not request.user.is_superuser and db_field.related_model in (Subscription, Upload):
+            ids = scoping.staff_provider_ids(request.user, self.writable_roles)
+            kwargs["queryset"] = db_field.related_model.objects.filter(provider_id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        subscription = getattr(obj, "subscription", None)
+        if subscription is not None and subscription.provider_id != obj.provider_id:
+            raise ContentError(_("L'abonnement n'est pas celui de ce prestataire."))
+        super().save_model(request, obj, form, change)
 
 
 class LibraryItemForm(forms.ModelForm):
@@ -70,9 +92,8 @@ class AccessGrantInline(admin.TabularInline):
 
 
 @admin.register(LibraryItem)
-class LibraryItemAdmin(ProviderScopedAdmin):
+class LibraryItemAdmin(ContentScopedAdmin):
     form = LibraryItemForm
-    writable_roles = CONTENT_ROLES
     list_display = ("title", "kind", "language", "provider")
     list_filter = ("kind", "language")
     search_fields = ("title", "description")
@@ -111,41 +132,49 @@ class LibraryItemAdmin(ProviderScopedAdmin):
 
 
 @admin.register(Space)
-class SpaceAdmin(ProviderScopedAdmin):
-    writable_roles = CONTENT_ROLES
+class SpaceAdmin(ContentScopedAdmin):
     list_display = ("title", "kind", "audience", "provider")
     list_filter = ("kind",)
     fields = ("provider", "kind", "title", "subscription", "audience")
 
 
 @admin.register(Post)
-class PostAdmin(ProviderScopedAdmin):
-    """Moderation: staff hide a post (its text stays for the record, the portal hides it)."""
+class PostAdmin(ReadOnlyScopedAdmin):
+    """Posts are written in the portal; the back-office reads them and moderates through
+    `services.hide` (owner and coaches; audited), never by editing their fields."""
 
     provider_path = "space__provider_id"
-    writable_roles = CONTENT_ROLES
     list_display = ("space", "author", "kind", "created_at", "hidden_at")
     list_filter = ("kind",)
-    readonly_fields = ("space", "kind", "parent", "author", "body", "created_at", "edited_at")
-    fields = (*readonly_fields, "hidden_at", "hidden_by", "hidden_reason")
+    actions = ["hide_posts"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.action(description=_("Masquer les messages sélectionnés (modération)"))
+    def hide_posts(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        hidden = 0
+        for post in queryset.filter(hidden_at__isnull=True).select_related("space"):
+            try:
+                services.hide(
+                    now=timezone.now(),
+                    actor=cast(Person, request.user),
+                    target=post,
+                    reason="back-office",
+                )
+            except DomainError as exc:
+                self.message_user(request, str(exc.message), messages.ERROR)
+                return
+            hidden += 1
+        self.message_user(request, _("Messages masqués : %(n)s.") % {"n": hidden})
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(ProviderScopedAdmin):
-    writable_roles = CONTENT_ROLES
+class ChallengeAdmin(ContentScopedAdmin):
     list_display = ("title", "subscription", "due_on")
-    fields = (
-        "provider",
-        "subscription",
-        "title",
-        "instructions",
-        "due_on",
-        "created_by",
-        "created_at",
-    )
+    fields = ("provider", "subscription", "title", "instructions", "due_on")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by, obj.created_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Submission)
