@@ -86,8 +86,12 @@ def _reencode(data: bytes, expected: str) -> bytes:
     elif expected in ("PNG", "WEBP") and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
     out = io.BytesIO()
-    # No exif=, no pnginfo=, no icc_profile=: the new file carries pixels only.
+    # No exif=, no pnginfo=, no icc_profile=, and nothing some encoders would carry over
+    # from what the decoder read: the new file carries pixels (and transparency) only.
     options: dict[str, Any] = {"quality": 90} if expected in ("JPEG", "WEBP") else {}
+    if "transparency" in image.info and expected != "JPEG":
+        options["transparency"] = image.info["transparency"]
+    image.info = {}
     image.save(out, format=expected, **options)
     return out.getvalue()
 

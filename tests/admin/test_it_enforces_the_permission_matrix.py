@@ -50,6 +50,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "billing.overageagreement": ("v", "v", "v", "v", "", ""),
     # Funders (OPCO) address invoices: every staff role reads, the billing roles keep them.
     "billing.funder": ("vac", "v", "v", "vac", "", ""),
+    # Content (docs/content.md): the owner and the coaches write, other staff read; posts
+    # are written in the portal and hidden by an action (services.hide); answers and files read.
+    "content.libraryitem": ("vac", "v", "vac", "v", "", ""),
+    "content.space": ("vac", "v", "vac", "v", "", ""),
+    "content.post": ("v", "v", "v", "v", "", ""),
+    "content.challenge": ("vac", "v", "vac", "v", "", ""),
+    "content.submission": ("v", "v", "v", "v", "", ""),
+    "content.upload": ("v", "v", "v", "v", "", ""),
 }
 
 

@@ -22,6 +22,7 @@ from clausier.core.models import AuditEntry
 from clausier.notify.models import OutboxMessage
 from clausier.terms import indices
 from tests.api.world import World, build_world
+from tests.api.world_content import content_objects
 from tests.helpers import make_staff
 
 # The columns of the permission matrix, staff first, then client users.
@@ -126,6 +127,7 @@ def build_back_office() -> BackOffice:
         ),
         "billing.overageagreement": quote,
         "billing.funder": world.funder_a,
+        **content_objects(world.content_ids),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

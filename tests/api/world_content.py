@@ -8,7 +8,15 @@ from typing import Any
 from django.utils import timezone
 
 from clausier.content import services
-from clausier.content.models import Challenge, ItemKind, Post, Submission
+from clausier.content.models import (
+    Challenge,
+    ItemKind,
+    LibraryItem,
+    Post,
+    Space,
+    Submission,
+    Upload,
+)
 
 
 def content_of_a1(world: Any) -> dict[str, Any]:
@@ -64,3 +72,24 @@ def content_untouched(ids: dict[str, Any]) -> bool:
         and submission.feedback == ""
         and submission.text == "SECRET-A1 answer"
     )
+
+
+def content_objects(ids: dict[str, Any]) -> dict[str, Any]:
+    """One object of each content model of A, for the back-office matrix (tests/admin)."""
+    item = LibraryItem.objects.get(pk=ids["item_id"])
+    upload = Upload.objects.create(
+        provider_id=item.provider_id,
+        file="p0/not-stored",
+        content_type="application/pdf",
+        size=0,
+        sha256="",
+        filename="SECRET-A1.pdf",
+    )
+    return {
+        "content.libraryitem": item,
+        "content.space": Space.objects.get(pk=ids["space_id"]),
+        "content.post": Post.objects.get(pk=ids["post_id"]),
+        "content.challenge": Challenge.objects.get(pk=ids["challenge_id"]),
+        "content.submission": Submission.objects.get(pk=ids["submission_id"]),
+        "content.upload": upload,
+    }

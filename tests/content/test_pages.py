@@ -150,3 +150,19 @@ def test_the_menu_shows_the_content_pages(client):
     client.force_login(world.member)
     page = client.get("/").content.decode()
     assert "/bibliotheque/" in page and "/espaces/" in page and "/defis/" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "empty"),
+    [
+        ("de", "Bibliothek", "Noch ist Ihnen kein Inhalt freigegeben"),
+        ("en", "Library", "No item is open to you yet"),
+    ],
+)
+def test_the_library_speaks_german_and_english(client, language, title, empty):
+    world = content_world()
+    world.member.language = language
+    world.member.save()
+    client.force_login(world.member)
+    page = client.get("/bibliotheque/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert title in page and empty in page

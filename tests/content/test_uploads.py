@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageCms, PngImagePlugin
 
 from clausier.content import uploads
 from clausier.content.errors import UploadRefused, UploadTooLarge
@@ -126,3 +126,15 @@ def test_it_stores_under_a_random_name_outside_the_web_root(settings):
     assert ".." not in upload.file.name and "passwd" not in upload.file.name
     location = settings.STORAGES["content"]["OPTIONS"]["location"]
     assert upload.file.path.startswith(location)
+
+
+def test_it_drops_png_text_chunks_and_icc_profiles():
+    world = content_world()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "SECRET-AUTHOR")
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    upload = _store(world, "x.png", png_bytes(pnginfo=info, icc_profile=icc))
+    with upload.file.open("rb") as stored:
+        data = stored.read()
+    assert b"SECRET-AUTHOR" not in data and b"iCCP" not in data
+    assert Image.open(io.BytesIO(data)).size == (8, 8)

@@ -66,7 +66,7 @@ def test_the_demo_logins_printed_by_make_run_work(tmp_path):
     assert clausier(env, "demo") == printed  # idempotent
     logins = re.findall(r"^\s+(\S+@\S+)\s", printed, re.M)
     password = re.search(r"password for all: (\S+)\)", printed).group(1)
-    assert len(logins) == 15
+    assert len(logins) == 17  # 15, and the content demo's client (clausier/demo/content.py)
 
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "run"],
@@ -90,6 +90,7 @@ def test_the_demo_logins_printed_by_make_run_work(tmp_path):
             "admin@boulangerie-martin.example",
             "coach@kestio.example",
             "lea@atelier-durand.example",
+            "nina@studio-lambert.example",
         ):
             assert email in logins
             home = login(base, email, password)
