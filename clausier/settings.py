@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "clausier.demo",
     "clausier.api",
     "axes",
+    # Only for its templates and static files: /api/docs serves the Swagger UI the package
+    # ships (ninja/static/ninja/), never the CDN copy it falls back to without this line.
+    "ninja",
 ]
 
 MIDDLEWARE = [
