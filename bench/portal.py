@@ -200,13 +200,16 @@ def report() -> None:
         _manage(env, "demo")
         invoice = _manage(env, "shell", stdin=EXTRA_INVOICES.format(n=INVOICES)).split()[-1]
         port = _free_port()
+        # The server's log goes to a file: a pipe nobody reads until the end fills up
+        # (64 KiB) and blocks the server's threads on their next log line.
+        log_path = Path(var) / "server.log"
+        log = log_path.open("w")
         server = subprocess.Popen(  # noqa: S603 -- our own interpreter and manage.py
             [sys.executable, str(ROOT / "manage.py"), "run", "--port", str(port)],
             env={**env, "LOG_LEVEL": "WARNING"},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=log,
         )
         try:
             _wait_for(port)
@@ -233,7 +236,9 @@ def report() -> None:
                 )
         finally:
             server.terminate()
-            _, stderr = server.communicate(timeout=30)
+            server.wait(timeout=30)
+            log.close()
+        stderr = log_path.read_text()
         warnings = stderr.count("Task queue depth")
         print(f"  server log: {warnings} 'Task queue depth' warnings, {len(stderr)} bytes")
 
