@@ -59,3 +59,14 @@ class InviteForm(forms.Form):
         ],
     )
     language = forms.ChoiceField(label=_("Langue de l'invitation"), choices=settings.LANGUAGES)
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("Nouvelle adresse e-mail"), max_length=254)
+    password = forms.CharField(
+        label=_("Mot de passe actuel"), strip=False, widget=forms.PasswordInput
+    )

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_POST
 
 from clausier.accounts import logins, selectors, services
 from clausier.accounts.errors import AccountsError, InvalidInvitation
-from clausier.accounts.forms import ActivationForm, InviteForm, LoginForm, ProfileForm
+from clausier.accounts.forms import (
+    ActivationForm,
+    EmailChangeForm,
+    InviteForm,
+    LoginForm,
+    ProfileForm,
+)
 from clausier.accounts.models import ClientOrganisation, Invitation, Person
 from clausier.core.http import client_ip
 
@@ -145,7 +151,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"profile_form": profile_form, "password_form": password_form},
+        {
+            "profile_form": profile_form,
+            "password_form": password_form,
+            "email_form": EmailChangeForm(auto_id="id_email_%s"),
+        },
         status=status,
     )
 

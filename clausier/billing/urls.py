@@ -26,6 +26,11 @@ portal_urlpatterns = [
     path("factures/", invoices.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
     path(
+        "factures/<int:invoice_id>/contester/",
+        invoices.invoice_dispute,
+        name="invoice_dispute",
+    ),
+    path(
         "factures/<int:invoice_id>/<str:kind>/",
         invoices.invoice_document,
         name="invoice_document",

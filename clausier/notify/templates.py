@@ -34,6 +34,8 @@ CATALOGUE: dict[str, frozenset[str]] = {
     ),
     "access_suspended": frozenset({"person_name", "provider", "reason"}),
     "access_reinstated": frozenset({"person_name", "provider"}),
+    "password_reset": frozenset({"person_name", "reset_url", "expires_at"}),
+    "email_change": frozenset({"person_name", "new_email", "confirm_url", "hours"}),
     "price_increase": frozenset(
         {"provider", "label", "old_price", "new_price", "applies_from", "clause"}
     ),
@@ -56,6 +58,8 @@ CATALOGUE: dict[str, frozenset[str]] = {
 # encrypted until the message is handed to the SMTP server (clausier.notify.services).
 SECRET_CONTEXT: dict[str, frozenset[str]] = {
     "invitation": frozenset({"activation_url"}),
+    "password_reset": frozenset({"reset_url"}),
+    "email_change": frozenset({"confirm_url"}),
 }
 
 SUPPORTED_LANGUAGES = ("fr", "de", "en")

@@ -1,10 +1,69 @@
-"""Template context shared by every portal page."""
+"""Template context shared by every portal page: the menu and the breadcrumbs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from clausier.core.navigation import NavLink, links_for
+from clausier.portal.reach import CLIENT_ADMIN, STAFF, request_reach
 
 
-def navigation(request: HttpRequest) -> dict[str, list[NavLink]]:
-    """`app_nav`: the entries the apps registered (core.navigation) this person may see."""
-    return {"app_nav": links_for(request)}
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    label: Any
+    url_name: str
+    # Who sees it: a predicate over the Reach.
+    kinds: frozenset[str] | None = None
+    needs_billing: bool = False
+
+
+# The portal's own entries, before the apps' (core.navigation) ones.
+_ENTRIES = (
+    _Entry("portal.subscriptions", _("Abonnements"), "portal:subscriptions", needs_billing=True),
+    _Entry("portal.invoices", _("Factures"), "portal:invoices", needs_billing=True),
+    _Entry(
+        "portal.terms", _("Conditions générales"), "portal:terms", frozenset({CLIENT_ADMIN, STAFF})
+    ),
+)
+
+
+def _link(key: str, label: Any, url: str, path: str) -> NavLink:
+    return NavLink(key, label, url, path.startswith(url))
+
+
+def shell_links(request: HttpRequest) -> list[NavLink]:
+    """The portal's fixed entries this person may see, per role."""
+    if not request.user.is_authenticated:
+        return []
+    reach = request_reach(request)
+    links = []
+    for entry in _ENTRIES:
+        if entry.needs_billing and not reach.sees_billing:
+            continue
+        if entry.kinds is not None and reach.kind not in entry.kinds:
+            continue
+        links.append(_link(entry.key, entry.label, reverse(entry.url_name), request.path))
+    return links
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """`shell_nav`: the portal's entries for this person's role; `app_nav`: the entries the
+    apps registered (core.navigation) this person may see; `nav_section`: the entry the
+    current page belongs to (the breadcrumbs' middle step), if any."""
+    if not request.user.is_authenticated:
+        return {"shell_nav": [], "app_nav": [], "nav_section": None, "portal_kind": None}
+    shell = shell_links(request)
+    apps = links_for(request)
+    section = next((link for link in [*shell, *apps] if link.active), None)
+    return {
+        "shell_nav": shell,
+        "app_nav": apps,
+        "nav_section": section,
+        "portal_kind": request_reach(request).kind,
+    }

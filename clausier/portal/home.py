@@ -1,29 +1,33 @@
-"""The portal's home page: the person's accesses and the organisations they administer."""
+"""The portal's home page: a dashboard per role (clausier.portal.dashboards)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from clausier.accounts import scoping, selectors
-from clausier.accounts.models import Membership, Role
+from clausier.accounts.models import Membership
 from clausier.accounts.views import current_person
+from clausier.portal import dashboards
+from clausier.portal.reach import CLIENT_ADMIN, COLLABORATOR, STAFF, request_reach
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
-    memberships = (
+    reach = request_reach(request)
+    now = timezone.now()
+    context: dict[str, object] = {"kind": reach.kind}
+    if reach.kind == STAFF:
+        context["staff"] = dashboards.staff(reach, now)
+    if reach.admin_client_ids:
+        context["admin"] = dashboards.client_admin(reach, now)
+    elif reach.kind == COLLABORATOR:
+        context["collaborator"] = dashboards.collaborator(reach, person)
+    context["memberships"] = (
         Membership.objects.filter(person=person).active().select_related("provider", "client")
+        if reach.kind in {STAFF, CLIENT_ADMIN, COLLABORATOR}
+        else []
     )
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "memberships": memberships,
-            "managed_clients": selectors.managed_clients(person).filter(
-                pk__in=scoping.client_ids(person, {Role.CLIENT_ADMIN})
-            ),
-        },
-    )
+    return render(request, "portal/home.html", context)

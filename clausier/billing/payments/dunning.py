@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -151,6 +152,24 @@ def terminate_for_non_payment(*, now: datetime, actor: Person, invoice: Invoice)
         )
     subscription.refresh_from_db()
     return subscription
+
+
+def dispute_window(invoice: Invoice, now: datetime) -> Any:
+    """The window in which the client may still dispute `invoice` (coaching art. 8.3: ten
+    days from its receipt, i.e. its issue in the client area), if it is open at `now`;
+    None when the contract sets none, the invoice goes to a funder, or the window closed.
+    The portal shows its dispute button from this."""
+    if invoice.kind != "invoice" or invoice.funder_id is not None:
+        return None
+    subscription = (
+        Subscription.objects.filter(invoice_lines__invoice=invoice)
+        .select_related("plan", "acceptance")
+        .first()
+    )
+    if subscription is None:
+        return None
+    window = policy_of(subscription).invoice_dispute(invoice.issued_at, now)
+    return window if window is not None and window.acted_in_time else None
 
 
 def dispute(*, now: datetime, person: Person, invoice: Invoice, reason: str) -> InvoiceDispute:

@@ -1,16 +1,31 @@
-"""Invoices in the portal: the client's administrators see and download theirs."""
+"""Invoices in the portal: the client's administrators see and download theirs.
+
+The list reads every row's balance in its one query (`with_balances`) and pages by 50:
+it made two aggregate queries per row before (issue 16: 26 requests/s, p99 2.3 s)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from clausier.accounts import scoping
+from clausier.accounts.models import Role
 from clausier.accounts.views import current_person
 from clausier.billing import services
+from clausier.billing.invoicing.balances import annotated_balance, with_balances
 from clausier.billing.invoicing.documents.responses import document_response
 from clausier.billing.models import Invoice
+from clausier.billing.payments import dunning
 from clausier.billing.selectors import visible_invoices
+from clausier.core.errors import DomainError
+
+PAGE_SIZE = 50
 
 
 def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
@@ -22,22 +37,29 @@ def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
 
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    invoices = (
+    invoices = with_balances(
         visible_invoices(current_person(request))
         .select_related("client")
         .order_by("-issued_at", "-pk")
     )
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"invoice": i, "balance": services.balance_due(i) if i.kind == "invoice" else None}
-        for i in invoices[:500]
+        {"invoice": i, "balance": annotated_balance(i) if i.kind == "invoice" else None}
+        for i in page.object_list
     ]
-    return render(request, "billing/invoices/list.html", {"rows": rows})
+    return render(request, "billing/invoices/list.html", {"rows": rows, "page": page})
 
 
 @login_required
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice(request, invoice_id)
     balance = services.balance_due(invoice) if invoice.kind == "invoice" else None
+    person = current_person(request)
+    window = (
+        dunning.dispute_window(invoice, timezone.now())
+        if invoice.client_id in _admin_clients(person)
+        else None
+    )
     return render(
         request,
         "billing/invoices/detail.html",
@@ -46,8 +68,37 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "lines": invoice.lines.all(),
             "balance": balance,
             "payments": invoice.payments.all(),
+            "dispute_window": window,
+            "disputes": invoice.disputes.all(),
         },
     )
+
+
+def _admin_clients(person: object) -> set[int]:
+    return scoping.client_ids(person, {Role.CLIENT_ADMIN})
+
+
+@login_required
+@require_POST
+def invoice_dispute(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The client administrator disputes an invoice (coaching art. 8.3)."""
+    invoice = _invoice(request, invoice_id)
+    try:
+        record = dunning.dispute(
+            now=timezone.now(),
+            person=current_person(request),
+            invoice=invoice,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Contestation enregistrée (%(outcome)s).")
+            % {"outcome": record.get_outcome_display()},
+        )
+    return redirect("portal:invoice_detail", invoice_id=invoice.pk)
 
 
 @login_required

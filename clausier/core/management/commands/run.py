@@ -29,13 +29,21 @@ class Command(BaseCommand):
             "--port", type=int, default=int(os.environ.get("CLAUSIER_PORT", "8000"))
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("CLAUSIER_THREADS", "8")),
+            help="waitress worker threads (docs/portal.md, 'Speed': more do not help on 2 cores)",
+        )
+        parser.add_argument(
             "--mailcatcher",
             action="store_true",
             default=os.environ.get("CLAUSIER_MAILCATCHER") == "1",
             help="receive outgoing mail on a local SMTP server and keep it in var/mail",
         )
 
-    def handle(self, *args: Any, host: str, port: int, mailcatcher: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, threads: int, mailcatcher: bool, **options: Any
+    ) -> None:
         catcher = None
         if mailcatcher:
             folder = settings.VAR_DIR / "mail"
@@ -54,7 +62,7 @@ class Command(BaseCommand):
             f"  API         {base}/api/docs (OpenAPI: {base}/api/openapi.json)\n"
         )
         try:
-            serve(get_wsgi_application(), host=host, port=port, threads=8, ident="Clausier")
+            serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="Clausier")
         finally:
             for daemon in daemons:
                 daemon.stop()
