@@ -50,6 +50,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "billing.overageagreement": ("v", "v", "v", "v", "", ""),
     # Funders (OPCO) address invoices: every staff role reads, the billing roles keep them.
     "billing.funder": ("vac", "v", "v", "vac", "", ""),
+    # Monitoring: the provider's technical staff (owner, engineer) keep servers, services,
+    # downtimes and the on-call rota; the other staff read them.
+    "monitoring.managedserver": ("vac", "vac", "v", "v", "", ""),
+    "monitoring.monitoredservice": ("vac", "vac", "v", "v", "", ""),
+    "monitoring.downtime": ("vac", "vac", "v", "v", "", ""),
+    "monitoring.oncallshift": ("vac", "vac", "v", "v", "", ""),
 }
 
 
