@@ -15,11 +15,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from clausier.accounts.models import ServiceLine
 from clausier.billing.models import Subscription
 from clausier.monitoring.models import ManagedServer, MonitoredService
 
 SERVER_NAME = "www-demo"
+HOSTING_PLAN = "infogerance"  # the demo's managed-hosting plan (demo/data.py)
 CLOSED_PORT = 1  # nothing listens on tcpmux: "Connection refused", CRITICAL
 LOOPBACK: dict[str, dict[str, object]] = {
     "Ping": {},
@@ -32,7 +32,7 @@ LOOPBACK: dict[str, dict[str, object]] = {
 @transaction.atomic
 def load_monitoring_demo() -> None:
     subscription = (
-        Subscription.objects.filter(plan__service_line=ServiceLine.MANAGED_HOSTING)
+        Subscription.objects.filter(plan__code=HOSTING_PLAN)
         .select_related("client", "provider")
         .order_by("pk")
         .first()
