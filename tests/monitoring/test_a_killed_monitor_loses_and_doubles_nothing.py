@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = 150
 
@@ -25,7 +23,9 @@ from tests.helpers import make_client, make_client_user, make_provider
 provider = make_provider("Kalanda")
 client = make_client(provider, "Boulangerie")
 make_client_user(client)
-server = ManagedServer.objects.create(provider=provider, client=client, name="www", address="127.0.0.1")
+server = ManagedServer.objects.create(
+    provider=provider, client=client, name="www", address="127.0.0.1"
+)
 server.services.all().delete()
 now = timezone.now()
 MonitoredService.objects.bulk_create([
@@ -104,8 +104,8 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
     assert (
         count(
             db,
-            "select count(*) from (select service_id, attempt, state_type from monitoring_statechange"
-            " group by 1, 2, 3 having count(*) > 1)",
+            "select count(*) from (select service_id, attempt, state_type"
+            " from monitoring_statechange group by 1, 2, 3 having count(*) > 1)",
         )
         == 0
     )
