@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import issue5, portal, simulator
+from bench import issue5, monitoring, portal, simulator
 from bench.kinds import per_kind
 from bench.mix import BANNER, CEILING, Figures, mixed, plugin_command
 
@@ -105,6 +105,7 @@ def main() -> None:
         subprocess.run([servers, "release"], check=True)  # noqa: S603
     issue5.report()
     portal.report()
+    monitoring.report()
 
 
 def report() -> None:

@@ -1,7 +1,7 @@
 """The monitor: an asyncio loop that runs due checks with the probe engine and records
 each result through the state machine (`services.results.record_result`).
 
-One tick a second: beat the heartbeat, pick the enabled services whose `next_check_at`
+Two ticks a second: beat the heartbeat, pick the enabled services whose `next_check_at`
 has come (first checks are spread over the interval by `inventory.first_check_at`, the
 next ones follow from each result, so the load stays spread), start their probes on the
 `Runner`, and record every result as it completes, each in its own transaction. The
@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from clausier.monitoring.models import MonitoredService
@@ -86,7 +86,7 @@ class Monitor:
     def __init__(
         self,
         *,
-        tick: float = 1.0,
+        tick: float = 0.5,
         batch: int = 2000,
         limits: RunnerLimits | None = None,
         node: str = "",
@@ -105,8 +105,13 @@ class Monitor:
 
     async def db(self, function: Callable[..., T], *args: Any) -> T:
         def call() -> T:
-            close_old_connections()
-            return function(*args)
+            # One long-lived connection on the DB thread (reopening it per result cost more
+            # than the result itself); a broken one is dropped and reopened next call.
+            try:
+                return function(*args)
+            except (OperationalError, InterfaceError):
+                connection.close()
+                raise
 
         return await asyncio.get_running_loop().run_in_executor(self._db, call)
 
@@ -125,7 +130,9 @@ class Monitor:
                 task.cancel()
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
-            self._db.shutdown(wait=True)
+            # Results not recorded yet are dropped: their services are still due, so the
+            # next start checks them again (nothing recorded twice).
+            self._db.shutdown(wait=True, cancel_futures=True)
 
     async def tick_once(self, runner: Runner) -> int:
         now = self.clock()

@@ -13,7 +13,7 @@ from datetime import datetime
 from clausier.core.clauses import ClauseRef
 from clausier.simulate.loader import Event, Scenario
 from clausier.simulate.output import JsonValue, Result
-from clausier.simulate.state import BillingState, CoachingState, HostingState
+from clausier.simulate.state import BillingState, CoachingState, HostingState, MonitoringState
 from clausier.terms.packs import Pack
 
 
@@ -40,6 +40,7 @@ class Context:
     hosting: HostingState = field(default_factory=HostingState)
     coaching: CoachingState = field(default_factory=CoachingState)
     billing: BillingState = field(default_factory=BillingState)
+    monitoring: MonitoringState = field(default_factory=MonitoringState)
 
     @property
     def now(self) -> datetime:

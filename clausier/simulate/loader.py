@@ -147,6 +147,25 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             percent=FieldSpec(_percent("0", "100")),
             monthly_fee=_AMOUNT,
         ),
+        # Monitoring (art. 3.2, 6, 14), run through the monitor's own state machine.
+        "service_defined": _spec(
+            _MH,
+            True,
+            server=_ID,
+            check=_ID,
+            max_check_attempts=FieldSpec(_plain(parse_decimal), optional=True, default=Decimal(3)),
+            check_interval=FieldSpec(_plain(parse_decimal), optional=True, default=Decimal(300)),
+            retry_interval=FieldSpec(_plain(parse_decimal), optional=True, default=Decimal(60)),
+            escalate_in_hno=_flag(False),
+        ),
+        "check_result": _spec(
+            _MH,
+            service=_ref("service_defined"),
+            state=FieldSpec(_enum("OK", "WARNING", "CRITICAL", "UNKNOWN")),
+            output=FieldSpec(_plain(str), optional=True, default=""),
+        ),
+        "downtime": _spec(_MH, server=_ID, start=_INSTANT, end=_INSTANT),
+        "acknowledgement": _spec(_MH, service=_ref("service_defined")),
         "syntec_index": _spec(
             _MH,
             series=FieldSpec(_enum("old", "new")),

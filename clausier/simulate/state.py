@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from clausier.monitoring.statemachine import CheckState
 from clausier.terms.rules.coaching_training import AnnouncedIncrease
 from clausier.terms.rules.managed_hosting import (
     EmergencyQuota,
@@ -132,3 +133,46 @@ class Invoice:
 class BillingState:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     ecb_rates: list[tuple[date, Decimal]] = field(default_factory=list)
+
+
+# -- monitoring (art. 3.2, 6, 14) -----------------------------------------------------------
+
+
+@dataclass
+class Escalation:
+    due: datetime
+    problem_at: datetime
+    clause: object
+
+
+@dataclass
+class WatchedService:
+    """A service_defined: its configuration and the state machine's state."""
+
+    id: str
+    server: str
+    check: str
+    max_check_attempts: int
+    check_interval: int
+    retry_interval: int
+    escalate_in_hno: bool
+    state: CheckState = field(default_factory=CheckState)
+    hard_history: list[tuple[datetime, bool]] = field(default_factory=list)  # at, problem
+    problem_at: datetime | None = None  # the open problem's hard change
+    problem_recipients: list[str] | None = None  # who got the problem alert
+    acknowledged: bool = False
+    escalation: Escalation | None = None
+
+
+@dataclass
+class Window:
+    server: str
+    start: datetime
+    end: datetime
+    ended: bool = False
+
+
+@dataclass
+class MonitoringState:
+    services: dict[str, WatchedService] = field(default_factory=dict)
+    downtimes: list[Window] = field(default_factory=list)

@@ -58,6 +58,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "content.challenge": ("vac", "v", "vac", "v", "", ""),
     "content.submission": ("v", "v", "v", "v", "", ""),
     "content.upload": ("v", "v", "v", "v", "", ""),
+    # Monitoring: the provider's technical staff (owner, engineer) keep servers, services,
+    # downtimes and the on-call rota; the other staff read them.
+    "monitoring.managedserver": ("vac", "vac", "v", "v", "", ""),
+    "monitoring.monitoredservice": ("vac", "vac", "v", "v", "", ""),
+    "monitoring.downtime": ("vac", "vac", "v", "v", "", ""),
+    "monitoring.oncallshift": ("vac", "vac", "v", "v", "", ""),
 }
 
 

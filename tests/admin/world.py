@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from clausier.billing.invoicing.credits import record_sla_credit
 from clausier.billing.models import GatewayAccount
 from clausier.billing.subscriptions.overage import quote_overage
 from clausier.core.models import AuditEntry
+from clausier.monitoring.models import Downtime, OnCallShift
 from clausier.notify.models import OutboxMessage
 from clausier.terms import indices
 from tests.api.world import World, build_world
@@ -128,6 +129,17 @@ def build_back_office() -> BackOffice:
         "billing.overageagreement": quote,
         "billing.funder": world.funder_a,
         **content_objects(world.content_ids),
+        "monitoring.managedserver": world.server_a1,
+        "monitoring.monitoredservice": world.server_a1.services.get(name="HTTP"),
+        "monitoring.downtime": Downtime.objects.create(
+            server=world.server_a1,
+            starts_at=now + timedelta(days=1),
+            ends_at=now + timedelta(days=1, hours=2),
+            reason="maintenance",
+        ),
+        "monitoring.oncallshift": OnCallShift.objects.create(
+            provider=provider, person=owner, starts_at=now, ends_at=now + timedelta(days=7)
+        ),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

@@ -140,3 +140,24 @@ def test_friday_1750_problem_escalates_at_1820_for_http_and_monday_for_smtp():
     due = dict(Escalation.objects.values_list("service__name", "due_at"))
     assert due["HTTP"] == datetime(2026, 3, 6, 17, 20, tzinfo=UTC)
     assert due["SMTP"] == NEXT_MONDAY_9
+
+
+@pytest.mark.django_db
+def test_a_public_holiday_is_hno_smtp_waits_for_the_next_working_day():
+    labour_day = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)  # Friday 1 May, 10:00 in Paris
+    world = monitoring_world(labour_day)
+    hard_problem(world.service("SMTP"), labour_day)
+    hard_problem(world.service("HTTP"), labour_day)
+    due = dict(Escalation.objects.values_list("service__name", "due_at"))
+    assert due["SMTP"] == datetime(2026, 5, 4, 7, 0, tzinfo=UTC)  # Monday 09:00 CEST
+    assert due["HTTP"] == labour_day + timedelta(minutes=3 + 30)
+
+
+@pytest.mark.django_db
+def test_the_dst_night_counts_thirty_real_minutes():
+    # 29 March 2026: 02:00 CET becomes 03:00 CEST. Hard at 01:50 CET (00:50 UTC).
+    night = datetime(2026, 3, 29, 0, 47, tzinfo=UTC)
+    world = monitoring_world(night)
+    hard_at = hard_problem(world.service("Ping"), night)
+    assert hard_at == datetime(2026, 3, 29, 0, 50, tzinfo=UTC)
+    assert Escalation.objects.get().due_at == datetime(2026, 3, 29, 1, 20, tzinfo=UTC)  # 03:20 CEST

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Runs the monitoring scheduler: due checks, results, alerts (Ctrl-C / SIGTERM stops it)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--tick", type=float, default=1.0, help="seconds between two rounds")
+        parser.add_argument("--tick", type=float, default=0.5, help="seconds between two rounds")
 
     def handle(self, *args: Any, tick: float, **options: Any) -> None:
         monitor = Monitor(tick=tick)
