@@ -24,6 +24,8 @@ from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from clausier.api.schemas import ErrorOut
 from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
+from clausier.coaching import api as coaching_api
+from clausier.coaching.errors import AlreadyChanged, SlotTaken
 from clausier.core.errors import DomainError
 from clausier.terms import api as terms_api
 
@@ -112,6 +114,7 @@ api.add_router("/", terms_api.router)
 api.add_router("/", invoicing.router)
 api.add_router("/", sepa.router)
 api.add_router("/", funders.router)
+api.add_router("/", coaching_api.router)
 
 
 def _error(
@@ -134,6 +137,8 @@ def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 @api.exception_handler(InvalidInvitation)
 @api.exception_handler(PaymentAlreadyRecorded)
 @api.exception_handler(IdempotencyKeyInUse)
+@api.exception_handler(SlotTaken)
+@api.exception_handler(AlreadyChanged)
 def conflict(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 409, exc.code, str(exc.message))
 

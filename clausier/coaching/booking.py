@@ -73,6 +73,18 @@ def _check_actor(actor: Person, subscription: Subscription, participants: Sequen
     raise NotAllowed(_("Vous ne pouvez pas réserver pour ces participants."))
 
 
+# Bookings open this far ahead at most (the current period and the next).
+BOOKING_HORIZON = timedelta(days=400)
+
+
+def check_horizon(starts_at: datetime, now: datetime) -> None:
+    if not now < starts_at <= now + BOOKING_HORIZON:
+        raise CoachingError(
+            _("Choisissez un créneau à venir, dans les treize prochains mois."),
+            code="outside_horizon",
+        )
+
+
 def _check_contract(subscription: Subscription, starts_at: datetime) -> None:
     if subscription.status != SubscriptionStatus.ACTIVE or subscription.start_date is None:
         raise CoachingError(
@@ -159,6 +171,7 @@ def book(
         raise CoachingError(
             _("Chaque participant doit être inscrit à l'abonnement."), code="not_enrolled"
         )
+    check_horizon(starts_at, now)
     _check_contract(subscription, starts_at)
     ends_at = starts_at + timedelta(minutes=coach.slot_minutes)
     pack = pack_of(subscription)

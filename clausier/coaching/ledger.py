@@ -66,7 +66,12 @@ def period_for(
 ) -> ContractPeriod:
     """The annual period whose allowance an instant (a session's start) draws on."""
     start = _require_started(subscription)
-    return session_period(start, at, pack or pack_of(subscription))
+    try:
+        return session_period(start, at, pack or pack_of(subscription))
+    except (ValueError, OverflowError) as exc:  # before the start, or beyond the calendar
+        raise CoachingError(
+            _("Cette date est hors des périodes du contrat."), code="outside_contract"
+        ) from exc
 
 
 def ensure_granted(

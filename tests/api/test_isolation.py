@@ -57,6 +57,17 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/sepa/exports/{collection_id}/file"): None,
     ("POST", "/api/overage-agreements/{agreement_id}/accept"): None,
     ("GET", "/api/funders/{funder_id}"): None,
+    ("GET", "/api/coaching/subscriptions/{subscription_id}/allowance"): None,
+    ("POST", "/api/coaching/subscriptions/{subscription_id}/enrolments"): {"person_id": 1},
+    ("GET", "/api/coaching/coaches/{coach_id}/slots"): None,
+    ("GET", "/api/coaching/sessions/{session_id}"): None,
+    ("POST", "/api/coaching/sessions/{session_id}/cancel"): None,
+    ("POST", "/api/coaching/sessions/{session_id}/postpone"): {
+        "starts_at": "2030-01-07T09:00:00+01:00"
+    },
+    ("POST", "/api/coaching/sessions/{session_id}/force-majeure"): None,
+    ("GET", "/api/coaching/sessions/{session_id}/join"): None,
+    ("POST", "/api/coaching/deliverables/{deliverable_id}/reservation"): {"text": "intrus"},
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -101,6 +112,15 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "client_id": w.client_a1.pk,
         "plan_id": w.subscription_a1.plan_id,
     },
+    ("POST", "/api/coaching/sessions"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "coach_id": w.coaching["coach"].pk,
+        "starts_at": "2030-01-07T09:00:00+01:00",
+    },
+    ("POST", "/api/coaching/deliverables"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "title": "intrus",
+    },
     ("POST", "/api/terms"): lambda w: {
         "provider_id": w.provider_a.pk,
         "service_line": "managed_hosting",
@@ -127,6 +147,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/invoices"),
     ("GET", "/api/mandates"),
     ("GET", "/api/funders"),
+    ("GET", "/api/coaching/allowances"),
+    ("GET", "/api/coaching/sessions"),
+    ("GET", "/api/coaching/deliverables"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -143,6 +166,9 @@ PORTAL_PAGES = [
     ("GET", "/factures/{invoice_id}/pdf/"),
     ("GET", "/abonnements/{subscription_id}/resilier/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
+    ("GET", "/seances/{session_id}/"),
+    ("POST", "/seances/{session_id}/"),
+    ("GET", "/seances/{session_id}/salle/"),
 ]
 
 

@@ -24,6 +24,7 @@ from clausier.billing.subscriptions import overage
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.billing.builders import hosting_plan, make_funder
+from tests.coaching.world_rows import coaching_rows
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
 
@@ -46,6 +47,7 @@ class World:
     collection_a: Any = None
     agreement_a1: Any = None
     funder_a: Any = None
+    coaching: dict[str, Any] | None = None  # tests.coaching.world_rows: coach, session...
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -61,10 +63,17 @@ class World:
             "collection_id": self.collection_a.pk,
             "agreement_id": self.agreement_a1.pk,
             "funder_id": self.funder_a.pk,
+            **{f"{name}_id": row.pk for name, row in (self.coaching or {}).items()},
         }
 
 
 def build_world() -> World:
+    world = _build_world()
+    world.coaching = coaching_rows(world.provider_a, world.client_a1, world.people)
+    return world
+
+
+def _build_world() -> World:
     now = timezone.now()
     provider_a = make_provider("Kalanda")
     client_a1 = make_client(provider_a, "Boulangerie", legal_name="SECRET-A1 Boulangerie")
