@@ -50,6 +50,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "billing.overageagreement": ("v", "v", "v", "v", "", ""),
     # Funders (OPCO) address invoices: every staff role reads, the billing roles keep them.
     "billing.funder": ("vac", "v", "v", "vac", "", ""),
+    # Coaching: the owner sets coaches, plans' delivery terms and the JaaS account (its
+    # secrets write-only); sessions, the ledger and deliverables change through services.
+    "coaching.coach": ("vac", "v", "v", "v", "", ""),
+    "coaching.plandelivery": ("vac", "v", "v", "v", "", ""),
+    "coaching.jaasconfig": ("vac", "v", "v", "v", "", ""),
+    "coaching.coachingsession": ("v", "v", "v", "v", "", ""),
+    "coaching.ledgerentry": ("v", "v", "v", "v", "", ""),
+    "coaching.deliverable": ("v", "v", "v", "v", "", ""),
 }
 
 
