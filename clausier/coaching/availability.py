@@ -11,6 +11,7 @@ booking page and the benchmark ask (`bench/coaching.py`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -47,6 +48,7 @@ def _holiday_calendar(zone: str, country: str, subdivision: str | None) -> Calen
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a local wall-clock time; None when it does not exist that day."""
     local = datetime.combine(day, at, tzinfo=zone)
@@ -126,12 +128,13 @@ def free_slots(
     ):
         exceptions[exception.coach_id].append(exception)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for coach_id, starts_at, ends_at in CoachingSession.objects.filter(
+    booked = CoachingSession.objects.filter(
         coach_id__in=by_id,
         status__in=ACTIVE_STATUSES,
         starts_at__lt=end + timedelta(days=1),
         ends_at__gt=start,
-    ).values_list("coach_id", "starts_at", "ends_at"):
+    ).values_list("coach_id", "starts_at", "ends_at")
+    for coach_id, starts_at, ends_at in booked:
         busy[coach_id].append((starts_at, ends_at))
     result: dict[int, list[Slot]] = {}
     for coach_id, coach in by_id.items():
@@ -142,13 +145,28 @@ def free_slots(
             else:
                 intervals = _subtract(intervals, (exception.starts_at, exception.ends_at))
         slots = _chunks(coach, intervals, start, end, now)
-        taken = sorted(busy[coach_id])
-        result[coach_id] = [
-            slot
-            for slot in slots
-            if not any(s < slot.ends_at and slot.starts_at < e for s, e in taken)
-        ]
+        taken = _merged(busy[coach_id])
+        starts = [s for s, _e in taken]
+        result[coach_id] = [slot for slot in slots if not _overlaps(taken, starts, slot)]
     return result
+
+
+def _merged(intervals: list[Interval]) -> list[Interval]:
+    """The union of intervals, sorted and disjoint."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _overlaps(taken: list[Interval], starts: list[datetime], slot: Slot) -> bool:
+    # The last busy interval starting before the slot ends is the only one that can
+    # overlap it: the intervals are disjoint and sorted.
+    index = bisect.bisect_left(starts, slot.ends_at) - 1
+    return index >= 0 and taken[index][1] > slot.starts_at
 
 
 def is_offered(coach: Coach, starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
