@@ -23,6 +23,13 @@ class CoachingConfig(AppConfig):
         )
         scheduler.register(
             scheduler.Job(
+                "coaching allowance expiring",
+                3600.0,
+                "clausier.coaching.notices.send_period_end_reminders",
+            )
+        )
+        scheduler.register(
+            scheduler.Job(
                 "coaching sessions closed",
                 600.0,
                 "clausier.coaching.services.close_finished_sessions",

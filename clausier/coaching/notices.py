@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import Person
-from clausier.coaching import ical, jaas
+from clausier.accounts.models import Person, Role
+from clausier.billing.models import Subscription, SubscriptionStatus
+from clausier.coaching import ical, jaas, ledger
 from clausier.coaching.models import CoachingSession, SessionStatus
 from clausier.notify.services import Attachment, Draft, enqueue_many
 from clausier.terms.zone import contract_zone
@@ -139,3 +140,45 @@ def send_reminders(now: datetime) -> int:
             ]
             sent += enqueue_many(drafts, now)
     return sent
+
+
+# Days before the end of an annual period when the client's administrators are told
+# that sessions remain (they are lost at the period's end, art. 10.1).
+PERIOD_END_NOTICE = timedelta(days=30)
+
+
+def send_period_end_reminders(now: datetime) -> int:
+    """The job: once per period, 30 days before its end, the client's administrators
+    learn how many sessions remain and until when."""
+    drafts = []
+    subscriptions = Subscription.objects.filter(
+        status=SubscriptionStatus.ACTIVE, start_date__isnull=False, plan__session_allowance__gt=0
+    ).select_related("provider", "plan", "acceptance")
+    for subscription in subscriptions:
+        summary = ledger.allowance(subscription, now, now)
+        if summary.remaining <= 0 or summary.expires_at - now > PERIOD_END_NOTICE:
+            continue
+        admins = Person.objects.filter(
+            memberships__client_id=subscription.client_id,
+            memberships__role=Role.CLIENT_ADMIN,
+            memberships__revoked_at__isnull=True,
+            is_active=True,
+        ).distinct()
+        for person in admins:
+            drafts.append(
+                Draft(
+                    "allowance_expiring",
+                    person.email,
+                    person.language,
+                    {
+                        "provider": subscription.provider.legal_name,
+                        "label": subscription.label,
+                        "remaining": summary.remaining,
+                        "last_day": summary.period_end,
+                        "clause": summary.clause,
+                    },
+                    f"coaching:{subscription.pk}:{summary.period_start}:expiring:{person.pk}",
+                    subscription.provider,
+                )
+            )
+    return enqueue_many(drafts, now)

@@ -54,6 +54,7 @@ CATALOGUE: dict[str, frozenset[str]] = {
         {"provider", "label", "coach", "starts_at", "outcome", "clause"}
     ),
     "session_reminder": frozenset({"provider", "label", "coach", "starts_at", "url"}),
+    "allowance_expiring": frozenset({"provider", "label", "remaining", "last_day", "clause"}),
 }
 
 # Context values that would let a reader act as the recipient (an activation link). They
