@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import issue5, monitoring, portal, simulator
+from bench import coaching, issue5, monitoring, portal, simulator
 from bench.kinds import per_kind
 from bench.mix import BANNER, CEILING, Figures, mixed, plugin_command
 
@@ -106,6 +106,7 @@ def main() -> None:
     issue5.report()
     portal.report()
     monitoring.report()
+    coaching.report()
 
 
 def report() -> None:

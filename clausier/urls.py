@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("billing/", include("clausier.billing.urls")),
+    path("coaching/", include("clausier.coaching.urls")),
     path("", include("clausier.portal.urls")),
 ]
 

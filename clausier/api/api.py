@@ -24,6 +24,8 @@ from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from clausier.api.schemas import ErrorOut
 from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
+from clausier.coaching import api as coaching_api
+from clausier.coaching.errors import AlreadyChanged, SlotTaken
 from clausier.content import api as content_api
 from clausier.core.errors import DomainError
 from clausier.monitoring import api as monitoring_api
@@ -116,6 +118,7 @@ api.add_router("/", sepa.router)
 api.add_router("/", funders.router)
 api.add_router("/", monitoring_api.router)
 api.add_router("/", content_api.router)
+api.add_router("/", coaching_api.router)
 
 
 def _error(
@@ -138,6 +141,8 @@ def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 @api.exception_handler(InvalidInvitation)
 @api.exception_handler(PaymentAlreadyRecorded)
 @api.exception_handler(IdempotencyKeyInUse)
+@api.exception_handler(SlotTaken)
+@api.exception_handler(AlreadyChanged)
 def conflict(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 409, exc.code, str(exc.message))
 

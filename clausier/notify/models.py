@@ -71,3 +71,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+
+class OutboxAttachment(models.Model):
+    """A file sent with a message (an iCalendar invitation), stored with its row so that a
+    retry sends the very same bytes."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    # The full MIME type with its parameters ("text/calendar; method=REQUEST").
+    content_type = models.CharField(_("type"), max_length=200)
+    content = models.BinaryField(_("contenu"))
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["message", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

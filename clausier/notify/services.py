@@ -25,7 +25,7 @@ from django.db import transaction
 
 from clausier.core.crypto import UnreadableSecret, random_marker
 from clausier.notify import smtp
-from clausier.notify.models import OutboxMessage, OutboxStatus
+from clausier.notify.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from clausier.notify.templates import render, secret_keys
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,15 @@ def new_message_id() -> str:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file to send with a message: its name, full MIME type and bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Draft:
     """One message to queue: what `enqueue` takes, for `enqueue_many`."""
 
@@ -53,6 +62,20 @@ class Draft:
     provider: Any = None
     reply_to: str = ""
     auto_submitted: bool = True
+    attachments: tuple[Attachment, ...] = ()
+
+
+def _attach(message_ids: dict[str, int], drafts: list[Draft]) -> None:
+    OutboxAttachment.objects.bulk_create(
+        OutboxAttachment(
+            message_id=message_ids[draft.idempotency_key],
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            content=attachment.content,
+        )
+        for draft in drafts
+        for attachment in draft.attachments
+    )
 
 
 def _row(draft: Draft, now: datetime) -> dict[str, Any]:
@@ -101,19 +124,30 @@ def enqueue(
     provider: Any = None,
     reply_to: str = "",
     auto_submitted: bool = True,
+    attachments: tuple[Attachment, ...] = (),
 ) -> OutboxMessage:
     """Queue a message once: a second call with the same key returns the first row."""
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     draft = Draft(
-        template, to_email, language, context, idempotency_key, provider, reply_to, auto_submitted
+        template,
+        to_email,
+        language,
+        context,
+        idempotency_key,
+        provider,
+        reply_to,
+        auto_submitted,
+        attachments,
     )
     defaults = _row(draft, now)
     with transaction.atomic():
-        message, _created = OutboxMessage.objects.get_or_create(
+        message, created = OutboxMessage.objects.get_or_create(
             idempotency_key=idempotency_key, defaults=defaults
         )
+        if created:
+            _attach({idempotency_key: message.pk}, [draft])
     return message
 
 
@@ -135,7 +169,18 @@ def enqueue_many(drafts: list[Draft], now: datetime) -> int:
             rows[draft.idempotency_key] = OutboxMessage(
                 idempotency_key=draft.idempotency_key, **_row(draft, now)
             )
-    OutboxMessage.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    with transaction.atomic():
+        OutboxMessage.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+        with_files = [d for d in drafts if d.attachments and d.idempotency_key in rows]
+        if with_files:
+            # ignore_conflicts returns no primary keys: read back the rows just written
+            # (by their Message-ID, which no concurrent writer shares).
+            ids = dict(
+                OutboxMessage.objects.filter(
+                    message_id__in=[rows[d.idempotency_key].message_id for d in with_files]
+                ).values_list("idempotency_key", "pk")
+            )
+            _attach(ids, [d for d in with_files if d.idempotency_key in ids])
     return len(rows)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.core.mail import EmailMessage, get_connection
@@ -42,7 +45,7 @@ def build(message: OutboxMessage, body: str | None = None) -> EmailMessage:
     if message.auto_submitted:
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
-    return EmailMessage(
+    email = EmailMessage(
         subject=message.subject,
         body=message.body if body is None else body,
         from_email=message.from_email,
@@ -50,6 +53,28 @@ def build(message: OutboxMessage, body: str | None = None) -> EmailMessage:
         reply_to=[message.reply_to] if message.reply_to else None,
         headers=headers,
     )
+    for attachment in message.attachments.all():
+        email.attach(_mime_part(attachment.content_type, bytes(attachment.content)))
+        email.attachments[-1].add_header(
+            "Content-Disposition", "attachment", filename=attachment.filename
+        )
+    return email
+
+
+def _mime_part(content_type: str, content: bytes) -> MIMEBase:
+    """A MIME part keeping every parameter of the type (text/calendar's `method`)."""
+    maintype, _sep, rest = content_type.partition("/")
+    subtype, *params = (part.strip() for part in rest.split(";"))
+    if maintype == "text":
+        part: MIMEBase = MIMEText(content.decode("utf-8"), subtype, "utf-8")
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for param in params:
+        name, _eq, value = param.partition("=")
+        part.set_param(name.strip(), value.strip().strip('"'))
+    return part
 
 
 def send(message: OutboxMessage, connection: BaseEmailBackend, body: str | None = None) -> None:

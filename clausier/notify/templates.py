@@ -51,6 +51,12 @@ CATALOGUE: dict[str, frozenset[str]] = {
             "review_url",
         }
     ),
+    "session_invitation": frozenset({"provider", "label", "coach", "starts_at", "url", "clause"}),
+    "session_cancelled": frozenset(
+        {"provider", "label", "coach", "starts_at", "outcome", "clause"}
+    ),
+    "session_reminder": frozenset({"provider", "label", "coach", "starts_at", "url"}),
+    "allowance_expiring": frozenset({"provider", "label", "remaining", "last_day", "clause"}),
 }
 
 # Context values that would let a reader act as the recipient (an activation link). They

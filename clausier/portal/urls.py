@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from clausier.accounts.urls import portal_urlpatterns as accounts_pages
 from clausier.billing.urls import portal_urlpatterns as billing_pages
+from clausier.coaching.urls import portal_urlpatterns as coaching_pages
 from clausier.content.urls import portal_urlpatterns as content_pages
 from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
 from clausier.portal import home
@@ -18,4 +19,5 @@ urlpatterns = [
     path("", include(billing_pages)),
     path("", include(monitoring_pages)),
     path("", include(content_pages)),
+    path("", include(coaching_pages)),
 ]

@@ -30,6 +30,7 @@ from clausier.billing.models import Alignment, Invoice, PaymentMethod, Plan, Sub
 from clausier.billing.subscriptions import price_changes
 from clausier.billing.subscriptions.acceleration import accelerate_after_rejection
 from clausier.billing.termination import terminate
+from clausier.coaching.models import PlanDelivery
 from clausier.core.clauses import ClauseRef
 from clausier.simulate.context import Context
 from clausier.simulate.loader import Event
@@ -54,6 +55,11 @@ class Books:
     # Every document with a greater primary key is still to report: keys only grow, and
     # a growing `pk NOT IN (...)` list made each report slower than the last.
     reported_up_to: int = 0
+
+
+def books_of(context: Context) -> Books:
+    """The simulation's provider, client and subscriptions (for the session handlers)."""
+    return _open_books(context)
 
 
 def _open_books(context: Context) -> Books:
@@ -204,7 +210,11 @@ def _subscribe(context: Context, event: Event, books: Books) -> None:
         periodicity=PERIODICITIES[event.text("periodicity")],
         alignment=Alignment.ANNIVERSARY,
         commitment_months=12,
+        session_allowance=event.count("sessions"),
     )
+    group = event.count("group_size") or 1
+    if group > 1:
+        PlanDelivery.objects.create(plan=plan, max_participants=group)
     books.subscriptions[event.id] = billing.subscribe(
         now=context.now, actor=books.admin, client=books.client, plan=plan
     )

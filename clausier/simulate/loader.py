@@ -23,6 +23,7 @@ from clausier.simulate.values import (
     ValueProblem,
     parse_amount,
     parse_bool,
+    parse_count,
     parse_date,
     parse_day,
     parse_decimal,
@@ -95,6 +96,10 @@ def _ref(event_type: str) -> FieldSpec:
     return FieldSpec(_plain(parse_id), ref=event_type)
 
 
+def _count(default: int | None = None) -> FieldSpec:
+    return FieldSpec(_plain(parse_count), optional=True, default=default)
+
+
 def _flag(default: bool) -> FieldSpec:
     return FieldSpec(_plain(parse_bool), optional=True, default=default)
 
@@ -108,6 +113,7 @@ _SESSION = _ref("session_scheduled")
 _TRAINING = _ref("training_scheduled")
 _INVOICE = _ref("invoice_issued")
 _SUBSCRIPTION = _ref("subscription_started")
+_BOOKED = _ref("session_booked")
 
 EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
     {
@@ -201,7 +207,20 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             True,
             instalment_ht=_AMOUNT,
             periodicity=FieldSpec(_enum("monthly", "quarterly", "half_yearly", "yearly")),
+            # Sessions the plan grants per annual period (art. 10.1); group size.
+            sessions=_count(),
+            group_size=_count(1),
         ),
+        # Sessions booked from a subscription's allowance through the coaching services.
+        "session_booked": _spec(
+            _CT, True, subscription=_SUBSCRIPTION, starts_at=_INSTANT, participants=_count(1)
+        ),
+        "session_held": _spec(_CT, session=_BOOKED, attended=_count()),
+        "participant_absent": _spec(_CT, session=_BOOKED),
+        "provider_cancel_force_majeure": _spec(_CT, session=_BOOKED),
+        "booked_session_cancel": _spec(_CT, session=_BOOKED),
+        "deliverable_posted": _spec(_CT, True, subscription=_SUBSCRIPTION),
+        "deliverable_reserved": _spec(_CT, deliverable=_ref("deliverable_posted")),
         "first_invoice_paid": _spec(_CT, subscription=_SUBSCRIPTION),
         "price_increase_announced": _spec(
             _CT,
@@ -238,6 +257,11 @@ class Event:
     def decimal(self, name: str) -> Decimal:
         value = self.values[name]
         assert isinstance(value, Decimal)
+        return value
+
+    def count(self, name: str) -> int | None:
+        value = self.values[name]
+        assert value is None or isinstance(value, int)
         return value
 
     def flag(self, name: str) -> bool:

@@ -64,6 +64,13 @@ def parse_decimal(text: str) -> Decimal:
     return _bounded(Decimal(text), text)
 
 
+def parse_count(text: str) -> int:
+    """A whole number of things (sessions, participants), 0 to 10,000."""
+    if not text.isdigit() or len(text) > 5 or int(text) > 10_000:
+        raise ValueProblem(f"{text!r} is not a whole number from 0 to 10000")
+    return int(text)
+
+
 def parse_bool(text: str) -> bool:
     lowered = text.lower()
     if lowered not in ("true", "false"):

@@ -64,6 +64,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "monitoring.monitoredservice": ("vac", "vac", "v", "v", "", ""),
     "monitoring.downtime": ("vac", "vac", "v", "v", "", ""),
     "monitoring.oncallshift": ("vac", "vac", "v", "v", "", ""),
+    # Coaching: the owner sets coaches, plans' delivery terms and the JaaS account (its
+    # secrets write-only); sessions, the ledger and deliverables change through services.
+    "coaching.coach": ("vac", "v", "v", "v", "", ""),
+    "coaching.plandelivery": ("vac", "v", "v", "v", "", ""),
+    "coaching.jaasconfig": ("vac", "v", "v", "v", "", ""),
+    "coaching.coachingsession": ("v", "v", "v", "v", "", ""),
+    "coaching.ledgerentry": ("v", "v", "v", "v", "", ""),
+    "coaching.deliverable": ("v", "v", "v", "v", "", ""),
 }
 
 

@@ -18,6 +18,7 @@ from clausier.billing import services as billing_services
 from clausier.billing.invoicing.credits import record_sla_credit
 from clausier.billing.models import GatewayAccount
 from clausier.billing.subscriptions.overage import quote_overage
+from clausier.coaching.models import JaasConfig, LedgerEntry, LedgerKind, PlanDelivery
 from clausier.core.models import AuditEntry
 from clausier.monitoring.models import Downtime, OnCallShift
 from clausier.notify.models import OutboxMessage
@@ -45,6 +46,34 @@ class BackOffice:
 
     def membership(self, role: str) -> Membership:
         return Membership.objects.get(person=self.by_role[role], revoked_at__isnull=True)
+
+
+def coaching_objects(rows: dict[str, Any], now: Any) -> dict[str, Model]:
+    session = rows["session"]
+    seat = session.participants.get()
+    return {
+        "coaching.coach": rows["coach"],
+        "coaching.plandelivery": PlanDelivery.objects.create(plan=session.subscription.plan),
+        "coaching.jaasconfig": JaasConfig.objects.create(
+            provider=session.provider,
+            app_id="vpaas-magic-cookie-matrix",
+            key_id="vpaas-magic-cookie-matrix/k1",
+            private_key="-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----",
+            webhook_secret="whsec_matrix",
+        ),
+        "coaching.coachingsession": session,
+        "coaching.ledgerentry": LedgerEntry.objects.create(
+            subscription=session.subscription,
+            period_start=session.period_start,
+            period_end=session.period_end,
+            kind=LedgerKind.BOOKED,
+            delta=-1,
+            participant=seat,
+            clause="Art. 10.1",
+            at=now,
+        ),
+        "coaching.deliverable": rows["deliverable"],
+    }
 
 
 def build_back_office() -> BackOffice:
@@ -140,6 +169,7 @@ def build_back_office() -> BackOffice:
         "monitoring.oncallshift": OnCallShift.objects.create(
             provider=provider, person=owner, starts_at=now, ends_at=now + timedelta(days=7)
         ),
+        **coaching_objects(world.coaching or {}, now),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

@@ -89,6 +89,17 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/content/challenges/{challenge_id}/submissions"): None,
     ("POST", "/api/content/challenges/{challenge_id}/submission"): {"text": "intrus"},
     ("POST", "/api/content/submissions/{submission_id}/feedback"): {"feedback": "intrus"},
+    ("GET", "/api/coaching/subscriptions/{subscription_id}/allowance"): None,
+    ("POST", "/api/coaching/subscriptions/{subscription_id}/enrolments"): {"person_id": 1},
+    ("GET", "/api/coaching/coaches/{coach_id}/slots"): None,
+    ("GET", "/api/coaching/sessions/{session_id}"): None,
+    ("POST", "/api/coaching/sessions/{session_id}/cancel"): None,
+    ("POST", "/api/coaching/sessions/{session_id}/postpone"): {
+        "starts_at": "2030-01-07T09:00:00+01:00"
+    },
+    ("POST", "/api/coaching/sessions/{session_id}/force-majeure"): None,
+    ("GET", "/api/coaching/sessions/{session_id}/join"): None,
+    ("POST", "/api/coaching/deliverables/{deliverable_id}/reservation"): {"text": "intrus"},
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -151,6 +162,15 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "instructions": "x",
         "due_on": "2030-01-01",
     },
+    ("POST", "/api/coaching/sessions"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "coach_id": w.coaching["coach"].pk,
+        "starts_at": "2030-01-07T09:00:00+01:00",
+    },
+    ("POST", "/api/coaching/deliverables"): lambda w: {
+        "subscription_id": w.subscription_a1.pk,
+        "title": "intrus",
+    },
     ("POST", "/api/terms"): lambda w: {
         "provider_id": w.provider_a.pk,
         "service_line": "managed_hosting",
@@ -181,6 +201,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/content/items"),
     ("GET", "/api/content/spaces"),
     ("GET", "/api/content/challenges"),
+    ("GET", "/api/coaching/allowances"),
+    ("GET", "/api/coaching/sessions"),
+    ("GET", "/api/coaching/deliverables"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -207,6 +230,9 @@ PORTAL_PAGES = [
     ("POST", "/defis/{challenge_id}/"),
     ("POST", "/defis/rendus/{submission_id}/retour/"),
     ("GET", "/defis/rendus/{submission_id}/fichier/"),
+    ("GET", "/seances/{session_id}/"),
+    ("POST", "/seances/{session_id}/"),
+    ("GET", "/seances/{session_id}/salle/"),
 ]
 
 

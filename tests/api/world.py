@@ -26,6 +26,7 @@ from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.api.world_content import content_of_a1
 from tests.billing.builders import hosting_plan, make_funder
+from tests.coaching.world_rows import coaching_rows
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
 
@@ -50,6 +51,7 @@ class World:
     funder_a: Any = None
     server_a1: Any = None
     content_ids: dict[str, Any] = field(default_factory=dict)
+    coaching: dict[str, Any] | None = None  # tests.coaching.world_rows: coach, session...
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -68,10 +70,17 @@ class World:
             "server_id": self.server_a1.pk,
             "service_id": self.server_a1.services.get(name="HTTP").pk,
             **self.content_ids,
+            **{f"{name}_id": row.pk for name, row in (self.coaching or {}).items()},
         }
 
 
 def build_world() -> World:
+    world = _build_world()
+    world.coaching = coaching_rows(world.provider_a, world.client_a1, world.people)
+    return world
+
+
+def _build_world() -> World:
     now = timezone.now()
     provider_a = make_provider("Kalanda")
     client_a1 = make_client(provider_a, "Boulangerie", legal_name="SECRET-A1 Boulangerie")

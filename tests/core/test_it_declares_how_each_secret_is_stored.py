@@ -17,6 +17,7 @@ NOT_SECRETS = {
     "accounts.Person.password": "Argon2 hash (Django's password field)",
     "accounts.Invitation.token_hash": "SHA-256 of the token",
     "accounts.ApiToken.token_hash": "SHA-256 of the token",
+    "coaching.CalendarFeed.token_hash": "SHA-256 of the private iCal feed token",
     # Django's database sessions keep the session key itself: documented in
     # docs/configuration.md as the one live credential the database holds.
     "sessions.Session.session_key": "Django's session key (see docs/configuration.md)",

@@ -31,6 +31,7 @@ def test_there_is_a_scenario_per_rule_family() -> None:
         "managed_hosting/provider_calendar_national",
         "managed_hosting/provider_calendar_moselle",
         "coaching_training/session_changes",
+        "coaching_training/session_allowance",
         "coaching_training/training_cancellation",
         "coaching_training/opco",
         "coaching_training/invoice_dispute",

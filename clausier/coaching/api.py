@@ -1,0 +1,274 @@
+"""The coaching API: allowances, enrolments, free slots, sessions and their changes,
+rooms, deliverables. Every object is reached through `coaching.selectors`; objects a
+caller may not see answer 404."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import AwareDatetime
+
+from clausier.accounts.api.people import caller
+from clausier.accounts.models import Person
+from clausier.accounts.scoping import client_ids
+from clausier.api.pagination import Page
+from clausier.coaching import (
+    availability,
+    booking,
+    deliverables,
+    ledger,
+    rooms,
+    selectors,
+    services,
+)
+from clausier.coaching.changes import Change
+from clausier.coaching.errors import CoachingError
+from clausier.coaching.models import CoachingSession, Deliverable
+from clausier.coaching.schemas import (
+    AllowanceOut,
+    ChangeOut,
+    DeliverableIn,
+    DeliverableOut,
+    EnrolmentIn,
+    EnrolmentOut,
+    JoinOut,
+    PostponeIn,
+    ReservationIn,
+    SessionIn,
+    SessionOut,
+    SlotOut,
+)
+
+router = Router(tags=["coaching"])
+MAX_SLOT_WINDOW = timedelta(days=62)
+
+
+def _sessions(person: Person) -> Any:
+    return selectors.visible_sessions(person).prefetch_related("participants")
+
+
+def _session(person: Person, session_id: int) -> CoachingSession:
+    return get_object_or_404(_sessions(person), pk=session_id)
+
+
+@router.get("/coaching/allowances", response=list[AllowanceOut])
+def list_allowances(request: HttpRequest) -> list[ledger.Allowance]:
+    """The current period of each coaching subscription the caller may read."""
+    now = timezone.now()
+    found = []
+    for subscription in selectors.coaching_subscriptions(caller(request)).filter(
+        start_date__isnull=False
+    ):
+        try:
+            found.append(ledger.allowance(subscription, now, now))
+        except CoachingError:
+            continue
+    return found
+
+
+@router.get("/coaching/subscriptions/{subscription_id}/allowance", response=AllowanceOut)
+def get_allowance(
+    request: HttpRequest, subscription_id: int, at: AwareDatetime | None = None
+) -> ledger.Allowance:
+    """The period holding `at` (default now): remaining sessions and until when."""
+    subscription = get_object_or_404(
+        selectors.coaching_subscriptions(caller(request)), pk=subscription_id
+    )
+    now = timezone.now()
+    if at is not None and abs(at - now) > booking.BOOKING_HORIZON * 5:
+        raise CoachingError("at must be within five years of now", code="bad_date")
+    return ledger.allowance(subscription, at or now, now)
+
+
+@router.post("/coaching/subscriptions/{subscription_id}/enrolments", response={201: EnrolmentOut})
+def create_enrolment(
+    request: HttpRequest, subscription_id: int, payload: EnrolmentIn
+) -> Status[Any]:
+    """The client admin assigns a collaborator of the organisation to the subscription."""
+    person = caller(request)
+    subscription = get_object_or_404(selectors.coaching_subscriptions(person), pk=subscription_id)
+    member = get_object_or_404(
+        Person.objects.filter(memberships__client_id=subscription.client_id).distinct(),
+        pk=payload.person_id,
+    )
+    return Status(201, booking.enrol(actor=person, subscription=subscription, person=member))
+
+
+class SlotQuery(Schema):
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+
+
+@router.get("/coaching/coaches/{coach_id}/slots", response=list[SlotOut])
+def list_slots(
+    request: HttpRequest, coach_id: int, window: Query[SlotQuery]
+) -> list[availability.Slot]:
+    """The coach's free slots (default: the next three weeks; at most two months)."""
+    coach = get_object_or_404(selectors.visible_coaches(caller(request)), pk=coach_id)
+    now = timezone.now()
+    start: datetime = window.start or now
+    if abs(start - now) > booking.BOOKING_HORIZON:
+        raise CoachingError("start must be within 400 days of now", code="bad_window")
+    end: datetime = window.end or start + timedelta(days=21)
+    if not start < end <= start + MAX_SLOT_WINDOW:
+        raise CoachingError("end must follow start by at most 62 days", code="bad_window")
+    return availability.free_slots([coach], start, end, now)[coach.pk]
+
+
+@router.get("/coaching/sessions", response=list[SessionOut])
+@paginate(Page)
+def list_sessions(request: HttpRequest) -> Any:
+    return _sessions(caller(request)).order_by("starts_at", "pk")
+
+
+@router.post("/coaching/sessions", response={201: SessionOut})
+def create_session(request: HttpRequest, payload: SessionIn) -> Status[CoachingSession]:
+    """Book a coach's free slot from the subscription's allowance (art. 10.1). A slot
+    taken meanwhile is a 409 `slot_taken`; no session left a 400 `allowance_exhausted`."""
+    person = caller(request)
+    subscription = get_object_or_404(
+        selectors.coaching_subscriptions(person), pk=payload.subscription_id
+    )
+    coach = get_object_or_404(selectors.visible_coaches(person), pk=payload.coach_id)
+    participants = None
+    if payload.participant_ids:
+        found = {
+            p.pk: p
+            for p in Person.objects.filter(
+                pk__in=payload.participant_ids, memberships__client_id=subscription.client_id
+            )
+        }
+        if set(payload.participant_ids) != set(found):
+            raise Http404
+        participants = [found[pk] for pk in payload.participant_ids]
+    session = services.book_session(
+        now=timezone.now(),
+        actor=person,
+        subscription=subscription,
+        coach=coach,
+        starts_at=payload.starts_at,
+        participants=participants,
+    )
+    return Status(201, _session(person, session.pk))
+
+
+@router.get("/coaching/sessions/{session_id}", response=SessionOut)
+def get_session(request: HttpRequest, session_id: int) -> CoachingSession:
+    return _session(caller(request), session_id)
+
+
+def _change_out(person: Person, change: Change) -> dict[str, Any]:
+    replacement = change.replacement
+    return {
+        "session": _session(person, change.session.pk),
+        "in_time": change.in_time,
+        "request_by": change.rule.request_by,
+        "clause": str(change.rule.clause),
+        "replacement": _session(person, replacement.pk) if replacement else None,
+    }
+
+
+@router.post("/coaching/sessions/{session_id}/cancel", response=ChangeOut)
+def cancel_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    """Free 48 clock hours before the start; later the session is consumed (art. 10.1)."""
+    person = caller(request)
+    change = services.cancel_session(
+        now=timezone.now(), actor=person, session=_session(person, session_id)
+    )
+    return _change_out(person, change)
+
+
+@router.post("/coaching/sessions/{session_id}/postpone", response=ChangeOut)
+def postpone_session(request: HttpRequest, session_id: int, payload: PostponeIn) -> dict[str, Any]:
+    person = caller(request)
+    session = _session(person, session_id)
+    coach = None
+    if payload.coach_id is not None:
+        coach = get_object_or_404(selectors.visible_coaches(person), pk=payload.coach_id)
+    change = services.postpone_session(
+        now=timezone.now(), actor=person, session=session, starts_at=payload.starts_at, coach=coach
+    )
+    return _change_out(person, change)
+
+
+@router.post("/coaching/sessions/{session_id}/force-majeure", response=SessionOut)
+def cancel_for_force_majeure(request: HttpRequest, session_id: int) -> CoachingSession:
+    """The provider cancels for force majeure (art. 28): the seats return."""
+    person = caller(request)
+    services.cancel_for_force_majeure(
+        now=timezone.now(), actor=person, session=_session(person, session_id)
+    )
+    return _session(person, session_id)
+
+
+@router.get("/coaching/sessions/{session_id}/join", response=JoinOut)
+def join_session(request: HttpRequest, session_id: int) -> rooms.Join:
+    """A JaaS token for the caller (moderator only for the coach), from a few minutes
+    before the start."""
+    person = caller(request)
+    return rooms.join(now=timezone.now(), session=_session(person, session_id), person=person)
+
+
+def _deliverable_out(deliverable: Deliverable) -> dict[str, Any]:
+    rule = deliverables.acceptance(deliverable, timezone.now())
+    return {
+        "id": deliverable.pk,
+        "client_id": deliverable.client_id,
+        "subscription_id": deliverable.subscription_id,
+        "session_id": deliverable.session_id,
+        "title": deliverable.title,
+        "body": deliverable.body,
+        "posted_at": deliverable.posted_at,
+        "reservation": deliverable.reservation,
+        "reserved_at": deliverable.reserved_at,
+        "status": rule.status,
+        "closes_at": rule.window.closes_at,
+        "clause": str(rule.clause),
+    }
+
+
+@router.get("/coaching/deliverables", response=list[DeliverableOut])
+def list_deliverables(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = selectors.visible_deliverables(caller(request)).select_related("subscription")
+    return [_deliverable_out(d) for d in rows.order_by("-posted_at", "-pk")[:200]]
+
+
+@router.post("/coaching/deliverables", response={201: DeliverableOut})
+def create_deliverable(request: HttpRequest, payload: DeliverableIn) -> Status[dict[str, Any]]:
+    person = caller(request)
+    subscription = get_object_or_404(
+        selectors.coaching_subscriptions(person).exclude(client_id__in=client_ids(person)),
+        pk=payload.subscription_id,
+    )
+    session = None
+    if payload.session_id is not None:
+        session = _session(person, payload.session_id)
+    deliverable = deliverables.post(
+        now=timezone.now(),
+        actor=person,
+        subscription=subscription,
+        title=payload.title,
+        body=payload.body,
+        session=session,
+    )
+    return Status(201, _deliverable_out(deliverable))
+
+
+@router.post("/coaching/deliverables/{deliverable_id}/reservation", response=DeliverableOut)
+def reserve_deliverable(
+    request: HttpRequest, deliverable_id: int, payload: ReservationIn
+) -> dict[str, Any]:
+    """The client's reservation, within two days of delivery (art. 15)."""
+    person = caller(request)
+    deliverable = get_object_or_404(selectors.visible_deliverables(person), pk=deliverable_id)
+    return _deliverable_out(
+        deliverables.reserve(
+            now=timezone.now(), actor=person, deliverable=deliverable, text=payload.text
+        )
+    )

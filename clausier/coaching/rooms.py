@@ -1,0 +1,126 @@
+"""Each session's JaaS room: who may join, with which token; attendance from the room's
+webhooks (coaching art. 6.1). The JaaS protocol itself is `coaching.jaas`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from clausier.accounts.models import Person, Provider
+from clausier.coaching import jaas
+from clausier.coaching.errors import CoachingError
+from clausier.coaching.models import (
+    Attendance,
+    CoachingSession,
+    JaasConfig,
+    JaasEvent,
+    SessionStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    domain: str
+    app_id: str
+    room: str
+    token: str
+    url: str
+
+
+def account_of(provider_id: int) -> jaas.Account:
+    config = JaasConfig.objects.filter(provider_id=provider_id).first()
+    if config is None:
+        raise CoachingError(
+            _("La visioconférence n'est pas configurée pour ce prestataire."), code="no_video"
+        )
+    return jaas.Account(config.app_id, config.key_id, config.private_key, config.webhook_secret)
+
+
+def join(*, now: datetime, session: CoachingSession, person: Person) -> Join:
+    """The coach (moderator) or a participant enters the session's room."""
+    is_coach = session.coach.person_id == person.pk
+    if not is_coach and not session.participants.filter(person=person).exists():
+        raise CoachingError(_("Vous ne participez pas à cette séance."), code="not_a_participant")
+    if session.status != SessionStatus.BOOKED:
+        raise CoachingError(_("Cette séance n'a plus lieu."), code="session_not_live")
+    account = account_of(session.provider_id)
+    user = jaas.User(
+        id=str(person.pk),
+        name=person.full_name or person.email,
+        email=person.email,
+        moderator=is_coach,
+    )
+    try:
+        token = jaas.join_token(
+            account, session.room_name, user, session.starts_at, session.ends_at, now
+        )
+    except jaas.RoomNotOpen as exc:
+        raise CoachingError(
+            _("La salle ouvre quelques minutes avant le début de la séance."),
+            code="room_not_open",
+        ) from exc
+    return Join(
+        jaas.JAAS_DOMAIN,
+        account.app_id,
+        session.room_name,
+        token,
+        f"{jaas.room_url(account, session.room_name)}?jwt={token}",
+    )
+
+
+def ingest_webhook(*, provider: Provider, signature: str, body: bytes, now: datetime) -> bool:
+    """Verify, store once, and recompute the room's attendance. False for a duplicate."""
+    secret = account_of(provider.pk).webhook_secret
+    jaas.verify_signature(secret, signature, body, now)
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise jaas.BadPayload("the body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise jaas.BadPayload("the body is not a JSON object")
+    event = jaas.parse_event(payload)
+    try:
+        with transaction.atomic():
+            JaasEvent.objects.create(
+                provider=provider,
+                idempotency_key=event.idempotency_key,
+                event_type=event.event_type,
+                room_name=event.room,
+                participant_email=event.email,
+                participant_key=jaas.participant_key(event),
+                occurred_at=event.occurred_at,
+                received_at=now,
+                payload=payload,
+            )
+    except IntegrityError:
+        return False  # delivered before: JaaS retries and sometimes sends twice
+    session = CoachingSession.objects.filter(provider=provider, room_name=event.room).first()
+    if session is not None:
+        recompute_attendance(session)
+    return True
+
+
+def recompute_attendance(session: CoachingSession) -> None:
+    """Sum each participant's time in the room. A participant who entered at all is
+    present: the contract sets no minimum, and a court reads against the drafter."""
+    events = [
+        jaas.parse_event(row.payload)
+        for row in JaasEvent.objects.filter(
+            provider_id=session.provider_id, room_name=session.room_name
+        )
+    ]
+    _opens, closes = jaas.room_window(session.starts_at, session.ends_at)
+    last = max((e.occurred_at for e in events), default=session.ends_at)
+    totals = jaas.presence(events, until=min(max(last, session.ends_at), closes))
+    for seat in session.participants.select_related("person"):
+        seconds = totals.get(str(seat.person_id)) or totals.get(seat.person.email.lower())
+        attended = int(seconds.total_seconds()) if seconds else 0
+        seat.attended_seconds = attended
+        if session.status == SessionStatus.BOOKED:
+            seat.attendance = Attendance.PRESENT if attended > 0 else Attendance.UNKNOWN
+        seat.save(update_fields=["attended_seconds", "attendance"])

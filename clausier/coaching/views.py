@@ -1,0 +1,230 @@
+"""Coaching pages in the portal: a collaborator's sessions and allowance, booking,
+postponing or cancelling, the room; the coach's agenda; the client admin's team usage."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clausier.accounts.models import Person, Role
+from clausier.accounts.scoping import client_ids
+from clausier.accounts.views import current_person
+from clausier.billing.models import Subscription
+from clausier.coaching import availability, feeds, ledger, rooms, selectors, services
+from clausier.coaching.errors import CoachingError
+from clausier.coaching.models import CoachingSession, LedgerEntry, LedgerKind, SessionStatus
+from clausier.core.errors import DomainError
+
+BOOKING_HORIZON = timedelta(days=21)
+
+
+def _allowances(person: Person, now: datetime) -> list[tuple[Subscription, ledger.Allowance]]:
+    rows = []
+    for subscription in selectors.coaching_subscriptions(person).filter(start_date__isnull=False):
+        try:
+            rows.append((subscription, ledger.allowance(subscription, now, now)))
+        except CoachingError:
+            continue
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    person, now = current_person(request), timezone.now()
+    feed_url = None
+    if request.method == "POST" and request.POST.get("action") == "feed":
+        token = feeds.issue(person)
+        feed_url = request.build_absolute_uri(f"/coaching/ical/{token}.ics")
+    upcoming = (
+        selectors.visible_sessions(person)
+        .filter(
+            Q(participants__person=person) | Q(coach__person=person),
+            status=SessionStatus.BOOKED,
+            ends_at__gte=now,
+        )
+        .select_related("coach__person", "subscription")
+        .distinct()
+        .order_by("starts_at")[:50]
+    )
+    return render(
+        request,
+        "coaching/sessions.html",
+        {"sessions": upcoming, "allowances": _allowances(person, now), "feed_url": feed_url},
+    )
+
+
+def _slots(person: Person, now: datetime) -> list[availability.Slot]:
+    coaches = list(selectors.visible_coaches(person))
+    by_coach = availability.free_slots(coaches, now, now + BOOKING_HORIZON, now)
+    names = {coach.pk: coach for coach in coaches}
+    slots = sorted((s for slots in by_coach.values() for s in slots), key=lambda s: s.starts_at)
+    return [s for s in slots if s.coach_id in names][:60]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_page(request: HttpRequest) -> HttpResponse:
+    person, now = current_person(request), timezone.now()
+    subscriptions = selectors.coaching_subscriptions(person).filter(start_date__isnull=False)
+    if request.method == "POST":
+        subscription = subscriptions.filter(pk=request.POST.get("subscription") or 0).first()
+        coach = selectors.visible_coaches(person).filter(pk=request.POST.get("coach") or 0).first()
+        starts_at = parse_datetime(request.POST.get("starts_at", ""))
+        if subscription is None or coach is None or starts_at is None or starts_at.tzinfo is None:
+            messages.error(request, _("Choisissez un créneau proposé."))
+            return redirect("portal:coaching_book")
+        try:
+            session = services.book_session(
+                now=now, actor=person, subscription=subscription, coach=coach, starts_at=starts_at
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("portal:coaching_book")
+        messages.success(request, _("Séance réservée ; l'invitation part par e-mail."))
+        return redirect("portal:coaching_session", session_id=session.pk)
+    coaches = {c.pk: c for c in selectors.visible_coaches(person)}
+    slots = [(slot, coaches[slot.coach_id]) for slot in _slots(person, now)]
+    return render(
+        request,
+        "coaching/book.html",
+        {"subscriptions": list(subscriptions), "slots": slots},
+    )
+
+
+def _session_or_404(person: Person, session_id: int) -> CoachingSession:
+    session = (
+        selectors.visible_sessions(person)
+        .select_related("coach__person", "subscription", "provider")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    person, now = current_person(request), timezone.now()
+    session = _session_or_404(person, session_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                change = services.cancel_session(now=now, actor=person, session=session)
+                messages.success(
+                    request,
+                    _("Séance annulée.")
+                    if change.in_time
+                    else _(
+                        "Séance annulée moins de 48 heures avant : elle est comptée comme réalisée."
+                    ),
+                )
+                return redirect("portal:coaching_sessions")
+            if action == "postpone":
+                starts_at = parse_datetime(request.POST.get("starts_at", ""))
+                if starts_at is None or starts_at.tzinfo is None:
+                    raise CoachingError(_("Choisissez un créneau proposé."), code="bad_slot")
+                change = services.postpone_session(
+                    now=now, actor=person, session=session, starts_at=starts_at
+                )
+                messages.success(request, _("Séance reportée."))
+                assert change.replacement is not None
+                return redirect("portal:coaching_session", session_id=change.replacement.pk)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("portal:coaching_session", session_id=session.pk)
+    slots = availability.free_slots([session.coach], now, now + BOOKING_HORIZON, now)
+    return render(
+        request,
+        "coaching/session.html",
+        {
+            "session": session,
+            "participants": session.participants.select_related("person"),
+            "slots": slots[session.coach_id][:30],
+            "changeable": session.status == SessionStatus.BOOKED and session.replaces_id is None,
+        },
+    )
+
+
+@login_required
+def join_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    person, now = current_person(request), timezone.now()
+    session = _session_or_404(person, session_id)
+    try:
+        room = rooms.join(now=now, session=session, person=person)
+    except DomainError as exc:
+        return render(request, "coaching/join.html", {"session": session, "error": exc.message})
+    return render(request, "coaching/join.html", {"session": session, "room": room})
+
+
+@login_required
+def coach_agenda(request: HttpRequest) -> HttpResponse:
+    person, now = current_person(request), timezone.now()
+    coach = selectors.coach_of(person)
+    if coach is None:
+        raise Http404
+    local_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    sessions = (
+        coach.sessions.filter(
+            status__in=[SessionStatus.BOOKED, SessionStatus.HELD],
+            starts_at__gte=local_today,
+            starts_at__lt=local_today + timedelta(days=14),
+        )
+        .select_related("client", "subscription")
+        .prefetch_related("participants__person")
+        .order_by("starts_at")
+    )
+    tomorrow = local_today + timedelta(days=1)
+    return render(
+        request,
+        "coaching/coach.html",
+        {
+            "today": [s for s in sessions if s.starts_at < tomorrow],
+            "later": [s for s in sessions if s.starts_at >= tomorrow],
+        },
+    )
+
+
+@login_required
+def team_usage(request: HttpRequest) -> HttpResponse:
+    person, now = current_person(request), timezone.now()
+    admin_of = client_ids(person, {Role.CLIENT_ADMIN})
+    if not admin_of:
+        raise Http404
+    subscriptions = selectors.coaching_subscriptions(person).filter(
+        client_id__in=admin_of, start_date__isnull=False
+    )
+    tables = []
+    for subscription in subscriptions:
+        try:
+            summary = ledger.allowance(subscription, now, now)
+        except CoachingError:
+            continue
+        per_person = (
+            LedgerEntry.objects.filter(subscription=subscription, period_start=summary.period_start)
+            .exclude(participant=None)
+            .values("participant__person__email", "participant__person__first_name")
+            .annotate(
+                booked=Count("id", filter=Q(kind=LedgerKind.BOOKED)),
+                held=Count("id", filter=Q(kind=LedgerKind.HELD)),
+                consumed=Count("id", filter=Q(kind=LedgerKind.CONSUMED)),
+                returned=Count(
+                    "id", filter=Q(kind__in=[LedgerKind.RETURNED, LedgerKind.FORCE_MAJEURE])
+                ),
+            )
+            .order_by("participant__person__email")
+        )
+        tables.append((subscription, summary, list(per_person)))
+    return render(request, "coaching/team.html", {"tables": tables})

@@ -1,0 +1,64 @@
+"""Coaching objects of tenant A / client A1 for the API isolation walk
+(tests/api/world.py): a coach, a paid coaching subscription with the A1 member
+enrolled, a booked session and a deliverable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from clausier.accounts.models import ClientOrganisation, Person, Provider, Role, ServiceLine
+from clausier.billing import services as billing_services
+from clausier.billing.models import SubscriptionStatus
+from clausier.coaching.models import (
+    Coach,
+    CoachingSession,
+    Deliverable,
+    Enrolment,
+    Participant,
+)
+from tests.billing.builders import coaching_plan
+from tests.helpers import accepted_terms, make_client_user, make_staff
+
+
+def coaching_rows(
+    provider: Provider, client: ClientOrganisation, people: dict[str, Person]
+) -> dict[str, Any]:
+    """`people` must hold A1's admin (who subscribes)."""
+    now = timezone.now()
+    accepted_terms(client, ServiceLine.COACHING_TRAINING, now, "1.1")
+    plan = coaching_plan(provider, code="focus-a")
+    subscription = billing_services.subscribe(
+        now=now, actor=people["admin_a1"], client=client, plan=plan
+    )
+    # Started without a payment row (the walk asserts no payment exists).
+    subscription.status, subscription.start_date = SubscriptionStatus.ACTIVE, now.date()
+    subscription.save(update_fields=["status", "start_date"])
+    # Not member_a1: the walk treats that member as an outsider to A1's other pages.
+    member = make_client_user(client, Role.CLIENT_MEMBER, "coachee@boulangerie.example")
+    Enrolment.objects.create(subscription=subscription, person=member)
+    coach = Coach.objects.create(provider=provider, person=make_staff(provider, Role.COACH))
+    starts = now + timedelta(days=7)
+    session = CoachingSession.objects.create(
+        provider=provider,
+        client=client,
+        subscription=subscription,
+        coach=coach,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        period_start=now.date(),
+        period_end=now.date() + timedelta(days=364),
+        ical_uid="SECRET-A1-uid@clausier",
+        room_name="SECRET-A1-room",
+    )
+    Participant.objects.create(session=session, person=member)
+    deliverable = Deliverable.objects.create(
+        provider=provider,
+        client=client,
+        subscription=subscription,
+        title="SECRET-A1 livrable",
+        posted_at=now,
+    )
+    return {"coach": coach, "session": session, "deliverable": deliverable}
