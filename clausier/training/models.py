@@ -551,3 +551,25 @@ class TrainingDocument(models.Model):
 def first_start(session: TrainingSession) -> datetime | None:
     first = session.slots.order_by("starts_at").first()
     return None if first is None else first.starts_at
+
+
+class OrganisationProfile(models.Model):
+    """What a provider states as a training organisation on its certificates."""
+
+    provider = models.OneToOneField(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="training_profile",
+        verbose_name=_("prestataire"),
+    )
+    # Numéro de déclaration d'activité (Code du travail L6351-1), 11 digits.
+    declaration_number = models.CharField(_("n° de déclaration d'activité"), max_length=11)
+    signatory_name = models.CharField(_("signataire"), max_length=200)
+    signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organisme de formation")
+        verbose_name_plural = _("organismes de formation")
+
+    def __str__(self) -> str:
+        return self.declaration_number

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from clausier.accounts import scoping
@@ -874,7 +875,7 @@ def _describe(quote: Quote, line: splitting.SplitLine) -> str:
         ),
         "non_payment": _("Formation « %(title)s » — défaut de paiement de l'OPCO (%(hours)s h)"),
     }
-    return words[line.part] % {"title": title, "hours": line.hours}
+    return words[line.part] % {"title": title, "hours": number_format(line.hours, 2)}
 
 
 def bill_first_day(*, now: datetime, quote: Quote) -> Invoice | None:

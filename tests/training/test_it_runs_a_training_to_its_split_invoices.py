@@ -184,7 +184,7 @@ def test_absences_partial_presence_and_missing_elearning_go_to_the_client(w):
     opco, client = services.settle(now=AFTER, actor=w["accountant"], quote=quote)
     # Planned 30 h, done 30 - 3.5 - 1.5 - 1 = 24 h; OPCO 3000 x 24 / 30 = 2400.
     assert opco.total_ht == Decimal("2400.00")
-    assert "24.00 h" in opco.lines.get().description
+    assert "24,00 h" in opco.lines.get().description
     lines = {line.clause: line for line in client.lines.all()}
     assert lines["Art. 8.2.4"].total_ht == Decimal("200.00")  # partial coverage
     assert lines["Art. 8.1.2"].total_ht == Decimal("600.00")  # 6 h not done
