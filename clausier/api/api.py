@@ -26,6 +26,7 @@ from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
 from clausier.core.errors import DomainError
 from clausier.terms import api as terms_api
+from clausier.training import api as training_api
 
 # What each kind of error means; every error body is an `ErrorOut`.
 ERROR_DESCRIPTIONS = {
@@ -112,6 +113,7 @@ api.add_router("/", terms_api.router)
 api.add_router("/", invoicing.router)
 api.add_router("/", sepa.router)
 api.add_router("/", funders.router)
+api.add_router("/", training_api.router)
 
 
 def _error(

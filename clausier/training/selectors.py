@@ -11,7 +11,14 @@ from django.http import HttpRequest
 
 from clausier.accounts import scoping
 from clausier.accounts.models import Role
-from clausier.training.models import Enrolment, Quote, Slot, Training, TrainingSession
+from clausier.training.models import (
+    Enrolment,
+    Quote,
+    Slot,
+    Training,
+    TrainingDocument,
+    TrainingSession,
+)
 
 
 def visible_trainings(person: Any) -> QuerySet[Training]:
@@ -83,4 +90,22 @@ def sees_trainings(request: HttpRequest) -> bool:
         or scoping.client_ids(person, {Role.CLIENT_ADMIN.value})
         or Enrolment.objects.filter(participant_id=_pk(person)).exists()
         or TrainingSession.objects.filter(trainer__person_id=_pk(person)).exists()
+    )
+
+
+def visible_slots(person: Any) -> QuerySet[Slot]:
+    return Slot.objects.filter(session__in=visible_sessions(person)).select_related(
+        "session__trainer", "session__training"
+    )
+
+
+def visible_documents(person: Any) -> QuerySet[TrainingDocument]:
+    """Staff: their provider's; client admins: their people's certificates and the sheets
+    of sessions they bought; participants: their own certificates."""
+    providers = scoping.staff_provider_ids(person)
+    clients = scoping.client_ids(person, {Role.CLIENT_ADMIN.value})
+    return TrainingDocument.objects.filter(
+        Q(provider_id__in=providers)
+        | Q(enrolment__quote__client_id__in=clients)
+        | Q(enrolment__participant_id=_pk(person))
     )

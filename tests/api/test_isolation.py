@@ -57,6 +57,21 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/sepa/exports/{collection_id}/file"): None,
     ("POST", "/api/overage-agreements/{agreement_id}/accept"): None,
     ("GET", "/api/funders/{funder_id}"): None,
+    ("GET", "/api/training/sessions/{training_session_id}"): None,
+    ("GET", "/api/training/quotes/{quote_id}"): None,
+    ("POST", "/api/training/quotes/{quote_id}/cancel"): None,
+    ("POST", "/api/training/quotes/{quote_id}/funding"): {
+        "funder_id": 1,
+        "file_number": "intrus",
+        "amount_ht": "3500.00",
+    },
+    ("POST", "/api/training/quotes/{quote_id}/settle"): None,
+    ("POST", "/api/training/slots/{slot_id}/sign"): None,
+    ("POST", "/api/training/slots/{slot_id}/validate"): None,
+    ("POST", "/api/training/enrolments/{enrolment_id}/modules/{module_id}/progress"): {
+        "minutes": 5
+    },
+    ("GET", "/api/training/documents/{document_id}/pdf"): None,
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -127,6 +142,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/invoices"),
     ("GET", "/api/mandates"),
     ("GET", "/api/funders"),
+    ("GET", "/api/training/sessions"),
+    ("GET", "/api/training/quotes"),
+    ("GET", "/api/training/enrolments"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
