@@ -6,6 +6,7 @@ from clausier.accounts.urls import portal_urlpatterns as accounts_pages
 from clausier.billing.urls import portal_urlpatterns as billing_pages
 from clausier.portal import home
 from clausier.terms.urls import portal_urlpatterns as terms_pages
+from clausier.training.urls import portal_urlpatterns as training_pages
 
 app_name = "portal"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include(accounts_pages)),
     path("", include(terms_pages)),
     path("", include(billing_pages)),
+    path("", include(training_pages)),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from clausier.simulate import billing, coaching, hosting, ledger
+from clausier.simulate import billing, coaching, hosting, ledger, training
 from clausier.simulate.context import Clock, Context, Finisher, Handler
 from clausier.simulate.errors import ScenarioError
 from clausier.simulate.loader import Event, Scenario, load_scenario
@@ -24,12 +24,18 @@ _NO_EVENTS = datetime(2000, 1, 1, tzinfo=UTC)
 def registry() -> tuple[Mapping[str, Handler], tuple[Finisher, ...]]:
     """Every event type's handler, and the end-of-scenario finishers in order."""
     handlers: dict[str, Handler] = {}
-    for module in (hosting, coaching, billing):
+    for module in (hosting, coaching, training, billing):
         handlers.update(module.HANDLERS)
     for event_type, handler in list(handlers.items()):
         if event_type in ledger.STEPS:
             handlers[event_type] = _with_books(handler, ledger.after_event)
-    return handlers, (hosting.finish, coaching.finish, billing.finish, ledger.finish)
+    return handlers, (
+        hosting.finish,
+        coaching.finish,
+        training.finish,
+        billing.finish,
+        ledger.finish,
+    )
 
 
 def _with_books(rule: Handler, books: Handler) -> Handler:

@@ -6,6 +6,7 @@ BPF.
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from clausier.core.navigation import NavItem, register
 from clausier.core.scheduler import Job
 from clausier.core.scheduler import register as register_job
 
@@ -18,4 +19,13 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         register_job(
             Job("training first-day billing", 3600.0, "clausier.training.services.bill_first_days")
+        )
+        register(
+            NavItem(
+                "training.home",
+                _("Formations"),
+                "portal:training_home",
+                order=60,
+                visible="clausier.training.selectors.sees_trainings",
+            )
         )

@@ -205,7 +205,12 @@ def certificate(*, now: datetime, enrolment: Enrolment) -> TrainingDocument:
 
 def stored_bytes(document: TrainingDocument) -> bytes:
     """The kept file, checked against its recorded hash."""
-    content = (Path(settings.VAR_DIR) / document.path).read_bytes()
+    try:
+        content = (Path(settings.VAR_DIR) / document.path).read_bytes()
+    except FileNotFoundError:
+        raise TrainingError(
+            _("Le document conservé est introuvable."), "document_missing"
+        ) from None
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise TrainingError(_("Le document conservé ne correspond plus à son empreinte."))
     return content

@@ -937,6 +937,10 @@ def _check_certificates(quote: Quote, enrolments: list[Enrolment]) -> None:
             )
 
 
+def require_billing_staff(actor: Any, quote: Quote) -> None:
+    _require_staff(actor, quote.provider_id, BILLING_STAFF)
+
+
 def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
     """After the training: the OPCO's invoice (covered, attended and completed hours) and
     the client's (the rest), each line citing its clause and hours, in one issue."""

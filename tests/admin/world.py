@@ -23,6 +23,7 @@ from clausier.notify.models import OutboxMessage
 from clausier.terms import indices
 from tests.api.world import World, build_world
 from tests.helpers import make_staff
+from tests.training.isolation import admin_objects
 
 # The columns of the permission matrix, staff first, then client users.
 ROLES = (
@@ -126,6 +127,7 @@ def build_back_office() -> BackOffice:
         ),
         "billing.overageagreement": quote,
         "billing.funder": world.funder_a,
+        **admin_objects(),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

@@ -161,6 +161,8 @@ PORTAL_PAGES = [
     ("GET", "/factures/{invoice_id}/pdf/"),
     ("GET", "/abonnements/{subscription_id}/resilier/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
+    ("GET", "/formations/devis/{quote_id}/"),
+    ("POST", "/formations/devis/{quote_id}/facturer/"),
 ]
 
 
