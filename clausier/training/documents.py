@@ -13,6 +13,7 @@ docs/training.md, "Retention".
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -53,14 +54,31 @@ def _retain_until(day: date) -> date:
         return day.replace(year=day.year + RETENTION_YEARS, day=28)
 
 
+_per_thread = threading.local()
+
+
+def _renderer() -> tuple[Any, Any]:
+    """This thread's font configuration and parsed stylesheet, made once (as invoices do:
+    a Pango font map is not thread-safe, and building one costs most of a page)."""
+    cached = getattr(_per_thread, "renderer", None)
+    if cached is None:
+        from weasyprint import CSS  # noqa: PLC0415 - heavy import, first document only
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - same
+
+        fonts = FontConfiguration()
+        css = CSS(string=(TEMPLATES / "base.css").read_text(encoding="utf-8"), font_config=fonts)
+        cached = _per_thread.renderer = (fonts, css)
+    return cached
+
+
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """HTML -> PDF through WeasyPrint, in French (the language of the contract)."""
-    from weasyprint import CSS, HTML  # noqa: PLC0415 - heavy import, first document only
+    from weasyprint import HTML  # noqa: PLC0415 - heavy import, first document only
 
-    css = CSS(string=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
+    fonts, css = _renderer()
     with translation.override("fr"):
         html = render_to_string(f"training/documents/{template}", context)
-    return bytes(HTML(string=html).write_pdf(stylesheets=[css]))
+    return bytes(HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts))
 
 
 def _name(person: Any) -> str:

@@ -256,3 +256,20 @@ def test_a_presence_must_be_signed_and_only_the_trainer_validates(w):
         services.sign_half_day(
             now=slot.starts_at - timedelta(minutes=1), actor=w["alice"], slot=slot, ip=None
         )
+
+
+def test_both_invoices_carry_valid_facturx_and_pdfs(w):
+    from clausier.billing.invoicing.documents import build_facturx_xml, render_invoice_pdf
+    from clausier.billing.invoicing.documents.facturx_xml import check_xsd
+
+    quote = quote_of(w)
+    funded(w, quote, covered="3000.00", received=FIRST_START - timedelta(days=1))
+    complete_modules(w, quote, w["alice"])
+    run_training(w, quote)
+    opco, client = services.settle(now=AFTER, actor=w["accountant"], quote=quote)
+    for invoice in (opco, client):
+        xml = build_facturx_xml(invoice)
+        check_xsd(xml)
+        assert render_invoice_pdf(invoice, "fr").startswith(b"%PDF")
+    assert b"ACC-0042" in build_facturx_xml(opco)
+    assert b"OPCO Atlas" in build_facturx_xml(opco)
