@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -33,6 +34,7 @@ from clausier.billing.models import Invoice, InvoiceKind
 from clausier.billing.models_funders import Funder
 from clausier.core import audit
 from clausier.core.clauses import ClauseRef
+from clausier.core.errors import DomainError
 from clausier.core.money import to_cents
 from clausier.terms.packs import Pack
 from clausier.terms.rules.coaching_training import (
@@ -70,6 +72,7 @@ from clausier.training.models import (
     TrainingSession,
 )
 
+logger = logging.getLogger(__name__)
 VAT_RATE = Decimal("20.00")
 PAYMENT_DAYS = 30
 # Art. 8.1.2 ("tout changement dans la liste des participants ... avant le démarrage de la
@@ -849,6 +852,11 @@ def quote_split(quote: Quote, *, require_validated: bool = True) -> splitting.Sp
     participants = [
         enrolment_hours(e, require_validated=require_validated) for e in billed_enrolments(quote)
     ]
+    if not participants:
+        raise TrainingError(
+            _("Ce devis n'a plus de participant : annulez-le plutôt que de le facturer."),
+            "no_participant",
+        )
     return splitting.split_quote(
         price_ht=quote.price_ht,
         funded=quote.payment == Payment.FUNDER and request is not None,
@@ -886,7 +894,7 @@ def bill_first_day(*, now: datetime, quote: Quote) -> Invoice | None:
     if quote.payment != Payment.FUNDER or now < _first_start(quote.session):
         return None
     split = quote_split(quote, require_validated=False)
-    if split.subrogation and split.client_billed_on is None:
+    if (split.subrogation and split.client_billed_on is None) or not split.lines:
         return None
     with transaction.atomic():
         (line,) = split.lines
@@ -914,8 +922,13 @@ def bill_first_days(now: datetime) -> int:
         session__slots__starts_at__lte=now,
     ).distinct()
     for quote in candidates:
-        if bill_first_day(now=now, quote=quote) is not None:
-            count += 1
+        try:
+            if bill_first_day(now=now, quote=quote) is not None:
+                count += 1
+        except DomainError:
+            # A quote the rules refuse to bill (no participant left) waits for staff;
+            # the others are still billed.
+            logger.warning("training quote %s not billed on its first day", quote.pk, exc_info=True)
     return count
 
 

@@ -103,13 +103,17 @@ def split_quote(
     The agreement's hours must be the hours planned, or HoursMismatch names both.
     """
     price = to_cents(price_ht)
+    if not participants:
+        raise ValueError("a split needs at least one participant")
     planned, done = _hours(participants)
     if not funded:
-        return Split((SplitLine("client", "full", planned, price, PAID_BY_CLIENT),), False, None)
+        full = SplitLine("client", "full", planned, price, PAID_BY_CLIENT)
+        return Split((full,) if price > 0 else (), False, None)
     billing = opco_billing(price, covered_ht or Decimal(0), starts_at, agreement_received_at, pack)
     if not billing.subrogation_allowed or not billing.agreement_in_time:
         line = SplitLine("client", "full", planned, price, billing.clause)
-        return Split((line,), billing.subrogation_allowed, billing.client_billed_on)
+        kept_full: tuple[SplitLine, ...] = (line,) if price > 0 else ()
+        return Split(kept_full, billing.subrogation_allowed, billing.client_billed_on)
     if covered_hours is None or covered_hours != planned:
         raise HoursMismatch(
             _(

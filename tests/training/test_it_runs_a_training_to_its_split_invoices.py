@@ -273,3 +273,17 @@ def test_both_invoices_carry_valid_facturx_and_pdfs(w):
         assert render_invoice_pdf(invoice, "fr").startswith(b"%PDF")
     assert b"ACC-0042" in build_facturx_xml(opco)
     assert b"OPCO Atlas" in build_facturx_xml(opco)
+
+
+def test_a_quote_whose_participants_all_withdrew_is_not_billed_but_refused(w):
+    quote = quote_of(w, w["alice"])
+    alice = quote.enrolments.get()
+    services.withdraw_participant(now=ORDERED, actor=w["admin"], enrolment=alice)
+    quote.refresh_from_db()
+    assert quote.price_ht == Decimal("0.00")
+    for slot in w["session"].slots.all():
+        services.validate_half_day(now=slot.ends_at, actor=w["coach"], slot=slot, ip=None)
+    with pytest.raises(TrainingError) as refused:
+        services.settle(now=AFTER, actor=w["accountant"], quote=quote)
+    assert refused.value.code == "no_participant"
+    assert services.bill_first_days(AFTER) == 0
