@@ -29,3 +29,12 @@ class TrainingConfig(AppConfig):
                 visible="clausier.training.selectors.sees_trainings",
             )
         )
+        register(
+            NavItem(
+                "training.bpf",
+                _("BPF"),
+                "portal:training_bpf",
+                order=61,
+                visible="clausier.training.selectors.sees_bpf",
+            )
+        )

@@ -109,3 +109,7 @@ def visible_documents(person: Any) -> QuerySet[TrainingDocument]:
         | Q(enrolment__quote__client_id__in=clients)
         | Q(enrolment__participant_id=_pk(person))
     )
+
+
+def sees_bpf(request: HttpRequest) -> bool:
+    return bool(scoping.staff_provider_ids(request.user, {Role.OWNER.value, Role.ACCOUNTANT.value}))

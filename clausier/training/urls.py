@@ -6,6 +6,8 @@ from clausier.training import views
 
 portal_urlpatterns = [
     path("formations/", views.home, name="training_home"),
+    path("formations/bpf/", views.bpf_page, name="training_bpf"),
+    path("formations/bpf.csv", views.bpf_csv, name="training_bpf_csv"),
     path("formations/devis/<int:quote_id>/", views.quote_detail, name="training_quote"),
     path("formations/devis/<int:quote_id>/facturer/", views.settle, name="training_settle"),
     path("formations/demi-journees/<int:slot_id>/signer/", views.sign, name="training_sign"),

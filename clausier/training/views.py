@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clausier.accounts import scoping
+from clausier.accounts.models import Provider
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
-from clausier.training import documents, selectors, services
+from clausier.training import bpf, documents, selectors, services
 from clausier.training.models import (
     DocumentKind,
     Enrolment,
@@ -287,3 +288,39 @@ def settle(request: HttpRequest, quote_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Certificats émis, factures établies."))
     return HttpResponseRedirect(reverse("portal:training_quote", args=[quote.pk]))
+
+
+def _bpf_provider(request: HttpRequest) -> Any:
+    person = current_person(request)
+    ids = scoping.staff_provider_ids(person, services.BILLING_STAFF)
+    provider = Provider.objects.filter(pk__in=ids).order_by("pk").first()
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def _year(request: HttpRequest) -> int:
+    text = request.GET.get("annee", "")
+    year = int(text) if text.isdigit() else timezone.localdate().year - 1
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+@login_required
+def bpf_page(request: HttpRequest) -> HttpResponse:
+    """The BPF figures of a year (cerfa 10443), for the provider's owner and accountant."""
+    provider, year = _bpf_provider(request), _year(request)
+    return render(
+        request,
+        "training/bpf.html",
+        {"provider": provider, "figures": bpf.compute(provider, year), "year": year},
+    )
+
+
+@login_required
+def bpf_csv(request: HttpRequest) -> HttpResponse:
+    provider, year = _bpf_provider(request), _year(request)
+    response = HttpResponse(bpf.as_csv(bpf.compute(provider, year)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="bpf-{provider.slug}-{year}.csv"'
+    return response
