@@ -4,7 +4,8 @@ year, from its training invoices and its validated attendance.
 - C: revenue HT of training invoices issued in the year, credit notes deducted, by payer:
   C-1 companies for their employees (invoices to the client), C-2 OPCO (invoices to a
   funder of kind OPCO), other funders;
-- F-1: trainees (participants with attended minutes or a completed module in the year)
+- F-1: trainees (enrolments, i.e. a person once per action, with attended minutes or a
+  completed module in the year)
   and hours-trainees (validated half-days attended, partial presence in minutes, plus
   e-learning modules completed in the year);
 - E: trainers and their hours (validated half-days they taught in the year).
@@ -102,8 +103,8 @@ def compute(provider: Provider, year: int) -> Bpf:
         module__training__provider=provider, completed_at__gte=start, completed_at__lt=end
     )
     module_minutes = completed.aggregate(total=Sum("module__duration_minutes"))["total"] or 0
-    people = set(attended.values_list("enrolment__participant_id", flat=True).distinct())
-    people |= set(completed.values_list("enrolment__participant_id", flat=True).distinct())
+    people = set(attended.values_list("enrolment_id", flat=True).distinct())
+    people |= set(completed.values_list("enrolment_id", flat=True).distinct())
     slots = Slot.objects.filter(
         session__provider=provider, validated_at__isnull=False, day__gte=first, day__lt=after
     ).values_list("session__trainer__person__email", "starts_at", "ends_at")
