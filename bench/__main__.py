@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coaching, issue5, monitoring, portal, simulator
+from bench import coaching, issue5, monitoring, portal, simulator, training
 from bench.kinds import per_kind
 from bench.mix import BANNER, CEILING, Figures, mixed, plugin_command
 
@@ -107,6 +107,7 @@ def main() -> None:
     portal.report()
     monitoring.report()
     coaching.report()
+    training.report()
 
 
 def report() -> None:

@@ -30,6 +30,7 @@ from clausier.content import api as content_api
 from clausier.core.errors import DomainError
 from clausier.monitoring import api as monitoring_api
 from clausier.terms import api as terms_api
+from clausier.training import api as training_api
 
 # What each kind of error means; every error body is an `ErrorOut`.
 ERROR_DESCRIPTIONS = {
@@ -119,6 +120,7 @@ api.add_router("/", funders.router)
 api.add_router("/", monitoring_api.router)
 api.add_router("/", content_api.router)
 api.add_router("/", coaching_api.router)
+api.add_router("/", training_api.router)
 
 
 def _error(

@@ -25,6 +25,7 @@ from clausier.accounts.models import (
 from clausier.billing import services as billing
 from clausier.billing.models import Plan, Subscription
 from clausier.demo import content as content_demo
+from clausier.demo import training as training_demo
 from clausier.demo.monitoring import load_monitoring_demo
 from clausier.terms import services as terms_services
 from clausier.terms.digests import pack_digest
@@ -181,6 +182,7 @@ def load_demo() -> list[DemoLogin]:
             logins.append(DemoLogin(email, str(Role(role).label), client.legal_name))
         _demo_billing(provider, client, terms)
         _demo_invitation(client)
+        training_demo.load(provider, client)
     logins += [DemoLogin(*login) for login in content_demo.load(password_hash)]
     load_monitoring_demo()
     return logins

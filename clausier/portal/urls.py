@@ -9,6 +9,7 @@ from clausier.content.urls import portal_urlpatterns as content_pages
 from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
 from clausier.portal import home
 from clausier.terms.urls import portal_urlpatterns as terms_pages
+from clausier.training.urls import portal_urlpatterns as training_pages
 
 app_name = "portal"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("", include(monitoring_pages)),
     path("", include(content_pages)),
     path("", include(coaching_pages)),
+    path("", include(training_pages)),
 ]

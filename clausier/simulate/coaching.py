@@ -77,6 +77,11 @@ def session_cancel(context: Context, event: Event) -> None:
 
 def training_scheduled(context: Context, event: Event) -> None:
     training = Training(event.id, event.instant("starts_at"), event.decimal("price_ht"))
+    hours, half_day = event.values.get("hours"), event.values.get("half_day_minutes")
+    if isinstance(hours, Decimal):
+        training.hours = hours
+    if isinstance(half_day, Decimal):
+        training.half_day_minutes = half_day
     context.coaching.trainings[training.id] = training
 
 
@@ -146,6 +151,8 @@ def _emit_opco(context: Context, training: Training, covered: Decimal | None) ->
     }
     context.emit("opco", training.id, billing.clause, fields)
     training.opco_settled = True
+    training.covered_ht = covered_ht
+    training.agreement_at = agreement_at
 
 
 def opco_agreement(context: Context, event: Event) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from clausier.simulate import billing, coaching, hosting, ledger, monitoring, sessions
+from clausier.simulate import billing, coaching, hosting, ledger, monitoring, sessions, training
 from clausier.simulate.context import Clock, Context, Finisher, Handler
 from clausier.simulate.errors import ScenarioError
 from clausier.simulate.loader import Event, Scenario, load_scenario
@@ -24,7 +24,7 @@ _NO_EVENTS = datetime(2000, 1, 1, tzinfo=UTC)
 def registry() -> tuple[Mapping[str, Handler], tuple[Finisher, ...]]:
     """Every event type's handler, and the end-of-scenario finishers in order."""
     handlers: dict[str, Handler] = {}
-    for module in (hosting, monitoring, coaching, billing, sessions):
+    for module in (hosting, monitoring, coaching, training, billing, sessions):
         handlers.update(module.HANDLERS)
     for event_type, handler in list(handlers.items()):
         if event_type in ledger.STEPS:
@@ -33,6 +33,7 @@ def registry() -> tuple[Mapping[str, Handler], tuple[Finisher, ...]]:
         monitoring.finish,
         hosting.finish,
         coaching.finish,
+        training.finish,
         billing.finish,
         ledger.finish,
         sessions.finish,

@@ -112,6 +112,9 @@ _REQUEST = _ref("emergency_request")
 _SESSION = _ref("session_scheduled")
 _TRAINING = _ref("training_scheduled")
 _INVOICE = _ref("invoice_issued")
+_ENROLMENT = _ref("training_enrolment")
+# Minutes present or spent: 0 (absent) or more, like an amount ("0", "120", "90.5").
+_MINUTES = FieldSpec(_plain(parse_amount))
 _SUBSCRIPTION = _ref("subscription_started")
 _BOOKED = _ref("session_booked")
 
@@ -187,7 +190,26 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "session_scheduled": _spec(_CT, True, starts_at=_INSTANT),
         "session_postpone_request": _spec(_CT, session=_SESSION),
         "session_cancel": _spec(_CT, session=_SESSION),
-        "training_scheduled": _spec(_CT, True, starts_at=_INSTANT, price_ht=_AMOUNT),
+        # With `hours` (planned per participant: half-days + e-learning), enrolments and
+        # attendance split the billing between the OPCO and the client (training app).
+        "training_scheduled": _spec(
+            _CT,
+            True,
+            starts_at=_INSTANT,
+            price_ht=_AMOUNT,
+            hours=FieldSpec(_plain(parse_decimal), optional=True),
+            half_day_minutes=FieldSpec(_plain(parse_decimal), optional=True),
+        ),
+        "training_enrolment": _spec(_CT, True, training=_TRAINING, participant=_ID),
+        "half_day_attendance": _spec(
+            _CT,
+            enrolment=_ENROLMENT,
+            date=FieldSpec(_plain(parse_date)),
+            slot=FieldSpec(_enum("am", "pm")),
+            minutes=_MINUTES,
+        ),
+        "elearning_completed": _spec(_CT, enrolment=_ENROLMENT, module=_ID, minutes=_MINUTES),
+        "opco_non_payment": _spec(_CT, training=_TRAINING),
         "training_cancel_by_client": _spec(_CT, training=_TRAINING),
         "training_cancel_by_provider": _spec(_CT, training=_TRAINING),
         "opco_request": _spec(_CT, training=_TRAINING, amount_ht=_AMOUNT),

@@ -91,6 +91,26 @@ class Training:
     status: str = "scheduled"  # scheduled | cancelled
     opco_requested: Decimal | None = None
     opco_settled: bool = False
+    # The training app's split billing (optional in a scenario): hours per participant,
+    # the agreement's amount and instant, and whether the split invoices were issued.
+    hours: Decimal | None = None
+    half_day_minutes: Decimal = Decimal(210)
+    covered_ht: Decimal | None = None
+    agreement_at: datetime | None = None
+    split_at: datetime | None = None
+    opco_invoiced_ht: Decimal = Decimal(0)
+    opco_invoiced_hours: Decimal = Decimal(0)
+
+
+@dataclass
+class TrainingEnrolment:
+    """A participant of a training and what they did: minutes per half-day, modules."""
+
+    id: str
+    training: str
+    participant: str
+    half_days: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    modules: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,6 +128,7 @@ class Subscription:
 class CoachingState:
     sessions: dict[str, Session] = field(default_factory=dict)
     trainings: dict[str, Training] = field(default_factory=dict)
+    enrolments: dict[str, TrainingEnrolment] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
 
 

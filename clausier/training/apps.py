@@ -1,8 +1,40 @@
+"""Trainings and OPCO funding (coaching art. 7.2.1, 7.3, 7.4, 8.1.1, 8.1.2, 8.2.4, 10.2):
+catalogue, sessions by half-day, enrolment, attendance evidence, certificates, split billing,
+BPF.
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from clausier.core.navigation import NavItem, register
+from clausier.core.scheduler import Job
+from clausier.core.scheduler import register as register_job
 
 
 class TrainingConfig(AppConfig):
     name = "clausier.training"
     label = "training"
     verbose_name = _("Formations")
+
+    def ready(self) -> None:
+        register_job(
+            Job("training first-day billing", 3600.0, "clausier.training.services.bill_first_days")
+        )
+        register(
+            NavItem(
+                "training.home",
+                _("Formations"),
+                "portal:training_home",
+                order=60,
+                visible="clausier.training.selectors.sees_trainings",
+            )
+        )
+        register(
+            NavItem(
+                "training.bpf",
+                _("BPF"),
+                "portal:training_bpf",
+                order=61,
+                visible="clausier.training.selectors.sees_bpf",
+            )
+        )

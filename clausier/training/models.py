@@ -1,1 +1,575 @@
-"""The training app's models (none yet)."""
+"""Trainings, sessions by half-day, enrolments, attendance evidence, OPCO funding.
+
+Coaching & training contract (seed 000): art. 7.2.1 (access for the ordered duration),
+8.1.1 (paid by the client: due in full), 8.1.2 (participants, attendance and blended
+learning condition the OPCO's funding), 8.2.4 (subrogation, agreement before the start,
+the funder's non-payment), 10.2 (cancellations). See docs/training.md.
+
+Every row hangs off a provider (`provider`), the client's rows off a client organisation
+(`Quote.client`): `selectors.py` decides who sees what.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+HOURS = Decimal("0.01")
+
+
+class Modality(models.TextChoices):
+    REMOTE = "remote", _("à distance (synchrone)")
+    BLENDED = "blended", _("mixte (blended learning)")
+    ON_SITE = "on_site", _("en présentiel")
+
+
+class Pricing(models.TextChoices):
+    PER_PARTICIPANT = "per_participant", _("par participant")
+    PER_GROUP = "per_group", _("par groupe")
+
+
+class Nature(models.TextChoices):
+    """The nature of the action, as the certificat de réalisation states it (L6313-1)."""
+
+    TRAINING = "training", _("action de formation")
+    SKILLS_ASSESSMENT = "skills_assessment", _("bilan de compétences")
+    VAE = "vae", _("action de VAE")
+    APPRENTICESHIP = "apprenticeship", _("action de formation par apprentissage")
+
+
+class Training(models.Model):
+    """A catalogue entry: what is taught, for how long, at what price."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="trainings",
+        verbose_name=_("prestataire"),
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    objectives = models.TextField(_("objectifs"), blank=True)
+    programme = models.TextField(_("programme"), blank=True)
+    prerequisites = models.TextField(_("prérequis"), blank=True)
+    duration_hours = models.DecimalField(_("durée (heures)"), max_digits=7, decimal_places=2)
+    modality = models.CharField(
+        _("modalité"), max_length=16, choices=Modality.choices, default=Modality.ON_SITE
+    )
+    nature = models.CharField(
+        _("nature de l'action"), max_length=24, choices=Nature.choices, default=Nature.TRAINING
+    )
+    price_ht = models.DecimalField(_("prix HT"), max_digits=12, decimal_places=2)
+    pricing = models.CharField(
+        _("tarification"), max_length=16, choices=Pricing.choices, default=Pricing.PER_PARTICIPANT
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("formation")
+        verbose_name_plural = _("formations")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_hours__gt=0), name="training_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_ht__gte=0), name="training_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Module(models.Model):
+    """An e-learning module of a training, played in our own module player (no SCORM)."""
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="modules", verbose_name=_("formation")
+    )
+    position = models.PositiveIntegerField(_("ordre"), default=1)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("contenu"), blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+
+    class Meta:
+        verbose_name = _("module e-learning")
+        verbose_name_plural = _("modules e-learning")
+        ordering = ["training", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.duration_minutes) / 60).quantize(HOURS)
+
+
+class Trainer(models.Model):
+    """A person who teaches for a provider and countersigns its attendance sheets."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="trainers",
+        verbose_name=_("prestataire"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="trainer_roles",
+        verbose_name=_("personne"),
+    )
+
+    class Meta:
+        verbose_name = _("formateur")
+        verbose_name_plural = _("formateurs")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "person"], name="trainer_once_per_provider")
+        ]
+
+    def __str__(self) -> str:
+        return self.person.full_name or self.person.email
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("programmée")
+    CANCELLED = "cancelled", _("annulée")
+    DONE = "done", _("terminée")
+
+
+class TrainingSession(models.Model):
+    """One run of a training: its trainer and its dated half-days."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+        verbose_name=_("prestataire"),
+    )
+    training = models.ForeignKey(
+        Training, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("formation")
+    )
+    trainer = models.ForeignKey(
+        Trainer,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("formateur"),
+    )
+    location = models.CharField(_("lieu"), max_length=200, blank=True)
+    min_participants = models.PositiveIntegerField(_("participants minimum"), default=1)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session de formation")
+        verbose_name_plural = _("sessions de formation")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.training} #{self.pk}"
+
+
+class HalfDay(models.TextChoices):
+    AM = "am", _("matin")
+    PM = "pm", _("après-midi")
+
+
+class Slot(models.Model):
+    """A half-day of a session: a date, morning or afternoon, and its times (aware)."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="slots", verbose_name=_("session")
+    )
+    day = models.DateField(_("date"))
+    half = models.CharField(_("demi-journée"), max_length=2, choices=HalfDay.choices)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demi-journée")
+        verbose_name_plural = _("demi-journées")
+        ordering = ["session", "day", "half"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "day", "half"], name="slot_once_per_half"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.half}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(HOURS)
+
+
+class Payment(models.TextChoices):
+    CLIENT = "client", _("réglée par le client (art. 8.1.1)")
+    FUNDER = "funder", _("prise en charge par un OPCO (art. 8.1.2, 8.2.4)")
+
+
+class QuoteStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("accepté")
+    CANCELLED = "cancelled", _("annulé")
+    BILLED = "billed", _("facturé")
+
+
+class Settlement(models.TextChoices):
+    REFUND = "refund", _("remboursement")
+    CREDIT_NOTE = "credit_note", _("avoir")
+
+
+class Quote(models.Model):
+    """A client's order of a session for its participants (the devis)."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="training_quotes",
+        verbose_name=_("prestataire"),
+    )
+    client = models.ForeignKey(
+        "accounts.ClientOrganisation",
+        on_delete=models.PROTECT,
+        related_name="training_quotes",
+        verbose_name=_("client"),
+    )
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("session")
+    )
+    price_ht = models.DecimalField(_("montant HT"), max_digits=12, decimal_places=2)
+    payment = models.CharField(
+        _("financement"), max_length=8, choices=Payment.choices, default=Payment.CLIENT
+    )
+    status = models.CharField(
+        _("statut"), max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.ACCEPTED
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    cancellation_clause = models.CharField(_("clause"), max_length=100, blank=True)
+    cancellation_billed = models.BooleanField(_("annulation facturée"), default=False)
+    settlement = models.CharField(
+        _("règlement choisi"), max_length=16, choices=Settlement.choices, blank=True
+    )
+    funder_invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facture au financeur"),
+    )
+    client_invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facture au client"),
+    )
+
+    class Meta:
+        verbose_name = _("devis de formation")
+        verbose_name_plural = _("devis de formation")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.client} — {self.session}"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", _("inscrit")
+    WITHDRAWN = "withdrawn", _("retiré")
+
+
+class Enrolment(models.Model):
+    """A participant (a person of the client) on a quote."""
+
+    quote = models.ForeignKey(
+        Quote, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("devis")
+    )
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="training_enrolments",
+        verbose_name=_("participant"),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ACTIVE,
+    )
+    enrolled_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    # Art. 8.1.2: a change after the first slot is recorded as affecting the funding.
+    affects_funding = models.BooleanField(_("affecte la prise en charge"), default=False)
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["quote", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote", "participant"],
+                condition=models.Q(status="active"),
+                name="enrolment_active_once_per_quote",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.quote.session}"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("présent")
+    PARTIAL = "partial", _("partiellement présent")
+    ABSENT = "absent", _("absent")
+    EXCUSED = "excused", _("absent excusé")
+
+
+class Attendance(models.Model):
+    """One participant on one half-day: the status the trainer validates."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("inscrit")
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("demi-journée")
+    )
+    status = models.CharField(_("présence"), max_length=16, choices=Presence.choices)
+    minutes = models.PositiveIntegerField(_("minutes de présence"), default=0)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "slot"], name="attendance_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}@{self.slot_id}: {self.status}"
+
+
+class SignerRole(models.TextChoices):
+    PARTICIPANT = "participant", _("participant")
+    TRAINER = "trainer", _("formateur")
+
+
+class Signature(models.Model):
+    """A signed record: who signed which half-day, when, from where; chained by hash.
+
+    Append-only. `digest` is SHA-256 over the previous signature's digest of the same
+    session and this record's canonical text: altering or removing one breaks the chain
+    (`services.verify_chain`).
+    """
+
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("session"),
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("demi-journée")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("inscrit"),
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="training_signatures",
+        verbose_name=_("signataire"),
+    )
+    role = models.CharField(_("qualité"), max_length=16, choices=SignerRole.choices)
+    signed_at = models.DateTimeField(_("signé le"))
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    statement = models.JSONField(_("contenu signé"), default=dict)
+    previous_digest = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["session", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "enrolment", "role"], name="signature_once_per_slot_and_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.signer_id} {self.slot_id}"
+
+
+class ModuleProgress(models.Model):
+    """Time spent in one e-learning module and whether it was completed."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="progress", verbose_name=_("inscrit")
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="progress", verbose_name=_("module")
+    )
+    minutes_spent = models.PositiveIntegerField(_("minutes passées"), default=0)
+    completed_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("progression e-learning")
+        verbose_name_plural = _("progressions e-learning")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "module"], name="progress_once_per_module")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}/{self.module_id}"
+
+
+class FundingRequest(models.Model):
+    """A request for funding of a quote to an OPCO, and its agreement once received."""
+
+    quote = models.OneToOneField(
+        Quote, on_delete=models.PROTECT, related_name="funding", verbose_name=_("devis")
+    )
+    funder = models.ForeignKey(
+        "billing.Funder",
+        on_delete=models.PROTECT,
+        related_name="training_requests",
+        verbose_name=_("financeur"),
+    )
+    file_number = models.CharField(_("n° de dossier"), max_length=100)
+    amount_requested_ht = models.DecimalField(
+        _("montant demandé HT"), max_digits=12, decimal_places=2
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    # The agreement (accord de prise en charge).
+    agreement_reference = models.CharField(_("référence de l'accord"), max_length=100, blank=True)
+    covered_ht = models.DecimalField(
+        _("montant pris en charge HT"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    covered_hours = models.DecimalField(
+        _("heures prises en charge"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    agreement_received_at = models.DateTimeField(_("accord reçu le"), null=True, blank=True)
+    non_payment_at = models.DateTimeField(_("défaut de paiement le"), null=True, blank=True)
+    fallback_invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facture au client après défaut du financeur"),
+    )
+
+    class Meta:
+        verbose_name = _("demande de prise en charge")
+        verbose_name_plural = _("demandes de prise en charge")
+
+    def __str__(self) -> str:
+        return self.file_number
+
+    @property
+    def has_agreement(self) -> bool:
+        return self.agreement_received_at is not None
+
+
+class DocumentKind(models.TextChoices):
+    ATTENDANCE_SHEET = "attendance_sheet", _("feuille d'émargement")
+    CERTIFICATE = "certificate", _("certificat de réalisation")
+
+
+class TrainingDocument(models.Model):
+    """A generated document kept as evidence: its file, its SHA-256, until when."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("session"),
+    )
+    kind = models.CharField(_("type"), max_length=24, choices=DocumentKind.choices)
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    hours = models.DecimalField(
+        _("heures réalisées"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    path = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("créé le"))
+    retain_until = models.DateField(_("conservé jusqu'au"))
+
+    class Meta:
+        verbose_name = _("document de formation")
+        verbose_name_plural = _("documents de formation")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "slot"],
+                condition=models.Q(kind="attendance_sheet"),
+                name="one_sheet_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "enrolment"],
+                condition=models.Q(kind="certificate"),
+                name="one_certificate_per_enrolment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sha256[:12]}"
+
+
+def first_start(session: TrainingSession) -> datetime | None:
+    first = session.slots.order_by("starts_at").first()
+    return None if first is None else first.starts_at
+
+
+class OrganisationProfile(models.Model):
+    """What a provider states as a training organisation on its certificates."""
+
+    provider = models.OneToOneField(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="training_profile",
+        verbose_name=_("prestataire"),
+    )
+    # Numéro de déclaration d'activité (Code du travail L6351-1), 11 digits.
+    declaration_number = models.CharField(_("n° de déclaration d'activité"), max_length=11)
+    signatory_name = models.CharField(_("signataire"), max_length=200)
+    signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organisme de formation")
+        verbose_name_plural = _("organismes de formation")
+
+    def __str__(self) -> str:
+        return self.declaration_number

@@ -72,6 +72,16 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "coaching.coachingsession": ("v", "v", "v", "v", "", ""),
     "coaching.ledgerentry": ("v", "v", "v", "v", "", ""),
     "coaching.deliverable": ("v", "v", "v", "v", "", ""),
+    # Trainings: the catalogue is the owner's and the coaches'; the declaration the owner's;
+    # quotes, funding and attendance evidence change only through the training services.
+    "training.training": ("vac", "v", "vac", "v", "", ""),
+    "training.organisationprofile": ("vac", "v", "v", "v", "", ""),
+    "training.trainingsession": ("v", "v", "v", "v", "", ""),
+    "training.quote": ("v", "v", "v", "v", "", ""),
+    "training.fundingrequest": ("v", "v", "v", "v", "", ""),
+    "training.attendance": ("v", "v", "v", "v", "", ""),
+    "training.signature": ("v", "v", "v", "v", "", ""),
+    "training.trainingdocument": ("v", "v", "v", "v", "", ""),
 }
 
 

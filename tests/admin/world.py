@@ -26,6 +26,7 @@ from clausier.terms import indices
 from tests.api.world import World, build_world
 from tests.api.world_content import content_objects
 from tests.helpers import make_staff
+from tests.training.isolation import admin_objects
 
 # The columns of the permission matrix, staff first, then client users.
 ROLES = (
@@ -170,6 +171,7 @@ def build_back_office() -> BackOffice:
             provider=provider, person=owner, starts_at=now, ends_at=now + timedelta(days=7)
         ),
         **coaching_objects(world.coaching or {}, now),
+        **admin_objects(),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

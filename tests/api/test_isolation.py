@@ -100,6 +100,21 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/coaching/sessions/{session_id}/force-majeure"): None,
     ("GET", "/api/coaching/sessions/{session_id}/join"): None,
     ("POST", "/api/coaching/deliverables/{deliverable_id}/reservation"): {"text": "intrus"},
+    ("GET", "/api/training/sessions/{training_session_id}"): None,
+    ("GET", "/api/training/quotes/{quote_id}"): None,
+    ("POST", "/api/training/quotes/{quote_id}/cancel"): None,
+    ("POST", "/api/training/quotes/{quote_id}/funding"): {
+        "funder_id": 1,
+        "file_number": "intrus",
+        "amount_ht": "3500.00",
+    },
+    ("POST", "/api/training/quotes/{quote_id}/settle"): None,
+    ("POST", "/api/training/slots/{slot_id}/sign"): None,
+    ("POST", "/api/training/slots/{slot_id}/validate"): None,
+    ("POST", "/api/training/enrolments/{enrolment_id}/modules/{module_id}/progress"): {
+        "minutes": 5
+    },
+    ("GET", "/api/training/documents/{document_id}/pdf"): None,
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -204,6 +219,9 @@ LIST_OPERATIONS = {
     ("GET", "/api/coaching/allowances"),
     ("GET", "/api/coaching/sessions"),
     ("GET", "/api/coaching/deliverables"),
+    ("GET", "/api/training/sessions"),
+    ("GET", "/api/training/quotes"),
+    ("GET", "/api/training/enrolments"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -233,6 +251,8 @@ PORTAL_PAGES = [
     ("GET", "/seances/{session_id}/"),
     ("POST", "/seances/{session_id}/"),
     ("GET", "/seances/{session_id}/salle/"),
+    ("GET", "/formations/devis/{quote_id}/"),
+    ("POST", "/formations/devis/{quote_id}/facturer/"),
 ]
 
 

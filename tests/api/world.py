@@ -28,6 +28,7 @@ from tests.api.world_content import content_of_a1
 from tests.billing.builders import hosting_plan, make_funder
 from tests.coaching.world_rows import coaching_rows
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
+from tests.training.isolation import build_training
 
 
 @dataclass
@@ -52,6 +53,7 @@ class World:
     server_a1: Any = None
     content_ids: dict[str, Any] = field(default_factory=dict)
     coaching: dict[str, Any] | None = None  # tests.coaching.world_rows: coach, session...
+    training: dict[str, int] = field(default_factory=dict)
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -71,6 +73,7 @@ class World:
             "service_id": self.server_a1.services.get(name="HTTP").pk,
             **self.content_ids,
             **{f"{name}_id": row.pk for name, row in (self.coaching or {}).items()},
+            **self.training,
         }
 
 
@@ -171,6 +174,7 @@ def _build_world() -> World:
         ),
     )
     world.content_ids = content_of_a1(world)
+    world.training = build_training(provider_a, client_a1, people)
     return world
 
 

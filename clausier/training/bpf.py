@@ -1,0 +1,147 @@
+"""The BPF figures (Bilan pédagogique et financier, cerfa 10443) of a provider's fiscal
+year, from its training invoices and its validated attendance.
+
+- C: revenue HT of training invoices issued in the year, credit notes deducted, by payer:
+  C-1 companies for their employees (invoices to the client), C-2 OPCO (invoices to a
+  funder of kind OPCO), other funders;
+- F-1: trainees (enrolments, i.e. a person once per action, with attended minutes or a
+  completed module in the year)
+  and hours-trainees (validated half-days attended, partial presence in minutes, plus
+  e-learning modules completed in the year);
+- E: trainers and their hours (validated half-days they taught in the year).
+
+A session spanning two years is split by the day of each half-day (and of each module's
+completion): every hour falls in the year it was done. Calendar years; the fiscal year
+is the calendar year unless the provider says otherwise (not configurable yet).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from clausier.accounts.models import Provider
+from clausier.billing.models import Invoice, InvoiceKind
+from clausier.billing.models_funders import FunderKind
+from clausier.terms.zone import contract_zone
+from clausier.training.models import HOURS, Attendance, ModuleProgress, Slot
+
+TRAINING_KEYS = "training:quote:"
+
+
+@dataclass(frozen=True, slots=True)
+class TrainerHours:
+    name: str
+    hours: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Bpf:
+    year: int
+    revenue_companies: Decimal  # C-1
+    revenue_opco: Decimal  # C-2
+    revenue_other: Decimal
+    trainees: int  # F-1
+    hours_trainees: Decimal  # F-1
+    trainers: tuple[TrainerHours, ...] = field(default=())
+
+    @property
+    def revenue_total(self) -> Decimal:
+        return self.revenue_companies + self.revenue_opco + self.revenue_other
+
+    @property
+    def trainer_hours(self) -> Decimal:
+        return sum((t.hours for t in self.trainers), Decimal("0.00"))
+
+
+def _bounds(year: int) -> tuple[datetime, datetime]:
+    zone = contract_zone()
+    return (
+        datetime.combine(date(year, 1, 1), time(), tzinfo=zone),
+        datetime.combine(date(year + 1, 1, 1), time(), tzinfo=zone),
+    )
+
+
+def _revenue(provider: Provider, start: datetime, end: datetime) -> dict[str, Decimal]:
+    rows = (
+        Invoice.objects.filter(
+            provider=provider,
+            issued_at__gte=start,
+            issued_at__lt=end,
+            idempotency_key__startswith=TRAINING_KEYS,
+        )
+        .values("kind", "funder__kind")
+        .annotate(total=Sum("total_ht"))
+    )
+    revenue = {"companies": Decimal("0.00"), "opco": Decimal("0.00"), "other": Decimal("0.00")}
+    for row in rows:
+        sign = -1 if row["kind"] == InvoiceKind.CREDIT_NOTE else 1
+        kind = row["funder__kind"]
+        bucket = "companies" if kind is None else "opco" if kind == FunderKind.OPCO else "other"
+        revenue[bucket] += sign * (row["total"] or Decimal(0))
+    return revenue
+
+
+def compute(provider: Provider, year: int) -> Bpf:
+    """Aggregated in the database: a few queries whatever the number of sessions."""
+    start, end = _bounds(year)
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    attended = Attendance.objects.filter(
+        slot__session__provider=provider,
+        slot__validated_at__isnull=False,
+        slot__day__gte=first,
+        slot__day__lt=after,
+        minutes__gt=0,
+    )
+    minutes = attended.aggregate(total=Sum("minutes"))["total"] or 0
+    completed = ModuleProgress.objects.filter(
+        module__training__provider=provider, completed_at__gte=start, completed_at__lt=end
+    )
+    module_minutes = completed.aggregate(total=Sum("module__duration_minutes"))["total"] or 0
+    people = set(attended.values_list("enrolment_id", flat=True).distinct())
+    people |= set(completed.values_list("enrolment_id", flat=True).distinct())
+    slots = Slot.objects.filter(
+        session__provider=provider, validated_at__isnull=False, day__gte=first, day__lt=after
+    ).values_list("session__trainer__person__email", "starts_at", "ends_at")
+    per_trainer: dict[str, timedelta] = {}
+    for email, starts, ends in slots:
+        per_trainer[email] = per_trainer.get(email, timedelta()) + (ends - starts)
+    trainers = tuple(
+        TrainerHours(email, (Decimal(int(span.total_seconds())) / 3600).quantize(HOURS))
+        for email, span in sorted(per_trainer.items())
+    )
+    revenue = _revenue(provider, start, end)
+    return Bpf(
+        year=year,
+        revenue_companies=revenue["companies"],
+        revenue_opco=revenue["opco"],
+        revenue_other=revenue["other"],
+        trainees=len(people),
+        hours_trainees=(Decimal(minutes + module_minutes) / 60).quantize(HOURS),
+        trainers=trainers,
+    )
+
+
+def as_csv(figures: Bpf) -> str:
+    """One line per figure: section, label, value (the cerfa's lines, dot decimals)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "figure", "value"])
+    writer.writerow(
+        ["C-1", "entreprises pour la formation de leurs salariés", figures.revenue_companies]
+    )
+    writer.writerow(["C-2", "opérateurs de compétences (OPCO)", figures.revenue_opco])
+    writer.writerow(["C-autres", "autres financeurs", figures.revenue_other])
+    writer.writerow(["C-total", "total des produits", figures.revenue_total])
+    writer.writerow(["F-1", "stagiaires", figures.trainees])
+    writer.writerow(["F-1", "heures-stagiaires", figures.hours_trainees])
+    writer.writerow(["E", "formateurs", len(figures.trainers)])
+    writer.writerow(["E", "heures de formation dispensées", figures.trainer_hours])
+    for trainer in figures.trainers:
+        writer.writerow(["E-détail", trainer.name, trainer.hours])
+    return out.getvalue()
