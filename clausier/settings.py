@@ -214,6 +214,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Support attachments: outside the web root, served only by an authorised view.
+SUPPORT_ATTACHMENTS_DIR = env_str("SUPPORT_ATTACHMENTS_DIR", str(VAR_DIR / "support-attachments"))
 
 # Outgoing e-mail: every message is an outbox row first (clausier.notify).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
