@@ -25,6 +25,7 @@ from clausier.api.schemas import ErrorOut
 from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
 from clausier.core.errors import DomainError
+from clausier.support import api as support_api
 from clausier.terms import api as terms_api
 
 # What each kind of error means; every error body is an `ErrorOut`.
@@ -112,6 +113,7 @@ api.add_router("/", terms_api.router)
 api.add_router("/", invoicing.router)
 api.add_router("/", sepa.router)
 api.add_router("/", funders.router)
+api.add_router("/", support_api.router)
 
 
 def _error(

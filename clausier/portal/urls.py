@@ -5,6 +5,7 @@ from django.urls import include, path
 from clausier.accounts.urls import portal_urlpatterns as accounts_pages
 from clausier.billing.urls import portal_urlpatterns as billing_pages
 from clausier.portal import home
+from clausier.support.urls import portal_urlpatterns as support_pages
 from clausier.terms.urls import portal_urlpatterns as terms_pages
 
 app_name = "portal"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include(accounts_pages)),
     path("", include(terms_pages)),
     path("", include(billing_pages)),
+    path("", include(support_pages)),
 ]

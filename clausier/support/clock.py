@@ -150,6 +150,10 @@ class AdviceBalance:
     balance: timedelta  # negative: advice beyond the balance, to be quoted
     clause: ClauseRef
 
+    @property
+    def balance_minutes(self) -> int:
+        return int(self.balance // timedelta(minutes=1))
+
 
 def months_started(since: date, on: date) -> int:
     """Months begun from `since` up to `on` included (the first month counts at once)."""

@@ -50,6 +50,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "billing.overageagreement": ("v", "v", "v", "v", "", ""),
     # Funders (OPCO) address invoices: every staff role reads, the billing roles keep them.
     "billing.funder": ("vac", "v", "v", "vac", "", ""),
+    # Tickets and emergencies change through the support services (clocks, credits).
+    "support.ticket": ("v", "v", "v", "v", "", ""),
+    "support.emergencyrequest": ("v", "v", "v", "v", "", ""),
 }
 
 

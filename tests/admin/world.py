@@ -20,6 +20,7 @@ from clausier.billing.models import GatewayAccount
 from clausier.billing.subscriptions.overage import quote_overage
 from clausier.core.models import AuditEntry
 from clausier.notify.models import OutboxMessage
+from clausier.support.models import EmergencyRequest, Ticket
 from clausier.terms import indices
 from tests.api.world import World, build_world
 from tests.helpers import make_staff
@@ -126,6 +127,8 @@ def build_back_office() -> BackOffice:
         ),
         "billing.overageagreement": quote,
         "billing.funder": world.funder_a,
+        "support.ticket": Ticket.objects.get(pk=world.support["ticket_id"]),
+        "support.emergencyrequest": EmergencyRequest.objects.get(pk=world.support["emergency_id"]),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from clausier.billing.models import DebitCollection, OverageScope
 from clausier.billing.subscriptions import overage
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
+from tests.api.world_support import support_objects
 from tests.billing.builders import hosting_plan, make_funder
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
 
@@ -46,6 +47,7 @@ class World:
     collection_a: Any = None
     agreement_a1: Any = None
     funder_a: Any = None
+    support: dict[str, int] = field(default_factory=dict)
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -61,6 +63,7 @@ class World:
             "collection_id": self.collection_a.pk,
             "agreement_id": self.agreement_a1.pk,
             "funder_id": self.funder_a.pk,
+            **self.support,
         }
 
 
@@ -118,7 +121,7 @@ def build_world() -> World:
     for name, person in people.items():
         token, secret = services.create_api_token(now=now, person=person, name=f"token of {name}")
         token_ids[name], secrets[name] = token.pk, secret
-    return World(
+    world = World(
         provider_a=provider_a,
         client_a1=client_a1,
         client_a2=client_a2,
@@ -151,6 +154,8 @@ def build_world() -> World:
         ),
         funder_a=make_funder(provider_a, legal_name="SECRET-A1 OPCO"),
     )
+    world.support = support_objects(world)
+    return world
 
 
 # Strings only tenant A / client A1 data contains: an outsider's response must not carry any.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clausier.support.errors import SupportError
+from clausier.core.errors import DomainError
 from clausier.support.models import Channel, TicketStatus
 from clausier.support.services import tickets
 from tests.helpers import make_client, make_client_user
@@ -132,7 +132,7 @@ def test_the_client_answering_reopens_a_waiting_ticket_an_auto_reply_does_not(w)
 
 def test_a_client_cannot_write_internal_notes_nor_reach_another_clients_ticket(w):
     ticket = open_at(w, at(2026, 1, 6, 9))
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         tickets.post_message(
             now=at(2026, 1, 6, 9, 5),
             ticket=ticket,
@@ -142,7 +142,7 @@ def test_a_client_cannot_write_internal_notes_nor_reach_another_clients_ticket(w
             internal=True,
         )
     stranger = make_client_user(make_client(w["provider"], "Autre"))
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         tickets.post_message(
             now=at(2026, 1, 6, 9, 5),
             ticket=ticket,

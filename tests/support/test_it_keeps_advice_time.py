@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from clausier.core.errors import DomainError
 from clausier.support.clock import months_started
-from clausier.support.errors import SupportError
 from clausier.support.services import advice
 from tests.support.builders import support_world
 
@@ -31,9 +31,9 @@ def test_unused_time_carries_over_and_overuse_shows_negative():
 def test_only_staff_log_advice_and_sessions_are_bounded():
     w = support_world()
     now = datetime(2026, 1, 6, 10, tzinfo=UTC)
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         advice.log_advice(now=now, server=w["server"], actor=w["admin"], minutes=10)
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         advice.log_advice(now=now, server=w["server"], actor=w["engineer"], minutes=0)
 
 

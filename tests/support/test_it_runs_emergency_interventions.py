@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from clausier.billing.models import SlaCredit
-from clausier.support.errors import SupportError
+from clausier.core.errors import DomainError
 from clausier.support.models import Channel, CreditKind, PauseReason, ServerCredit
 from clausier.support.services import emergencies
 from tests.support.builders import support_world
@@ -51,14 +51,14 @@ def test_a_phone_request_starts_the_clock_at_the_call_and_waits_for_written_conf
     assert request.gti_due_at == call + timedelta(hours=3)
     assert not request.gti_in_office_hours
     assert request.confirmed_at is None
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         emergencies.confirm_in_writing(now=call, request=request, actor=w["engineer"])
     emergencies.confirm_in_writing(now=call + timedelta(hours=1), request=request, actor=w["admin"])
     assert request.confirmed_at == call + timedelta(hours=1)
 
 
 def test_a_phone_request_needs_the_call_time_and_staff(w):
-    with pytest.raises(SupportError) as refused:
+    with pytest.raises(DomainError) as refused:
         emergencies.request_emergency(
             now=at(2026, 1, 6, 9),
             server=w["server"],
@@ -67,7 +67,7 @@ def test_a_phone_request_needs_the_call_time_and_staff(w):
             actor=w["engineer"],
         )
     assert refused.value.code == "missing_call_time"
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         emergencies.request_emergency(
             now=at(2026, 1, 6, 9),
             server=w["server"],
@@ -145,7 +145,7 @@ def test_the_fifth_emergency_of_a_contract_year_is_beyond_the_quota(w):
 def test_an_intervention_cannot_start_twice(w):
     request = portal_request(w, at(2026, 1, 6, 9))
     emergencies.start_intervention(now=at(2026, 1, 6, 9, 30), request=request, actor=w["engineer"])
-    with pytest.raises(SupportError):
+    with pytest.raises(DomainError):
         emergencies.start_intervention(
             now=at(2026, 1, 6, 9, 31), request=request, actor=w["engineer2"]
         )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts.models import ClientOrganisation, Person, Role
 from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.core.businesstime import Calendar
-from clausier.support.errors import SupportError
+from clausier.support.errors import NotSupportStaff, SupportError
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import office_calendar
 from clausier.terms.services import TermsNotAccepted, pack_for
@@ -41,7 +41,7 @@ def is_client_user(person: Person, client_id: int) -> bool:
 
 def require_support_staff(person: Person, provider_id: int) -> None:
     if not is_support_staff(person, provider_id):
-        raise SupportError(_("Réservé aux ingénieurs du prestataire."), "forbidden")
+        raise NotSupportStaff(_("Réservé aux ingénieurs du prestataire."))
 
 
 def require_party(person: Person, provider_id: int, client_id: int) -> None:

@@ -19,7 +19,7 @@ from clausier.billing.subscriptions.overage import bill_overage
 from clausier.core import audit
 from clausier.monitoring.models import ManagedServer
 from clausier.support.clock import gti_outcome, gtr_outcome, pauses_until
-from clausier.support.errors import SupportError
+from clausier.support.errors import NotSupportStaff, SupportError
 from clausier.support.models import (
     Channel,
     CreditKind,
@@ -37,6 +37,7 @@ from clausier.support.services.contract import (
 from clausier.support.services.credits import issue_credit
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
+    EmergencyQuota,
     GtiDeadline,
     GtrCredit,
     Pause,
@@ -69,7 +70,7 @@ def request_emergency(
     if channel == Channel.PHONE:
         # Only staff take calls; the call's time is the contact, not the logging.
         if actor is None:
-            raise SupportError(_("Un appel est saisi par le prestataire."), "forbidden")
+            raise NotSupportStaff(_("Un appel est saisi par le prestataire."))
         require_support_staff(actor, server.provider_id)
         if contacted_at is None:
             raise SupportError(_("Indiquez l'heure de l'appel."), "missing_call_time")
@@ -137,7 +138,7 @@ def confirm_in_writing(
 ) -> EmergencyRequest:
     """The client confirms a phone request in writing (portal or reply)."""
     if not is_client_user(actor, request.client_id):
-        raise SupportError(_("Seul le client confirme sa demande."), "forbidden")
+        raise NotSupportStaff(_("Seul le client confirme sa demande."))
     changed = EmergencyRequest.objects.filter(pk=request.pk, confirmed_at__isnull=True).update(
         confirmed_at=now
     )
@@ -338,3 +339,15 @@ def settle_month_end(now: datetime) -> int:
         settle_gtr(request, now)
         issued += 1
     return issued
+
+
+def quota_of(server: ManagedServer, now: datetime) -> EmergencyQuota:
+    """The server's counter for the current contract year (art. 8.1), as shown to the client."""
+    pack = pack_of_client(server.client)
+    days = [
+        contract_day(at, pack)
+        for at in EmergencyRequest.objects.filter(server=server, contacted_at__lte=now).values_list(
+            "contacted_at", flat=True
+        )
+    ]
+    return emergency_quota(_contract_start(server, pack), days, contract_day(now, pack), pack)

@@ -17,7 +17,7 @@ from clausier.accounts.models import ClientOrganisation, Person
 from clausier.core import audit
 from clausier.monitoring.models import ManagedServer
 from clausier.support.clock import TicketClock, ticket_clock
-from clausier.support.errors import SupportError
+from clausier.support.errors import NotSupportStaff, SupportError
 from clausier.support.models import (
     CLOSED_STATUSES,
     Channel,
@@ -117,7 +117,7 @@ def post_message(
     if actor is not None:
         require_party(actor, ticket.provider_id, ticket.client_id)
     if internal and not staff:
-        raise SupportError(_("Seul le prestataire écrit des notes internes."), "forbidden")
+        raise NotSupportStaff(_("Seul le prestataire écrit des notes internes."))
     with transaction.atomic():
         message = TicketMessage.objects.create(
             ticket=ticket,

@@ -1,0 +1,73 @@
+"""The support rows a person may see (the reach comes from `scoping`): the provider's
+staff see their provider's tickets and emergencies, a client's users their own; internal
+notes are for the provider's staff only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from clausier.accounts.scoping import client_ids, staff_provider_ids
+from clausier.monitoring.models import ManagedServer
+from clausier.support.models import (
+    CLOSED_STATUSES,
+    PAUSING_STATUSES,
+    AdviceSession,
+    Attachment,
+    EmergencyRequest,
+    Ticket,
+    TicketMessage,
+)
+
+
+def _reach(person: Any, provider_field: str = "provider_id", client_field: str = "client_id") -> Q:
+    return Q(**{f"{provider_field}__in": staff_provider_ids(person)}) | Q(
+        **{f"{client_field}__in": client_ids(person)}
+    )
+
+
+def visible_tickets(person: Any) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(_reach(person))
+
+
+def visible_messages(person: Any) -> QuerySet[TicketMessage]:
+    staff = Q(ticket__provider_id__in=staff_provider_ids(person))
+    client = Q(ticket__client_id__in=client_ids(person), internal=False)
+    return TicketMessage.objects.filter(staff | client)
+
+
+def visible_attachments(person: Any) -> QuerySet[Attachment]:
+    staff = Q(message__ticket__provider_id__in=staff_provider_ids(person))
+    client = Q(message__ticket__client_id__in=client_ids(person), message__internal=False)
+    return Attachment.objects.filter(staff | client)
+
+
+def visible_emergencies(person: Any) -> QuerySet[EmergencyRequest]:
+    return EmergencyRequest.objects.filter(_reach(person))
+
+
+def visible_servers(person: Any) -> QuerySet[ManagedServer]:
+    return ManagedServer.objects.filter(_reach(person))
+
+
+def visible_advice(person: Any) -> QuerySet[AdviceSession]:
+    return AdviceSession.objects.filter(_reach(person))
+
+
+def staff_queue(person: Any) -> QuerySet[Ticket]:
+    """The provider's open tickets, next breach first: unacknowledged ones with a running
+    clock by deadline, then those paused (waiting on the client or a third party), then
+    the acknowledged ones."""
+    rank = Case(
+        When(acknowledged_at__isnull=True, status__in=list(PAUSING_STATUSES), then=Value(1)),
+        When(acknowledged_at__isnull=True, then=Value(0)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Ticket.objects.filter(provider_id__in=staff_provider_ids(person))
+        .exclude(status__in=list(CLOSED_STATUSES))
+        .annotate(rank=rank)
+        .order_by("rank", "ack_due_at", "pk")
+    )
