@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+from email.utils import parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -42,6 +44,8 @@ def build(message: OutboxMessage, body: str | None = None) -> EmailMessage:
     if message.auto_submitted:
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
+        # RFC 3834 loop marker: support's mail-in stores such mail but never answers it.
+        headers["X-Loop"] = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return EmailMessage(
         subject=message.subject,
         body=message.body if body is None else body,

@@ -49,6 +49,9 @@ CATALOGUE: dict[str, frozenset[str]] = {
             "review_url",
         }
     ),
+    # The support desk (clausier.support): a reply on a ticket, the unknown-sender bounce.
+    "support_reply": frozenset({"provider", "reference", "subject", "body"}),
+    "support_unknown_sender": frozenset({"provider"}),
 }
 
 # Context values that would let a reader act as the recipient (an activation link). They

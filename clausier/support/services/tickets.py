@@ -32,6 +32,7 @@ from clausier.support.services.contract import (
     require_party,
     require_support_staff,
 )
+from clausier.support.services.outbound import mail_reply
 from clausier.terms.rules.managed_hosting import ticket_ack_deadline
 
 SUBJECT_MAX = 200
@@ -133,6 +134,7 @@ def post_message(
         )
         if staff and human and not internal:
             acknowledge(ticket=ticket, actor=actor, at=now)
+            mail_reply(ticket, message, now)
             if ticket.status == TicketStatus.NEW:
                 _set_status(ticket, TicketStatus.OPEN)
         elif (
