@@ -4,6 +4,7 @@ notes are for the provider's staff only."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -21,10 +22,24 @@ from clausier.support.models import (
 )
 
 
+@dataclass(frozen=True)
+class Reach:
+    """A person's providers (as staff) and clients, read once: a page that lists several
+    kinds of rows passes it to each selector instead of the person."""
+
+    staff: frozenset[int]
+    clients: frozenset[int]
+
+    @classmethod
+    def of(cls, person: Any) -> Reach:
+        if isinstance(person, Reach):
+            return person
+        return cls(frozenset(staff_provider_ids(person)), frozenset(client_ids(person)))
+
+
 def _reach(person: Any, provider_field: str = "provider_id", client_field: str = "client_id") -> Q:
-    return Q(**{f"{provider_field}__in": staff_provider_ids(person)}) | Q(
-        **{f"{client_field}__in": client_ids(person)}
-    )
+    reach = Reach.of(person)
+    return Q(**{f"{provider_field}__in": reach.staff}) | Q(**{f"{client_field}__in": reach.clients})
 
 
 def visible_tickets(person: Any) -> QuerySet[Ticket]:
@@ -32,14 +47,16 @@ def visible_tickets(person: Any) -> QuerySet[Ticket]:
 
 
 def visible_messages(person: Any) -> QuerySet[TicketMessage]:
-    staff = Q(ticket__provider_id__in=staff_provider_ids(person))
-    client = Q(ticket__client_id__in=client_ids(person), internal=False)
+    reach = Reach.of(person)
+    staff = Q(ticket__provider_id__in=reach.staff)
+    client = Q(ticket__client_id__in=reach.clients, internal=False)
     return TicketMessage.objects.filter(staff | client)
 
 
 def visible_attachments(person: Any) -> QuerySet[Attachment]:
-    staff = Q(message__ticket__provider_id__in=staff_provider_ids(person))
-    client = Q(message__ticket__client_id__in=client_ids(person), message__internal=False)
+    reach = Reach.of(person)
+    staff = Q(message__ticket__provider_id__in=reach.staff)
+    client = Q(message__ticket__client_id__in=reach.clients, message__internal=False)
     return Attachment.objects.filter(staff | client)
 
 
@@ -66,7 +83,7 @@ def staff_queue(person: Any) -> QuerySet[Ticket]:
         output_field=IntegerField(),
     )
     return (
-        Ticket.objects.filter(provider_id__in=staff_provider_ids(person))
+        Ticket.objects.filter(provider_id__in=Reach.of(person).staff)
         .exclude(status__in=list(CLOSED_STATUSES))
         .annotate(rank=rank)
         .order_by("rank", "ack_due_at", "pk")

@@ -40,9 +40,8 @@ def _pk(value: str | None) -> int:
     return _int(value) or 0
 
 
-def _queue(request: HttpRequest) -> list[Any]:
-    person = current_person(request)
-    queue = selectors.staff_queue(person).select_related("client", "server", "assignee")
+def _queue(request: HttpRequest, reach: selectors.Reach) -> list[Any]:
+    queue = selectors.staff_queue(reach).select_related("client", "server", "assignee")
     filters = {
         "client_id": _int(request.GET.get("client")),
         "server_id": _int(request.GET.get("server")),
@@ -59,21 +58,24 @@ def support_home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST":
         return _open_ticket(request)
-    staff = bool(staff_provider_ids(person))
-    ticket_rows = selectors.visible_tickets(person).select_related("client__provider", "server")
-    emergency_rows = selectors.visible_emergencies(person).select_related(
+    reach = selectors.Reach.of(person)
+    staff = bool(reach.staff)
+    ticket_rows = selectors.visible_tickets(reach).select_related("client__provider", "server")
+    emergency_rows = selectors.visible_emergencies(reach).select_related(
         "server", "client__provider"
     )
-    servers = list(selectors.visible_servers(person).select_related("client__provider"))
+    servers = list(selectors.visible_servers(reach).select_related("client__provider"))
     context = {
         "staff": staff,
-        "queue": _queue(request) if staff else [],
+        "queue": _queue(request, reach) if staff else [],
+        # Lists read the stored deadlines (no calendar per row); a ticket's own page
+        # shows the full clock with the office time taken.
         "tickets": [
-            {"ticket": t, "clock": tickets.clock_of(t, now)}
+            {"ticket": t, "breached": (t.acknowledged_at or now) > t.ack_due_at}
             for t in ticket_rows.order_by("-received_at", "-pk")[:50]
         ],
         "emergencies": [
-            {"request": e, "gti": emergencies.gti_status(e, now)}
+            {"request": e, "late": (e.started_at or now) > e.gti_due_at}
             for e in emergency_rows.order_by("-contacted_at", "-pk")[:20]
         ],
         "servers": [
