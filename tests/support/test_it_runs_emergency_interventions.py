@@ -11,6 +11,7 @@ import pytest
 
 from clausier.billing.models import SlaCredit
 from clausier.core.errors import DomainError
+from clausier.notify.models import OutboxMessage
 from clausier.support.models import Channel, CreditKind, PauseReason, ServerCredit
 from clausier.support.services import emergencies
 from tests.support.builders import support_world
@@ -149,3 +150,12 @@ def test_an_intervention_cannot_start_twice(w):
         emergencies.start_intervention(
             now=at(2026, 1, 6, 9, 31), request=request, actor=w["engineer2"]
         )
+
+
+def test_the_on_call_engineers_are_paged_through_the_outbox(w):
+    request = portal_request(w, at(2026, 1, 10, 2))
+    page = OutboxMessage.objects.get(template="support_emergency")
+    assert page.to_email == w["provider"].support_email
+    assert request.reference in page.subject and "web1" in page.subject
+    assert "10/01/2026 06:00" in page.body  # the GTI due, Paris time
+    assert page.auto_submitted

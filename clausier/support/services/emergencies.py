@@ -35,6 +35,7 @@ from clausier.support.services.contract import (
     require_support_staff,
 )
 from clausier.support.services.credits import issue_credit
+from clausier.support.services.outbound import page_on_call
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
     EmergencyQuota,
@@ -122,6 +123,7 @@ def request_emergency(
             client=client,
             details={"channel": channel, "within_quota": quota.within_quota},
         )
+        page_on_call(request, now)
     return request
 
 

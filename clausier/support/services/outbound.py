@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 
 from clausier.accounts.models import Person, Provider
 from clausier.notify.services import enqueue
-from clausier.support.models import MailBounce, Ticket, TicketMessage
-from clausier.terms.zone import contract_day
+from clausier.support.models import EmergencyRequest, MailBounce, Ticket, TicketMessage
+from clausier.terms.zone import contract_day, contract_zone
 
 
 def _language(email: str) -> str:
@@ -42,6 +42,34 @@ def mail_reply(ticket: Ticket, message: TicketMessage, now: datetime) -> None:
     message_id = outbox.message_id.strip("<>")
     TicketMessage.objects.filter(pk=message.pk).update(message_id=message_id)
     message.message_id = message_id
+
+
+def page_on_call(request: EmergencyRequest, now: datetime) -> None:
+    """The on-call engineers are paged at the provider's support address (art. 5)."""
+    provider = request.client.provider
+    enqueue(
+        template="support_emergency",
+        to_email=provider.support_email,
+        language="fr",
+        context={
+            "provider": provider.legal_name,
+            "organisation": request.client.legal_name,
+            "reference": request.reference,
+            "server": request.server.name,
+            "contacted_at": format_instant(request.contacted_at),
+            "channel": request.get_channel_display(),
+            "gti_due": format_instant(request.gti_due_at),
+            "clause": request.gti_clause,
+            "description": request.description,
+        },
+        idempotency_key=f"support:emergency:{request.pk}",
+        now=now,
+        provider=provider,
+    )
+
+
+def format_instant(at: datetime) -> str:
+    return at.astimezone(contract_zone()).strftime("%d/%m/%Y %H:%M")
 
 
 def bounce_unknown_sender(provider: Provider, sender: str, now: datetime) -> bool:
