@@ -57,6 +57,7 @@ def measure(tickets: int, messages: int) -> dict[str, float]:
     w = support_world()
     client = Client()
     client.force_login(w["engineer"])
+    _page_times(client, 5)  # warm-up: templates compiled, caches filled
     empty = _page_times(client)
     start = datetime(2026, 1, 6, 8, tzinfo=UTC)
     rows = [
@@ -75,6 +76,12 @@ def measure(tickets: int, messages: int) -> dict[str, float]:
     ]
     Ticket.objects.bulk_create(rows, batch_size=5000)
     full = _page_times(client)
+    print(  # progress on stderr: the queue figures before the long mail-in run
+        f"queue: empty p99 {_percentile(empty, 0.99):.1f} ms, "
+        f"{tickets} tickets p50 {_percentile(full, 0.5):.1f} "
+        f"/ p99 {_percentile(full, 0.99):.1f} ms",
+        file=sys.stderr,
+    )
     now = datetime(2026, 2, 1, 9, tzinfo=UTC)
     raws = []
     for n in range(messages):
@@ -118,7 +125,7 @@ def run(tickets: int, messages: int) -> dict[str, Any]:
             [sys.executable, "-m", "bench.support", str(tickets), str(messages)],
             env=env,
             cwd=ROOT,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             check=True,
         ).stdout

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
 from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.monitoring.models import ManagedServer
@@ -72,19 +72,28 @@ def visible_advice(person: Any) -> QuerySet[AdviceSession]:
     return AdviceSession.objects.filter(_reach(person))
 
 
-def staff_queue(person: Any) -> QuerySet[Ticket]:
+def staff_queue(person: Any, limit: int = 100, **filters: int) -> list[Ticket]:
     """The provider's open tickets, next breach first: unacknowledged ones with a running
     clock by deadline, then those paused (waiting on the client or a third party), then
-    the acknowledged ones."""
-    rank = Case(
-        When(acknowledged_at__isnull=True, status__in=list(PAUSING_STATUSES), then=Value(1)),
-        When(acknowledged_at__isnull=True, then=Value(0)),
-        default=Value(2),
-        output_field=IntegerField(),
+    the acknowledged ones. Three queries, each walking the `ticket_queue` index (provider,
+    acknowledged_at, ack_due_at) in order and stopping at `limit`: the page costs the same
+    over 100 or 100,000 tickets."""
+    staff = sorted(Reach.of(person).staff)
+    base = Ticket.objects.exclude(status__in=list(CLOSED_STATUSES)).filter(**filters)
+    base = (
+        base.filter(provider_id=staff[0]) if len(staff) == 1 else base.filter(provider_id__in=staff)
     )
-    return (
-        Ticket.objects.filter(provider_id__in=Reach.of(person).staff)
-        .exclude(status__in=list(CLOSED_STATUSES))
-        .annotate(rank=rank)
-        .order_by("rank", "ack_due_at", "pk")
+    pending = base.filter(acknowledged_at__isnull=True)
+    parts = (
+        pending.exclude(status__in=list(PAUSING_STATUSES)),
+        pending.filter(status__in=list(PAUSING_STATUSES)),
+        base.filter(acknowledged_at__isnull=False),
     )
+    found: list[Ticket] = []
+    for part in parts:
+        if len(found) >= limit:
+            break
+        found += part.select_related("client", "server", "assignee").order_by("ack_due_at", "pk")[
+            : limit - len(found)
+        ]
+    return found

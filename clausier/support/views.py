@@ -41,14 +41,13 @@ def _pk(value: str | None) -> int:
 
 
 def _queue(request: HttpRequest, reach: selectors.Reach) -> list[Any]:
-    queue = selectors.staff_queue(reach).select_related("client", "server", "assignee")
     filters = {
         "client_id": _int(request.GET.get("client")),
         "server_id": _int(request.GET.get("server")),
         "assignee_id": _int(request.GET.get("engineer")),
     }
-    queue = queue.filter(**{k: v for k, v in filters.items() if v is not None})
-    return list(queue[:QUEUE_SIZE])
+    chosen = {k: v for k, v in filters.items() if v is not None}
+    return selectors.staff_queue(reach, QUEUE_SIZE, **chosen)
 
 
 @login_required
@@ -60,7 +59,10 @@ def support_home(request: HttpRequest) -> HttpResponse:
         return _open_ticket(request)
     reach = selectors.Reach.of(person)
     staff = bool(reach.staff)
-    ticket_rows = selectors.visible_tickets(reach).select_related("client__provider", "server")
+    # Staff work from the queue; the list is the client's own tickets.
+    ticket_rows = Ticket.objects.filter(client_id__in=reach.clients).select_related(
+        "client__provider", "server"
+    )
     emergency_rows = selectors.visible_emergencies(reach).select_related(
         "server", "client__provider"
     )
