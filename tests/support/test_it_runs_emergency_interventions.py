@@ -159,3 +159,20 @@ def test_the_on_call_engineers_are_paged_through_the_outbox(w):
     assert request.reference in page.subject and "web1" in page.subject
     assert "10/01/2026 06:00" in page.body  # the GTI due, Paris time
     assert page.auto_submitted
+
+
+@pytest.mark.parametrize(
+    ("contact", "due"),
+    [
+        # Friday 17:30 Paris: +1 office hour would be Monday, the 3-clock-hour cap wins.
+        (at(2026, 1, 9, 16, 30), at(2026, 1, 9, 19, 30)),
+        # Tuesday 10:00: +1 office hour.
+        (at(2026, 1, 6, 9), at(2026, 1, 6, 10)),
+        # The night Paris goes to summer time: 3 clock hours, not 4 on the wall.
+        (at(2026, 3, 29, 0, 30), at(2026, 3, 29, 3, 30)),
+        # Easter Monday, a holiday at the provider's seat: out of office hours.
+        (at(2026, 4, 6, 8), at(2026, 4, 6, 11)),
+    ],
+)
+def test_the_gti_deadline_runs_from_the_contact(w, contact, due):
+    assert portal_request(w, contact).gti_due_at == due
