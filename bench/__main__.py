@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coaching, issue5, monitoring, portal, simulator, training
+from bench import coaching, issue5, monitoring, portal, simulator, support, training
 from bench.kinds import per_kind
 from bench.mix import BANNER, CEILING, Figures, mixed, plugin_command
 
@@ -108,6 +108,7 @@ def main() -> None:
     monitoring.report()
     coaching.report()
     training.report()
+    support.report()  # issue 13: the staff queue over 100,000 tickets, mail-in
 
 
 def report() -> None:

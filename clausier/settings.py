@@ -247,6 +247,8 @@ CONTENT_UPLOAD_MAX_BYTES = env_int("CONTENT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024,
 # Largest image accepted, in pixels (decompression bombs are refused before decoding).
 CONTENT_IMAGE_MAX_PIXELS = env_int("CONTENT_IMAGE_MAX_PIXELS", 40_000_000, minimum=10_000)
 WHITENOISE_USE_FINDERS = True
+# Support attachments: outside the web root, served only by an authorised view.
+SUPPORT_ATTACHMENTS_DIR = env_str("SUPPORT_ATTACHMENTS_DIR", str(VAR_DIR / "support-attachments"))
 
 # Outgoing e-mail: every message is an outbox row first (clausier.notify).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

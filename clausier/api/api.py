@@ -29,6 +29,7 @@ from clausier.coaching.errors import AlreadyChanged, SlotTaken
 from clausier.content import api as content_api
 from clausier.core.errors import DomainError
 from clausier.monitoring import api as monitoring_api
+from clausier.support import api as support_api
 from clausier.terms import api as terms_api
 from clausier.training import api as training_api
 
@@ -121,6 +122,7 @@ api.add_router("/", monitoring_api.router)
 api.add_router("/", content_api.router)
 api.add_router("/", coaching_api.router)
 api.add_router("/", training_api.router)
+api.add_router("/", support_api.router)
 
 
 def _error(

@@ -7,8 +7,10 @@ import smtplib
 from email import encoders
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -45,6 +47,8 @@ def build(message: OutboxMessage, body: str | None = None) -> EmailMessage:
     if message.auto_submitted:
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
+        # RFC 3834 loop marker: support's mail-in stores such mail but never answers it.
+        headers["X-Loop"] = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     email = EmailMessage(
         subject=message.subject,
         body=message.body if body is None else body,

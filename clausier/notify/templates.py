@@ -57,6 +57,22 @@ CATALOGUE: dict[str, frozenset[str]] = {
     ),
     "session_reminder": frozenset({"provider", "label", "coach", "starts_at", "url"}),
     "allowance_expiring": frozenset({"provider", "label", "remaining", "last_day", "clause"}),
+    # The support desk (clausier.support): a reply on a ticket, the unknown-sender bounce.
+    "support_reply": frozenset({"provider", "reference", "subject", "body"}),
+    "support_unknown_sender": frozenset({"provider"}),
+    "support_emergency": frozenset(
+        {
+            "provider",
+            "organisation",
+            "reference",
+            "server",
+            "contacted_at",
+            "channel",
+            "gti_due",
+            "clause",
+            "description",
+        }
+    ),
 }
 
 # Context values that would let a reader act as the recipient (an activation link). They

@@ -8,6 +8,7 @@ from clausier.coaching.urls import portal_urlpatterns as coaching_pages
 from clausier.content.urls import portal_urlpatterns as content_pages
 from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
 from clausier.portal import home
+from clausier.support.urls import portal_urlpatterns as support_pages
 from clausier.terms.urls import portal_urlpatterns as terms_pages
 from clausier.training.urls import portal_urlpatterns as training_pages
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("", include(content_pages)),
     path("", include(coaching_pages)),
     path("", include(training_pages)),
+    path("", include(support_pages)),
 ]

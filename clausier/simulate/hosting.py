@@ -11,6 +11,14 @@ from clausier.simulate.context import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, amount, day, instant, minutes, month, percent
 from clausier.simulate.state import Emergency, MonthCredits, Ticket
+from clausier.support.clock import (
+    advice_balance,
+    grant_within_cap,
+    gti_outcome,
+    gtr_outcome,
+    pauses_until,
+    ticket_clock,
+)
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
     Pause,
@@ -19,9 +27,7 @@ from clausier.terms.rules.managed_hosting import (
     cap_monthly_credits,
     emergency_overage,
     emergency_quota,
-    gti_credit,
     gti_deadline,
-    gtr_credit,
     ha_credit,
     latest_published_index,
     office_calendar,
@@ -74,8 +80,12 @@ def _register_fee(context: Context, event: Event, name: str, first_day: date) ->
 
 
 def _add_credit(context: Context, name: str, first_day: date, credit: Decimal) -> None:
+    """Granted as the support desk grants it (`support.clock.grant_within_cap`): per
+    server and month, in arrival order, up to the server's fee (art. 14)."""
     month_credits = context.hosting.credits[(name, first_day)]
+    grant = grant_within_cap(month_credits.granted, credit, month_credits.monthly_fee, context.pack)
     month_credits.amounts.append(credit)
+    month_credits.granted += grant.granted
     month_credits.last_at = context.now
 
 
@@ -109,18 +119,16 @@ def emergency_request(context: Context, event: Event) -> None:
         requested_at=now,
         gti=gti_deadline(now, pack, _office_hours(context)),
         quota=quota,
+        channel=event.text("channel"),
+        confirmed_at=None if event.text("channel") == "phone" else now,
     )
     _register_fee(context, event, server, requested_on.replace(day=1))
     context.hosting.emergencies[emergency.id] = emergency
 
 
 def _emit_gti(context: Context, emergency: Emergency) -> None:
-    credit = gti_credit(
-        emergency.gti.deadline,
-        emergency.started_at,
-        emergency.monthly_fee,
-        context.pack,
-        context.now,
+    credit = gti_outcome(
+        emergency.gti, emergency.started_at, emergency.monthly_fee, context.pack, context.now
     )
     zone = context.scenario.zone
     fields: dict[str, JsonValue] = {
@@ -180,18 +188,15 @@ def intervention_resume(context: Context, event: Event) -> None:
 
 def _emit_gtr(context: Context, emergency: Emergency) -> None:
     assert emergency.started_at is not None
-    pauses = list(emergency.pauses)
-    if emergency.paused_since is not None:
-        pauses.append(Pause(emergency.paused_since[0], context.now, emergency.paused_since[1]))
-    credit = gtr_credit(
+    credit = gtr_outcome(
         emergency.started_at,
         emergency.restored_at,
         emergency.monthly_fee,
         context.pack,
         context.now,
-        pauses=pauses,
-        full_backup_managed=emergency.full_backup_option,
-        blocking_server_failure=emergency.blocking,
+        pauses=pauses_until(emergency.pauses, emergency.paused_since, context.now),
+        full_backup=emergency.full_backup_option,
+        blocking=emergency.blocking,
     )
     zone = context.scenario.zone
     restored = emergency.restored_at
@@ -274,10 +279,19 @@ def intervention_end(context: Context, event: Event) -> None:
 
 
 def client_agreement(context: Context, event: Event) -> None:
+    _agree(context, event, event.text("scope"))
+
+
+def overage_agreed(context: Context, event: Event) -> None:
+    """The client's agreement to an emergency beyond the quota (art. 5, 8.1)."""
+    _agree(context, event, "extra_emergency")
+
+
+def _agree(context: Context, event: Event, scope: str) -> None:
     emergency = _emergency(context, event)
     if emergency.ended_at is not None:
         raise event.error("request", f"{emergency.id} has already ended")
-    if event.text("scope") == "extra_emergency":
+    if scope == "extra_emergency":
         if emergency.quota.within_quota:
             raise event.error(
                 "scope", f"{emergency.id} is within the yearly quota: nothing to agree to"
@@ -289,6 +303,46 @@ def client_agreement(context: Context, event: Event) -> None:
         if emergency.quote_accepted_at is not None:
             raise event.error("scope", f"{emergency.id}'s quote was already accepted")
         emergency.quote_accepted_at = context.now
+
+
+def request_confirmed(context: Context, event: Event) -> None:
+    """A phone request confirmed in writing (art. 5); its clock started at the call."""
+    emergency = _emergency(context, event)
+    if emergency.channel != "phone":
+        raise event.error("request", f"{emergency.id} was not made by phone: it is written")
+    if emergency.confirmed_at is not None:
+        raise event.error("request", f"{emergency.id} was already confirmed")
+    emergency.confirmed_at = context.now
+    zone = context.scenario.zone
+    fields: dict[str, JsonValue] = {
+        "server": emergency.server,
+        "contacted_at": instant(emergency.requested_at, zone),
+        "confirmed_at": instant(context.now, zone),
+        "gti_due": instant(emergency.gti.deadline, zone),
+    }
+    context.emit("request_confirmation", emergency.id, emergency.gti.clause, fields)
+
+
+def advice_logged(context: Context, event: Event) -> None:
+    """Advice time used on a server, against 30 minutes a month, cumulative (art. 3.4)."""
+    server = event.text("server")
+    used = context.hosting.advice.setdefault(server, [])
+    minutes_used = event.values["minutes"]
+    assert isinstance(minutes_used, int)
+    used.append(timedelta(minutes=minutes_used))
+    start = _contract_start(context)
+    today = _contract_day(context.pack, context.now)
+    if today < start:
+        raise event.error("at", f"is before the contract start {start.isoformat()}")
+    balance = advice_balance(start, today, used, context.pack)
+    fields: dict[str, JsonValue] = {
+        "logged_minutes": minutes_used,
+        "earned_minutes": minutes(balance.earned),
+        "used_minutes": minutes(balance.used),
+        "balance_minutes": minutes(balance.balance),
+        "beyond_balance": balance.balance < _ZERO,
+    }
+    context.emit("advice_balance", server, balance.clause, fields)
 
 
 # -- tickets, availability, revision --------------------------------------------------------
@@ -315,16 +369,23 @@ def ticket_opened(context: Context, event: Event) -> None:
 
 
 def _emit_ticket(context: Context, ticket: Ticket) -> None:
-    end = ticket.acknowledged_at or context.now
+    clock = ticket_clock(
+        ticket.ack.received_at,
+        ticket.acknowledged_at,
+        context.pack,
+        _office_hours(context),
+        context.now,
+    )
     zone = context.scenario.zone
+    acknowledged = clock.acknowledged_at
     fields: dict[str, JsonValue] = {
-        "received_at": instant(ticket.ack.received_at, zone),
-        "due": instant(ticket.ack.deadline, zone),
-        "acknowledged_at": instant(end, zone) if ticket.acknowledged_at else None,
-        "late_minutes": minutes(max(end - ticket.ack.deadline, _ZERO)),
-        "breached": ticket.ack.is_breached(ticket.acknowledged_at, context.now),
+        "received_at": instant(clock.received_at, zone),
+        "due": instant(clock.deadline, zone),
+        "acknowledged_at": instant(acknowledged, zone) if acknowledged else None,
+        "late_minutes": minutes(clock.late_by),
+        "breached": clock.breached,
     }
-    context.emit("ticket_ack", ticket.id, ticket.ack.clause, fields)
+    context.emit("ticket_ack", ticket.id, clock.clause, fields)
 
 
 def ticket_acknowledged(context: Context, event: Event) -> None:
@@ -426,7 +487,8 @@ def finish(context: Context) -> None:
             "month": month(first_day),
             "monthly_fee": amount(credits.monthly_fee),
             "requested_amount": amount(capped.requested),
-            "capped_amount": amount(capped.granted),
+            # The sum of the grants the support desk would have made, one credit at a time.
+            "capped_amount": amount(credits.granted),
             "capped": capped.capped,
         }
         assert credits.last_at is not None
@@ -441,6 +503,9 @@ HANDLERS: dict[str, Handler] = {
     "service_restored": service_restored,
     "intervention_end": intervention_end,
     "client_agreement": client_agreement,
+    "overage_agreed": overage_agreed,
+    "request_confirmed": request_confirmed,
+    "advice_logged": advice_logged,
     "alert_raised": alert_raised,
     "ticket_opened": ticket_opened,
     "ticket_acknowledged": ticket_acknowledged,

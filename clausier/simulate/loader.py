@@ -65,6 +65,12 @@ def _enum(*choices: str) -> Parser:
     return parse
 
 
+def _parse_minutes(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) <= 480:
+        raise ValueProblem(f"{text!r} is not a whole number of minutes from 1 to 480")
+    return int(text)
+
+
 def _percent(low: str, high: str) -> Parser:
     return lambda text, _zone: parse_percent(text, Decimal(low), Decimal(high))
 
@@ -127,6 +133,8 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             monthly_fee=_AMOUNT,
             blocking=_flag(False),
             full_backup_option=_flag(False),
+            # A phone request waits for the client's written confirmation (art. 5).
+            channel=FieldSpec(_enum("portal", "email", "phone"), optional=True, default="portal"),
         ),
         "intervention_start": _spec(_MH, request=_REQUEST),
         "intervention_pause": _spec(
@@ -144,6 +152,13 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
             request=_REQUEST,
             scope=FieldSpec(_enum("extra_emergency", "beyond_covered_hours")),
         ),
+        # The client's recorded agreement to an emergency beyond the yearly quota (art.
+        # 5, 8.1): `client_agreement` with the scope extra_emergency.
+        "overage_agreed": _spec(_MH, request=_REQUEST),
+        # The written confirmation of a phone request (art. 5).
+        "request_confirmed": _spec(_MH, request=_REQUEST),
+        # Advice time used on a server (art. 3.4); emits its cumulative balance.
+        "advice_logged": _spec(_MH, server=_ID, minutes=FieldSpec(_plain(_parse_minutes))),
         "ticket_opened": _spec(_MH, True),
         "ticket_acknowledged": _spec(_MH, ticket=_ref("ticket_opened")),
         # A monitored service entering a problem hard state (art. 3.2); `critical` when it

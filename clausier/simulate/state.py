@@ -7,7 +7,7 @@ invoices...). Handlers own the transitions; the records only hold facts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from clausier.monitoring.statemachine import CheckState
@@ -42,6 +42,8 @@ class Emergency:
     # work past the covered two hours.
     agreed_at: datetime | None = None
     quote_accepted_at: datetime | None = None
+    channel: str = "portal"
+    confirmed_at: datetime | None = None  # a phone request's written confirmation
 
 
 @dataclass
@@ -58,6 +60,7 @@ class MonthCredits:
     monthly_fee: Decimal
     fee_line: int
     amounts: list[Decimal] = field(default_factory=list)
+    granted: Decimal = Decimal(0)  # what fitted under the fee, credit by credit
     last_at: datetime | None = None
 
 
@@ -67,6 +70,7 @@ class HostingState:
     request_days: dict[str, list[date]] = field(default_factory=dict)  # server -> days
     tickets: dict[str, Ticket] = field(default_factory=dict)
     credits: dict[tuple[str, date], MonthCredits] = field(default_factory=dict)
+    advice: dict[str, list[timedelta]] = field(default_factory=dict)  # server -> sessions
     syntec_indices: list[SyntecIndex] = field(default_factory=list)
     # The index and amount of the last revision: the next one divides by that index.
     retained_index: SyntecIndex | None = None

@@ -82,6 +82,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "training.attendance": ("v", "v", "v", "v", "", ""),
     "training.signature": ("v", "v", "v", "v", "", ""),
     "training.trainingdocument": ("v", "v", "v", "v", "", ""),
+    # Tickets and emergencies change through the support services (clocks, credits).
+    "support.ticket": ("v", "v", "v", "v", "", ""),
+    "support.emergencyrequest": ("v", "v", "v", "v", "", ""),
 }
 
 

@@ -22,6 +22,7 @@ from clausier.coaching.models import JaasConfig, LedgerEntry, LedgerKind, PlanDe
 from clausier.core.models import AuditEntry
 from clausier.monitoring.models import Downtime, OnCallShift
 from clausier.notify.models import OutboxMessage
+from clausier.support.models import EmergencyRequest, Ticket
 from clausier.terms import indices
 from tests.api.world import World, build_world
 from tests.api.world_content import content_objects
@@ -172,6 +173,8 @@ def build_back_office() -> BackOffice:
         ),
         **coaching_objects(world.coaching or {}, now),
         **admin_objects(),
+        "support.ticket": Ticket.objects.get(pk=world.support["ticket_id"]),
+        "support.emergencyrequest": EmergencyRequest.objects.get(pk=world.support["emergency_id"]),
     }
     return BackOffice(world=world, by_role=by_role, objects=objects)
 

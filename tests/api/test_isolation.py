@@ -24,6 +24,7 @@ from clausier.monitoring.models import Acknowledgement, Downtime
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.api.world_content import content_untouched
+from tests.api.world_support import assert_support_untouched
 from tests.helpers import PASSWORD
 
 OUTSIDERS = ["admin_a2", "admin_b1", "owner_b", "engineer_b"]
@@ -115,6 +116,23 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
         "minutes": 5
     },
     ("GET", "/api/training/documents/{document_id}/pdf"): None,
+    ("GET", "/api/support/tickets/{ticket_id}"): None,
+    ("GET", "/api/support/tickets/{ticket_id}/messages"): None,
+    ("POST", "/api/support/tickets/{ticket_id}/messages"): {"body": "intrus"},
+    ("POST", "/api/support/tickets/{ticket_id}/status"): {"status": "closed"},
+    ("POST", "/api/support/tickets/{ticket_id}/assign"): {"engineer_id": None},
+    ("POST", "/api/support/tickets/{ticket_id}/scope"): {"out_of_scope": True},
+    ("GET", "/api/support/attachments/{attachment_id}"): None,
+    ("GET", "/api/support/emergencies/{emergency_id}"): None,
+    ("POST", "/api/support/emergencies/{emergency_id}/confirm"): None,
+    ("POST", "/api/support/emergencies/{emergency_id}/start"): None,
+    ("POST", "/api/support/emergencies/{emergency_id}/pause"): {"reason": "backup_restore"},
+    ("POST", "/api/support/emergencies/{emergency_id}/resume"): None,
+    ("POST", "/api/support/emergencies/{emergency_id}/restore"): None,
+    ("POST", "/api/support/emergencies/{emergency_id}/end"): None,
+    ("GET", "/api/support/servers/{server_id}/quota"): None,
+    ("GET", "/api/support/servers/{server_id}/advice"): None,
+    ("POST", "/api/support/servers/{server_id}/advice"): {"minutes": 10},
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -186,6 +204,15 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "subscription_id": w.subscription_a1.pk,
         "title": "intrus",
     },
+    ("POST", "/api/support/tickets"): lambda w: {
+        "client_id": w.client_a1.pk,
+        "subject": "intrus",
+        "body": "intrus",
+    },
+    ("POST", "/api/support/emergencies"): lambda w: {
+        "server_id": w.support["server_id"],
+        "description": "intrus",
+    },
     ("POST", "/api/terms"): lambda w: {
         "provider_id": w.provider_a.pk,
         "service_line": "managed_hosting",
@@ -222,6 +249,8 @@ LIST_OPERATIONS = {
     ("GET", "/api/training/sessions"),
     ("GET", "/api/training/quotes"),
     ("GET", "/api/training/enrolments"),
+    ("GET", "/api/support/tickets"),
+    ("GET", "/api/support/emergencies"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -253,7 +282,14 @@ PORTAL_PAGES = [
     ("GET", "/seances/{session_id}/salle/"),
     ("GET", "/formations/devis/{quote_id}/"),
     ("POST", "/formations/devis/{quote_id}/facturer/"),
+    ("GET", "/support/tickets/{ticket_id}/"),
+    ("POST", "/support/tickets/{ticket_id}/"),
+    ("GET", "/support/pieces-jointes/{attachment_id}/"),
+    ("GET", "/support/urgences/{emergency_id}/"),
+    ("POST", "/support/urgences/{emergency_id}/"),
 ]
+# Support pages are the whole client organisation's, members included (ticket authors).
+MEMBER_PAGES = {page for _method, page in PORTAL_PAGES if page.startswith("/support/")}
 
 
 def body_for(world: Any, spec: Any) -> Any:
@@ -326,6 +362,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.server_a1.services.filter(enabled=True).count() == len(LAMP_TEMPLATE)
     assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
     assert content_untouched(world.content_ids)
+    assert_support_untouched(world)
 
 
 @pytest.mark.django_db
@@ -345,6 +382,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert Invitation.objects.count() == invitations_before
     assert Subscription.objects.count() == subscriptions_before
     assert Funder.objects.count() == funders_before
+    assert_support_untouched(world)
     assert not Mandate.objects.exists()
     assert not LibraryItem.objects.filter(title="Intrus").exists()
     assert not Space.objects.filter(title="Intrus").exists()
@@ -389,6 +427,8 @@ def test_the_insiders_do_see_their_data(client):
 @pytest.mark.parametrize("outsider", [*OUTSIDERS, "member_a1"])
 @pytest.mark.parametrize(("method", "page"), PORTAL_PAGES)
 def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, method, page):
+    if outsider == "member_a1" and page in MEMBER_PAGES:
+        pytest.skip("a member of A1 is not an outsider to A1's support pages")
     world = build_world()
     assert client.login(username=world.people[outsider].email, password=PASSWORD)
     data = {

@@ -25,6 +25,7 @@ from clausier.monitoring.models import ManagedServer
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.api.world_content import content_of_a1
+from tests.api.world_support import support_objects
 from tests.billing.builders import hosting_plan, make_funder
 from tests.coaching.world_rows import coaching_rows
 from tests.helpers import make_client, make_client_user, make_provider, make_staff
@@ -54,6 +55,7 @@ class World:
     content_ids: dict[str, Any] = field(default_factory=dict)
     coaching: dict[str, Any] | None = None  # tests.coaching.world_rows: coach, session...
     training: dict[str, int] = field(default_factory=dict)
+    support: dict[str, int] = field(default_factory=dict)
 
     def ids(self) -> dict[str, Any]:
         """Path parameters that all point at objects of tenant A, client A1."""
@@ -74,6 +76,7 @@ class World:
             **self.content_ids,
             **{f"{name}_id": row.pk for name, row in (self.coaching or {}).items()},
             **self.training,
+            **self.support,
         }
 
 
@@ -175,6 +178,7 @@ def _build_world() -> World:
     )
     world.content_ids = content_of_a1(world)
     world.training = build_training(provider_a, client_a1, people)
+    world.support = support_objects(world)
     return world
 
 

@@ -1,0 +1,329 @@
+"""The support desk's API: tickets and their thread, emergencies and interventions,
+advice time and quota counters. Objects a caller may not see answer 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from clausier.accounts.api.people import caller
+from clausier.accounts.models import Person
+from clausier.accounts.selectors import visible_clients
+from clausier.api.pagination import Page
+from clausier.support import selectors
+from clausier.support.models import Channel, EmergencyRequest, Ticket, TicketMessage
+from clausier.support.schemas import (
+    AdviceIn,
+    AdviceOut,
+    AssignIn,
+    EmergencyDetailOut,
+    EmergencyIn,
+    EmergencyOut,
+    MessageIn,
+    MessageOut,
+    PauseIn,
+    QuotaOut,
+    ScopeIn,
+    StatusIn,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+)
+from clausier.support.services import advice, attachments, emergencies, tickets
+
+router = Router(tags=["support"])
+_MINUTE = timedelta(minutes=1)
+
+
+def _minutes(value: timedelta) -> int:
+    return int(value // _MINUTE)
+
+
+def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    return get_object_or_404(
+        selectors.visible_tickets(caller(request)).select_related("client__provider"),
+        pk=ticket_id,
+    )
+
+
+def ticket_detail(ticket: Ticket) -> dict[str, Any]:
+    clock = tickets.clock_of(ticket, timezone.now())
+    data = TicketOut.from_orm(ticket).model_dump()
+    data["clock"] = {
+        "deadline": clock.deadline,
+        "acknowledged_at": clock.acknowledged_at,
+        "taken_minutes": _minutes(clock.taken),
+        "late_minutes": _minutes(clock.late_by),
+        "breached": clock.breached,
+        "clause": str(clock.clause),
+    }
+    return data
+
+
+@router.get("/support/tickets", response=list[TicketOut])
+@paginate(Page)
+def list_tickets(request: HttpRequest) -> Any:
+    return selectors.visible_tickets(caller(request)).order_by("-received_at", "-pk")
+
+
+@router.post("/support/tickets", response={201: TicketDetailOut})
+def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
+    person = caller(request)
+    client = get_object_or_404(visible_clients(person), pk=payload.client_id)
+    server = None
+    if payload.server_id is not None:
+        server = get_object_or_404(
+            selectors.visible_servers(person).filter(client=client), pk=payload.server_id
+        )
+    ticket = tickets.open_ticket(
+        now=timezone.now(),
+        client=client,
+        server=server,
+        subject=payload.subject,
+        body=payload.body,
+        channel=Channel.API,
+        actor=person,
+    )
+    return Status(201, ticket_detail(ticket))
+
+
+@router.get("/support/tickets/{ticket_id}", response=TicketDetailOut)
+def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    return ticket_detail(_ticket(request, ticket_id))
+
+
+@router.get("/support/tickets/{ticket_id}/messages", response=list[MessageOut])
+@paginate(Page)
+def list_messages(request: HttpRequest, ticket_id: int) -> Any:
+    ticket = _ticket(request, ticket_id)
+    return (
+        selectors.visible_messages(caller(request))
+        .filter(ticket=ticket)
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )
+
+
+@router.post("/support/tickets/{ticket_id}/messages", response={201: MessageOut})
+def post_message(request: HttpRequest, ticket_id: int, payload: MessageIn) -> Status[TicketMessage]:
+    ticket = _ticket(request, ticket_id)
+    message = tickets.post_message(
+        now=timezone.now(),
+        ticket=ticket,
+        body=payload.body,
+        channel=Channel.API,
+        actor=caller(request),
+        internal=payload.internal,
+    )
+    return Status(201, message)
+
+
+@router.post("/support/tickets/{ticket_id}/status", response=TicketOut)
+def set_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> Ticket:
+    return tickets.change_status(
+        ticket=_ticket(request, ticket_id), actor=caller(request), status=payload.status
+    )
+
+
+@router.post("/support/tickets/{ticket_id}/assign", response=TicketOut)
+def assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> Ticket:
+    ticket = _ticket(request, ticket_id)
+    engineer = None
+    if payload.engineer_id is not None:
+        engineer = get_object_or_404(Person, pk=payload.engineer_id)
+    return tickets.assign(ticket=ticket, actor=caller(request), engineer=engineer)
+
+
+@router.post("/support/tickets/{ticket_id}/scope", response=TicketOut)
+def set_scope(request: HttpRequest, ticket_id: int, payload: ScopeIn) -> Ticket:
+    return tickets.mark_out_of_scope(
+        ticket=_ticket(request, ticket_id), actor=caller(request), out_of_scope=payload.out_of_scope
+    )
+
+
+@router.get("/support/attachments/{attachment_id}")
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Served only to those who see its message, as a download, never inline."""
+    attachment = get_object_or_404(selectors.visible_attachments(caller(request)), pk=attachment_id)
+    response = FileResponse(
+        BytesIO(attachments.read(attachment)),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- emergencies ---------------------------------------------------------------------
+
+
+def _emergency(request: HttpRequest, emergency_id: int) -> EmergencyRequest:
+    return get_object_or_404(
+        selectors.visible_emergencies(caller(request)).select_related("server", "client__provider"),
+        pk=emergency_id,
+    )
+
+
+def emergency_detail(request_row: EmergencyRequest) -> dict[str, Any]:
+    now = timezone.now()
+    data = EmergencyOut.from_orm(request_row).model_dump()
+    gti = emergencies.gti_status(request_row, now)
+    data["gti"] = {
+        "late_minutes": _minutes(gti.measured),
+        "percent": gti.percent,
+        "amount": gti.amount,
+        "clause": str(gti.clause),
+    }
+    gtr = emergencies.gtr_status(request_row, now)
+    data["gtr"] = None
+    if gtr is not None:
+        data["gtr"] = {
+            "late_minutes": _minutes(gtr.counted),
+            "percent": gtr.percent,
+            "amount": gtr.amount,
+            "clause": str(gtr.clause),
+            "eligible": gtr.eligible,
+        }
+    data["credits"] = [
+        {
+            "kind": c.kind,
+            "month": c.month.isoformat(),
+            "computed": c.computed,
+            "granted": c.granted,
+            "clause": c.clause,
+        }
+        for c in request_row.credits.all()
+    ]
+    return data
+
+
+@router.get("/support/emergencies", response=list[EmergencyOut])
+@paginate(Page)
+def list_emergencies(request: HttpRequest) -> Any:
+    return selectors.visible_emergencies(caller(request)).order_by("-contacted_at", "-pk")
+
+
+@router.post("/support/emergencies", response={201: EmergencyDetailOut})
+def create_emergency(request: HttpRequest, payload: EmergencyIn) -> Status[dict[str, Any]]:
+    person = caller(request)
+    server = get_object_or_404(
+        selectors.visible_servers(person).select_related("client__provider"), pk=payload.server_id
+    )
+    row = emergencies.request_emergency(
+        now=timezone.now(),
+        server=server,
+        channel=payload.channel,
+        description=payload.description,
+        actor=person,
+        contacted_at=payload.contacted_at,
+        blocking=payload.blocking,
+    )
+    return Status(201, emergency_detail(row))
+
+
+@router.get("/support/emergencies/{emergency_id}", response=EmergencyDetailOut)
+def get_emergency(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    return emergency_detail(_emergency(request, emergency_id))
+
+
+@router.post("/support/emergencies/{emergency_id}/confirm", response=EmergencyDetailOut)
+def confirm(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.confirm_in_writing(now=timezone.now(), request=row, actor=caller(request))
+    return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/start", response=EmergencyDetailOut)
+def start(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.start_intervention(now=timezone.now(), request=row, actor=caller(request))
+    return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/pause", response=EmergencyDetailOut)
+def pause(request: HttpRequest, emergency_id: int, payload: PauseIn) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.pause(now=timezone.now(), request=row, actor=caller(request), reason=payload.reason)
+    return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/resume", response=EmergencyDetailOut)
+def resume(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.resume(now=timezone.now(), request=row, actor=caller(request))
+    return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/restore", response=EmergencyDetailOut)
+def restore(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.restore(now=timezone.now(), request=row, actor=caller(request))
+    return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/end", response=EmergencyDetailOut)
+def end(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.end_intervention(now=timezone.now(), request=row, actor=caller(request))
+    return emergency_detail(row)
+
+
+# -- per server: quota and advice ----------------------------------------------------------
+
+
+@router.get("/support/servers/{server_id}/quota", response=QuotaOut)
+def quota(request: HttpRequest, server_id: int) -> dict[str, Any]:
+    server = get_object_or_404(
+        selectors.visible_servers(caller(request)).select_related("client__provider"),
+        pk=server_id,
+    )
+    counter = emergencies.quota_of(server, timezone.now())
+    return {
+        "server_id": server.pk,
+        "year_start": counter.year_start.isoformat(),
+        "year_end": counter.year_end.isoformat(),
+        "used": counter.used_before,
+        "quota": counter.quota,
+        "clause": str(counter.clause),
+    }
+
+
+def _advice(server_id: int, request: HttpRequest) -> dict[str, Any]:
+    server = get_object_or_404(
+        selectors.visible_servers(caller(request)).select_related("client__provider"),
+        pk=server_id,
+    )
+    balance = advice.balance_of(server, timezone.now())
+    return {
+        "server_id": server.pk,
+        "earned_minutes": _minutes(balance.earned),
+        "used_minutes": _minutes(balance.used),
+        "balance_minutes": _minutes(balance.balance),
+        "clause": str(balance.clause),
+    }
+
+
+@router.get("/support/servers/{server_id}/advice", response=AdviceOut)
+def advice_balance(request: HttpRequest, server_id: int) -> dict[str, Any]:
+    return _advice(server_id, request)
+
+
+@router.post("/support/servers/{server_id}/advice", response={201: AdviceOut})
+def log_advice(request: HttpRequest, server_id: int, payload: AdviceIn) -> Status[dict[str, Any]]:
+    server = get_object_or_404(selectors.visible_servers(caller(request)), pk=server_id)
+    advice.log_advice(
+        now=timezone.now(),
+        server=server,
+        actor=caller(request),
+        minutes=payload.minutes,
+        note=payload.note,
+    )
+    return Status(201, _advice(server_id, request))

@@ -1,0 +1,165 @@
+"""API payloads of the support desk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from clausier.api.schemas import StrictIn
+
+
+class TicketIn(StrictIn):
+    client_id: int
+    server_id: int | None = None
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=50_000)
+
+
+class ClockOut(Schema):
+    """The acknowledgement clock (art. 5) as the ticket shows it."""
+
+    deadline: datetime
+    acknowledged_at: datetime | None
+    taken_minutes: int
+    late_minutes: int
+    breached: bool
+    clause: str
+
+
+class TicketOut(Schema):
+    id: int
+    reference: str
+    provider_id: int
+    client_id: int
+    server_id: int | None
+    subject: str
+    status: str
+    channel: str
+    assignee_id: int | None
+    out_of_scope: bool
+    received_at: datetime
+    ack_due_at: datetime
+    acknowledged_at: datetime | None
+    ack_clause: str
+
+
+class TicketDetailOut(TicketOut):
+    clock: ClockOut
+
+
+class MessageIn(StrictIn):
+    body: str = Field(min_length=1, max_length=50_000)
+    internal: bool = False
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageOut(Schema):
+    id: int
+    ticket_id: int
+    author_id: int | None
+    from_staff: bool
+    body: str
+    internal: bool
+    human: bool
+    channel: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class StatusIn(StrictIn):
+    status: str
+
+
+class AssignIn(StrictIn):
+    engineer_id: int | None = None
+
+
+class ScopeIn(StrictIn):
+    out_of_scope: bool = True
+
+
+class EmergencyIn(StrictIn):
+    server_id: int
+    description: str = Field(min_length=1, max_length=10_000)
+    channel: str = "portal"
+    contacted_at: datetime | None = None  # the call's time, for a phone request
+    blocking: bool = True
+
+
+class PauseIn(StrictIn):
+    reason: str
+
+
+class CreditOut(Schema):
+    kind: str
+    month: datetime | str
+    computed: Decimal
+    granted: Decimal
+    clause: str
+
+
+class EmergencyOut(Schema):
+    id: int
+    reference: str
+    provider_id: int
+    client_id: int
+    server_id: int
+    channel: str
+    description: str
+    blocking: bool
+    contacted_at: datetime
+    confirmed_at: datetime | None
+    gti_due_at: datetime
+    gti_in_office_hours: bool
+    gti_clause: str
+    number_in_year: int
+    within_quota: bool
+    started_at: datetime | None
+    restored_at: datetime | None
+    ended_at: datetime | None
+    worked_minutes: int | None
+
+
+class GuaranteeOut(Schema):
+    late_minutes: int
+    percent: Decimal
+    amount: Decimal
+    clause: str
+    eligible: bool = True
+
+
+class EmergencyDetailOut(EmergencyOut):
+    gti: GuaranteeOut
+    gtr: GuaranteeOut | None
+    credits: list[CreditOut]
+
+
+class QuotaOut(Schema):
+    server_id: int
+    year_start: str
+    year_end: str
+    used: int
+    quota: int
+    clause: str
+
+
+class AdviceIn(StrictIn):
+    minutes: int = Field(ge=1, le=480)
+    note: str = Field(default="", max_length=200)
+
+
+class AdviceOut(Schema):
+    server_id: int
+    earned_minutes: int
+    used_minutes: int
+    balance_minutes: int
+    clause: str

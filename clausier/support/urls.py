@@ -1,0 +1,21 @@
+"""The support desk's portal pages (mounted by the portal under its namespace)."""
+
+from django.urls import path
+
+from clausier.support import views
+
+portal_urlpatterns = [
+    path("support/", views.support_home, name="support"),
+    path("support/tickets/<int:ticket_id>/", views.ticket_detail, name="support_ticket"),
+    path(
+        "support/pieces-jointes/<int:attachment_id>/",
+        views.attachment_download,
+        name="support_attachment",
+    ),
+    path("support/urgence/", views.emergency_button, name="support_emergency_button"),
+    path(
+        "support/urgences/<int:emergency_id>/",
+        views.emergency_detail,
+        name="support_emergency",
+    ),
+]

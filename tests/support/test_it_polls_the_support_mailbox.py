@@ -1,0 +1,42 @@
+"""E-mail in end to end over IMAP against the loopback dovecot (scripts/servers): two
+messages dropped in the support mailbox become a ticket and an ignored auto-reply, each
+flagged seen, so that a second poll finds nothing."""
+
+from __future__ import annotations
+
+import imaplib
+import socket
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from clausier.support.models import Ticket
+from clausier.support.services.imap import Mailbox, poll
+from tests.probes.servers import HOST, IMAP_PORT, start_servers
+from tests.support.builders import support_world
+
+pytestmark = pytest.mark.django_db
+MAIL = Path(__file__).parent / "mail"
+
+
+@pytest.fixture(scope="module")
+def dovecot():
+    try:
+        socket.create_connection((HOST, IMAP_PORT), timeout=1).close()
+    except OSError:
+        start_servers("dovecot")
+
+
+def test_unseen_messages_are_ingested_once(dovecot):
+    w = support_world()
+    mailbox = Mailbox(HOST, IMAP_PORT, f"support-{uuid.uuid4().hex[:8]}", "x")
+    with imaplib.IMAP4(HOST, IMAP_PORT) as imap:
+        imap.login(mailbox.user, mailbox.password)
+        for name in ("new_from_client.eml", "mailing_list.eml"):
+            imap.append("INBOX", "", imaplib.Time2Internaldate(0), (MAIL / name).read_bytes())
+    now = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    assert poll(mailbox, w["provider"], now) == {"opened": 1, "ignored": 1}
+    assert Ticket.objects.get().subject == "Le site est lent depuis ce matin"
+    assert sum(poll(mailbox, w["provider"], now).values()) == 0
