@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "clausier.simulate",
     "clausier.portal",
     "clausier.demo",
-    "clausier.api",
+    "clausier.apikit",
     "axes",
 ]
 
