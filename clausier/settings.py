@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "clausier.simulate",
     "clausier.portal",
     "clausier.demo",
-    "clausier.api",
+    "clausier.apikit",
     "axes",
     # Only for its templates and static files: /api/docs serves the Swagger UI the package
     # ships (ninja/static/ninja/), never the CDN copy it falls back to without this line.

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from clausier.api.schemas import StrictIn
+from clausier.apikit.schemas import StrictIn
 
 
 class PersonOut(Schema):
@@ -196,18 +196,3 @@ class AuditOut(Schema):
     @staticmethod
     def resolve_actor_email(obj: Any) -> str | None:
         return obj.actor.email if obj.actor_id else None
-
-
-class OutboxOut(Schema):
-    id: int
-    to_email: str
-    language: str
-    template: str
-    subject: str
-    status: str
-    attempts: int
-    message_id: str
-    created_at: datetime
-    sent_at: datetime | None
-    next_attempt_at: datetime
-    last_error: str

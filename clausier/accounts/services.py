@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clausier.accounts import roles, scoping, selectors
+from clausier.accounts import mail, roles, scoping, selectors
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.accounts.models import (
     CLIENT_ROLES,
@@ -36,7 +36,6 @@ from clausier.accounts.validators import check_professional_email
 from clausier.core import audit
 from clausier.core.calendar import DEFAULT_CONTRACT_ZONE
 from clausier.core.formatting import format_datetime
-from clausier.notify.services import enqueue
 
 INVITATION_CLAUSE = gettext_lazy("CGV coaching art. 6.1 — accès à l'application")
 SUSPENSION_CLAUSE = gettext_lazy("CGV coaching art. 7.1 — droit d'usage personnel")
@@ -150,7 +149,7 @@ def _send_invitation(invitation: Invitation, token: str, now: datetime) -> None:
             invitation.expires_at, DEFAULT_CONTRACT_ZONE, invitation.language, "day_and_time"
         )
         role = str(Role(invitation.role).label)
-    enqueue(
+    mail.send(
         template="invitation",
         to_email=invitation.email,
         language=invitation.language,
@@ -341,7 +340,7 @@ def suspend(
             ip_address=ip_address,
         )
         person = membership.person
-        enqueue(
+        mail.send(
             template="access_suspended",
             to_email=person.email,
             language=person.language,
@@ -379,7 +378,7 @@ def reinstate(
             ip_address=ip_address,
         )
         person = membership.person
-        enqueue(
+        mail.send(
             template="access_reinstated",
             to_email=person.email,
             language=person.language,

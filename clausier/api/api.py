@@ -20,8 +20,8 @@ from ninja.operation import Operation
 from clausier.accounts.api import organisations, people
 from clausier.accounts.errors import InvalidInvitation, NotAllowed, TooManyAttempts
 from clausier.api.auth import LiveSessionAuth, TokenAuth
-from clausier.api.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
-from clausier.api.schemas import ErrorOut
+from clausier.apikit.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
+from clausier.apikit.schemas import ErrorOut
 from clausier.billing.api import funders, invoicing, sepa
 from clausier.billing.errors import PaymentAlreadyRecorded
 from clausier.coaching import api as coaching_api
@@ -29,6 +29,7 @@ from clausier.coaching.errors import AlreadyChanged, SlotTaken
 from clausier.content import api as content_api
 from clausier.core.errors import DomainError
 from clausier.monitoring import api as monitoring_api
+from clausier.notify import api as notify_api
 from clausier.support import api as support_api
 from clausier.terms import api as terms_api
 from clausier.training import api as training_api
@@ -52,6 +53,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 OPERATION_ID_PREFIXES = {
     people.__name__: "clausier_api_routers_people",
     organisations.__name__: "clausier_api_routers_accounts",
+    notify_api.__name__: "clausier_api_routers_accounts",
     terms_api.__name__: "clausier_api_routers_terms",
     invoicing.__name__: "clausier_api_routers_billing",
     sepa.__name__: "clausier_api_routers_sepa",
@@ -114,6 +116,7 @@ api = ClausierAPI(
 
 api.add_router("/", people.router)
 api.add_router("/", organisations.router)
+api.add_router("/", notify_api.router)
 api.add_router("/", terms_api.router)
 api.add_router("/", invoicing.router)
 api.add_router("/", sepa.router)

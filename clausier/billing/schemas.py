@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from clausier.accounts.schemas import AddressFields
-from clausier.api.schemas import StrictIn
+from clausier.apikit.schemas import StrictIn
 
 
 class PlanOut(Schema):

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime
 from clausier.accounts.api.people import caller
 from clausier.accounts.models import Person
 from clausier.accounts.scoping import client_ids
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.coaching import (
     availability,
     booking,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
-from clausier.api.schemas import StrictIn
+from clausier.apikit.schemas import StrictIn
 
 
 class AllowanceOut(Schema):

@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from clausier.accounts.api.people import caller
 from clausier.accounts.scoping import staff_provider_ids
 from clausier.accounts.selectors import visible_providers
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.billing.selectors import visible_plans, visible_subscriptions
 from clausier.content import services
 from clausier.content.errors import ContentError

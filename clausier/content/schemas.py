@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from clausier.api.schemas import StrictIn
+from clausier.apikit.schemas import StrictIn
 
 
 class ItemOut(Schema):

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.monitoring.errors import MonitoringError
 from clausier.monitoring.models import Acknowledgement, Downtime, ManagedServer, MonitoredService
 from clausier.monitoring.schemas import (

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from clausier.accounts import mail
 from clausier.core.scheduler import Job, register
 
 
@@ -11,3 +12,6 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         register(Job("outbox delivery", 2.0, "clausier.notify.services.deliver_due"))
+        # accounts queues its invitations and notices through the outbox by this hook
+        # (accounts sits below notify and does not import it).
+        mail.register("clausier.notify.services.enqueue")

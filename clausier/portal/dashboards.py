@@ -19,7 +19,7 @@ from django.db.models import Count, Q, Sum
 
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Role
 from clausier.billing import services as billing
-from clausier.billing.invoicing.balances import with_balances
+from clausier.billing.invoicing.balances import annotated_balance, with_balances
 from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import (
     DebitStatus,
@@ -59,7 +59,7 @@ def _open_invoices(invoices: Any, today: date) -> OpenInvoices:
     )
     result = OpenInvoices(count=len(rows))
     for invoice in rows:
-        balance = to_cents(Decimal(invoice.balance_total))  # type: ignore[attr-defined]
+        balance = annotated_balance(invoice)
         invoice.balance = balance  # type: ignore[attr-defined]
         invoice.overdue = invoice.due_on < today  # type: ignore[attr-defined]
         result.total += balance

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from clausier.accounts.api.people import caller
 from clausier.accounts.models import Person
 from clausier.accounts.selectors import visible_clients
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.support import selectors
 from clausier.support.models import Channel, EmergencyRequest, Ticket, TicketMessage
 from clausier.support.schemas import (

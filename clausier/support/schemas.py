@@ -8,7 +8,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from clausier.api.schemas import StrictIn
+from clausier.apikit.schemas import StrictIn
 
 
 class TicketIn(StrictIn):

@@ -13,7 +13,7 @@ from clausier.accounts import selectors as accounts_selectors
 from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import ServiceLine
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.core.http import client_ip
 from clausier.terms import services
 from clausier.terms.models import Acceptance, TermsVersion

@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from clausier.api.schemas import StrictIn
+from clausier.apikit.schemas import StrictIn
 
 
 class TermsIn(StrictIn):

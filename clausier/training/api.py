@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from clausier.accounts.api.people import caller
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.billing.models_funders import Funder
 from clausier.training import documents, selectors, services
 from clausier.training.models import (

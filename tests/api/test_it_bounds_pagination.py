@@ -11,7 +11,7 @@ from django.utils import timezone
 from clausier.accounts import services
 from clausier.accounts.models import Role
 from clausier.api.api import api
-from clausier.api.pagination import MAX_LIMIT, MAX_OFFSET
+from clausier.apikit.pagination import MAX_LIMIT, MAX_OFFSET
 from tests.api.test_isolation import schema_operations
 from tests.helpers import make_provider, make_staff
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from clausier.accounts import services as accounts
 from clausier.accounts.models import ServiceLine
-from clausier.api.idempotency import KEEP, purge_expired
-from clausier.api.models import IdempotentRequest
+from clausier.apikit.idempotency import KEEP, purge_expired
+from clausier.apikit.models import IdempotentRequest
 from clausier.billing import services
 from clausier.billing.models import Invoice, Payment
 from clausier.core.scheduler import registered_jobs
@@ -153,5 +153,6 @@ def test_keys_are_forgotten_after_seven_days_and_then_free_again():
     assert post(invoice, bearer, body("10.00", "VIR-2"), key="retry-7f3a").status_code == 201
     assert Payment.objects.count() == 2
     # `clausier run` purges hourly.
-    [job] = [j for j in registered_jobs() if j.target == "clausier.api.idempotency.purge_expired"]
+    purge = "clausier.apikit.idempotency.purge_expired"
+    [job] = [j for j in registered_jobs() if j.target == purge]
     assert job.every_seconds == 3600

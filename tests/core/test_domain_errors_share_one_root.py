@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from clausier.accounts.errors import AccountsError, InvalidInvitation, NotAllowed
 from clausier.api.api import refused
-from clausier.api.idempotency import IdempotencyKeyInUse
+from clausier.apikit.idempotency import IdempotencyKeyInUse
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing.documents.errors import DocumentError
 from clausier.core.errors import DomainError

@@ -1,4 +1,4 @@
-"""Providers, client organisations, members, invitations, the audit log and the outbox.
+"""Providers, client organisations, members, invitations and the audit log.
 
 Every object is fetched through the apps' selectors: what the caller may not see
 answers 404, exactly like what does not exist.
@@ -28,16 +28,14 @@ from clausier.accounts.schemas import (
     InvitationIn,
     InvitationOut,
     MembershipOut,
-    OutboxOut,
     ProviderOut,
     ProviderPatch,
     SuspendIn,
 )
 from clausier.accounts.selectors import visible_audit_entries
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.core import audit
 from clausier.core.http import client_ip
-from clausier.notify.selectors import visible_outbox
 
 router = Router(tags=["accounts"])
 
@@ -290,7 +288,7 @@ def revoke_membership(request: HttpRequest, membership_id: int) -> Status[None]:
     return Status(204, None)
 
 
-# Staff views: audit log and outbox -------------------------------------------------------
+# Staff views: the audit log (the outbox is notify's: notify/api.py) ----------------------
 
 
 @router.get("/audit", response=list[AuditOut])
@@ -304,9 +302,3 @@ def list_audit(
     if object_type:
         entries = entries.filter(object_type=object_type)
     return entries
-
-
-@router.get("/outbox", response=list[OutboxOut])
-@paginate(Page)
-def list_outbox(request: HttpRequest) -> Any:
-    return visible_outbox(caller(request))

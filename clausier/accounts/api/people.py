@@ -13,7 +13,7 @@ from clausier.accounts import logins, selectors, services
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import ApiToken, Membership, Person
 from clausier.accounts.schemas import MeOut, MePatch, TokenCreatedOut, TokenIn, TokenOut
-from clausier.api.schemas import ErrorOut
+from clausier.apikit.schemas import ErrorOut
 
 router = Router(tags=["people"])
 

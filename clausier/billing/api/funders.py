@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from clausier.accounts import scoping, selectors
 from clausier.accounts.api.people import caller
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.billing.invoicing import funders
 from clausier.billing.models import Funder
 from clausier.billing.schemas import FunderIn, FunderOut

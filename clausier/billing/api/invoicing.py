@@ -17,8 +17,8 @@ from clausier.accounts import scoping
 from clausier.accounts import selectors as accounts_selectors
 from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
-from clausier.api import idempotency
-from clausier.api.pagination import Page
+from clausier.apikit import idempotency
+from clausier.apikit.pagination import Page
 from clausier.billing import services
 from clausier.billing.invoicing.documents.responses import document_response
 from clausier.billing.models import Invoice, OverageAgreement, Plan, Subscription

@@ -15,7 +15,7 @@ from clausier.accounts import selectors as accounts_selectors
 from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Provider, Role
-from clausier.api.pagination import Page
+from clausier.apikit.pagination import Page
 from clausier.billing.models import DebitCollection, InvoiceDispute, Mandate
 from clausier.billing.payments import dunning, sepa
 from clausier.billing.schemas import (

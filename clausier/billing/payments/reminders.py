@@ -24,18 +24,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, Subquery
 
 from clausier.accounts.models import Membership, Role
-from clausier.billing.models import Invoice, InvoiceKind, Payment
+from clausier.billing.invoicing.balances import annotated_balance, with_balances
+from clausier.billing.models import Invoice, InvoiceKind
 from clausier.billing.reminder_schedule import (
     first_reminder_at,
     local_day,
     next_reminder_after,
     reached_level,
 )
-from clausier.core.money import to_cents
 from clausier.notify.services import Draft, enqueue_many
 
 BATCH_SIZE = 200
@@ -59,27 +58,8 @@ def claim_due(now: datetime, limit: int = BATCH_SIZE) -> list[int]:
 
 
 def _with_balances(ids: list[int]) -> QuerySet[Invoice]:
-    money = DecimalField(max_digits=14, decimal_places=2)
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    credited = (
-        Invoice.objects.filter(corrects=OuterRef("pk"))
-        .values("corrects")
-        .annotate(total=Sum("total_ttc"))
-        .values("total")
-    )
-    zero = Value(Decimal(0), output_field=money)
-    return (
-        Invoice.objects.filter(pk__in=ids)
-        .select_related("client", "provider", "funder")
-        .annotate(
-            paid_total=Coalesce(Subquery(paid, output_field=money), zero),
-            credited_total=Coalesce(Subquery(credited, output_field=money), zero),
-        )
+    return with_balances(Invoice.objects.filter(pk__in=ids)).select_related(
+        "client", "provider", "funder"
     )
 
 
@@ -114,7 +94,7 @@ def remind_batch(ids: list[int], now: datetime) -> int:
     drafts: list[Draft] = []
     schedule: list[Invoice] = []
     for invoice in invoices:
-        balance = to_cents(invoice.total_ttc - invoice.paid_total - invoice.credited_total)  # type: ignore[attr-defined]
+        balance = annotated_balance(invoice)
         if invoice.kind != InvoiceKind.INVOICE:
             balance = Decimal(0)  # credit notes are never reminded
         level = reached_level(invoice.due_on, today)

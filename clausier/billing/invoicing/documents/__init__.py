@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 # factur-x and WeasyPrint log every step at INFO (WeasyPrint even while it is imported,
 # hence here, before any submodule imports it); one invoice is not worth a dozen lines.
-for _name in ("factur-x", "weasyprint.progress"):
+# fontTools subsets the fonts when HarfBuzz's subsetter is missing (scripts/ensure-pdf-libs
+# installs it) and logs every glyph list at INFO: thousands of lines a document.
+for _name in ("factur-x", "weasyprint.progress", "fontTools"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 __all__ = ["DocumentError", "build_facturx_xml", "render_invoice_pdf"]

@@ -1,13 +1,15 @@
 """The invoice PDF: HTML template -> WeasyPrint PDF/A-3b -> Factur-X XML embedded.
 
-WeasyPrint writes the PDF/A-3b (fonts embedded, sRGB output intent); the `factur-x`
-library then attaches factur-x.xml (AFRelationship /Data) and writes the XMP metadata
-with the Factur-X extension schema that PDF/A-3 requires for it.
+WeasyPrint writes the PDF/A-3b (fonts embedded, sRGB output intent) and, before it
+serialises it, `facturx_pdf.finisher` attaches factur-x.xml (AFRelationship /Data) and
+writes the XMP metadata with the Factur-X extension schema that PDF/A-3 requires for it
+(the factur-x library used to do it afterwards, re-reading and re-writing the whole PDF).
 
 What does not change from one document to the next is made once per process and thread:
-the parsed stylesheet (billing/invoice.css) and WeasyPrint's font configuration, whose
-Pango font map keeps the shaped fonts warm. Only the page footer, which carries the
-seller's name, stays in the template's own <style>.
+the parsed stylesheets (billing/invoice.css, and billing/invoice_ua.css, a user-agent
+stylesheet cut down to the elements the template uses) and WeasyPrint's font
+configuration, whose Pango font map keeps the shaped fonts warm. Only the page footer,
+which carries the seller's name, stays in the template's own <style>.
 """
 
 from __future__ import annotations
@@ -24,17 +26,20 @@ from django.utils.safestring import SafeString, mark_safe
 from clausier.billing.invoicing.documents import labels, legal
 from clausier.billing.invoicing.documents.data import DocumentLine, InvoiceDocument
 from clausier.billing.invoicing.documents.errors import DocumentError
+from clausier.billing.invoicing.documents.facturx_pdf import FacturX, finisher
 from clausier.billing.invoicing.documents.facturx_xml import check_xsd, facturx_bytes
 from clausier.billing.models import VatCategory
 
 if TYPE_CHECKING:
-    from weasyprint import CSS
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
 TEMPLATE = "billing/invoice.html"
 PDF_VARIANT = "pdf/a-3b"
 FACTURX_LEVEL = "en16931"
-STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "billing" / "invoice.css"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "billing"
+STYLESHEET = TEMPLATES / "invoice.css"
+UA_STYLESHEET = TEMPLATES / "invoice_ua.css"
 
 _per_thread = threading.local()
 
@@ -148,50 +153,69 @@ def pdf_metadata(doc: InvoiceDocument, lang: str) -> dict[str, str]:
     }
 
 
-def _renderer() -> tuple[FontConfiguration, CSS]:
-    """This thread's font configuration and parsed stylesheet, made on its first PDF.
+@dataclass(frozen=True, slots=True)
+class _Renderer:
+    fonts: FontConfiguration
+    stylesheet: CSS
+    html: type[HTML]
+    producer: str
+
+
+def _renderer() -> _Renderer:
+    """This thread's font configuration, parsed stylesheets and HTML class, made once.
 
     Per thread because a Pango font map is not thread-safe; a Celery worker process
     renders from one thread, so in practice this is once per process.
     """
-    cached = getattr(_per_thread, "renderer", None)
+    cached: _Renderer | None = getattr(_per_thread, "renderer", None)
     if cached is None:
         # Imported on first use: WeasyPrint takes a second to import (fonts, fontTools),
         # and every command that loads the URLconf would pay for it without a PDF.
-        from weasyprint import CSS  # noqa: PLC0415 - heavy import, first PDF only
+        import weasyprint  # noqa: PLC0415 - heavy import, first PDF only
         from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - same
 
         fonts = FontConfiguration()
-        css = CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
-        cached = _per_thread.renderer = (fonts, css)
+        ua = weasyprint.CSS(string=UA_STYLESHEET.read_text(encoding="utf-8"))
+
+        class InvoiceHTML(weasyprint.HTML):
+            """The invoice's HTML, cascaded with invoice_ua.css instead of WeasyPrint's
+            whole HTML5 user-agent stylesheet."""
+
+            def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+                return [ua]
+
+        css = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
+        cached = _per_thread.renderer = _Renderer(
+            fonts, css, InvoiceHTML, f"WeasyPrint {weasyprint.__version__}"
+        )
     return cached
 
 
 def render_document_pdf(doc: InvoiceDocument, language: str, xml: bytes | None = None) -> bytes:
     """The PDF/A-3b of a document with its Factur-X XML (built here unless given)."""
-    # Imported on first use, as in _renderer: factur-x pulls in pypdf.
-    from facturx import generate_from_binary  # noqa: PLC0415 - heavy import, first PDF only
-    from weasyprint import HTML  # noqa: PLC0415 - heavy import, first PDF only
-
-    fonts, stylesheet = _renderer()
+    renderer = _renderer()
     lang = document_language(language)
     html = render_html(doc, lang)
-    plain_pdf = HTML(string=html).write_pdf(
-        pdf_variant=PDF_VARIANT, stylesheets=[stylesheet], font_config=fonts
-    )
-    if plain_pdf is None:  # only when a target file is given
-        raise DocumentError(f"{doc.number}: WeasyPrint produced no PDF")
     if xml is None:
         xml = facturx_bytes(doc)
-    # Validated once here against the cached schema rather than re-read by the library.
     check_xsd(xml)
-    result: bytes = generate_from_binary(
-        plain_pdf,
-        xml,
-        flavor="factur-x",
+    meta = pdf_metadata(doc, lang)
+    facturx = FacturX(
+        xml=xml,
         level=FACTURX_LEVEL,
-        check_xsd=False,
-        pdf_metadata=pdf_metadata(doc, lang),
+        title=meta["title"],
+        author=meta["author"],
+        subject=meta["subject"],
+        keywords=meta["keywords"],
         lang=labels.PDF_LANG[lang],
+        producer=renderer.producer,
     )
-    return result
+    pdf: bytes | None = renderer.html(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        stylesheets=[renderer.stylesheet],
+        font_config=renderer.fonts,
+        finisher=finisher(facturx),
+    )
+    if pdf is None:  # only when a target file is given
+        raise DocumentError(f"{doc.number}: WeasyPrint produced no PDF")
+    return pdf

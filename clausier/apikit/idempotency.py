@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from clausier.accounts.models import Provider
-from clausier.api.models import IdempotentRequest
+from clausier.apikit.models import IdempotentRequest
 from clausier.core.errors import DomainError
 
 HEADER = "Idempotency-Key"
@@ -56,22 +56,26 @@ def once(
     response: HttpResponse,
     *,
     key: str | None,
-    provider: Provider,
+    provider: Model,
     now: datetime,
     write: Callable[[], tuple[int, dict[str, Any]]],
 ) -> Status[Any]:
-    """Run `write` (which returns status and a JSON-able body) once per key."""
+    """Run `write` (which returns status and a JSON-able body) once per key.
+
+    `provider` is the accounts.Provider whose object the write changes (typed as a
+    model: the toolkit sits below accounts and imports none of it).
+    """
     if key is None:
         return Status(*write())
     signature = fingerprint(request)
     with transaction.atomic():
-        saved = IdempotentRequest.objects.filter(provider=provider, key=key).first()
+        saved = IdempotentRequest.objects.filter(provider_id=provider.pk, key=key).first()
         if saved is None:
             status, body = write()
             try:
                 with transaction.atomic():
                     IdempotentRequest.objects.create(
-                        provider=provider,
+                        provider_id=provider.pk,
                         key=key,
                         fingerprint=signature,
                         status_code=status,
