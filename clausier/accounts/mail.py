@@ -33,11 +33,15 @@ class Sender(Protocol):
 
 
 _sender_path: list[str] = []
+_counter_path: list[str] = []
 
 
-def register(path: str) -> None:
-    """Make the function at dotted `path` the one that queues accounts' messages."""
+def register(path: str, counter: str | None = None) -> None:
+    """Make the function at dotted `path` the one that queues accounts' messages, and
+    the one at `counter` the one that counts what was queued (rate limits)."""
     _sender_path[:] = [path]
+    if counter is not None:
+        _counter_path[:] = [counter]
 
 
 def sender() -> Sender:
@@ -71,3 +75,14 @@ def send(
         provider=provider,
         reply_to=reply_to,
     )
+
+
+def queued_since(*, template: str, to_email: str, since: datetime) -> int:
+    """How many `template` messages were queued to `to_email` since `since`, every
+    process included (the outbox is the record): the password-reset limit counts them."""
+    if not _counter_path:
+        raise ImproperlyConfigured(
+            "No mail counter registered: clausier.notify must be in INSTALLED_APPS."
+        )
+    count: int = import_string(_counter_path[0])(template=template, to_email=to_email, since=since)
+    return count

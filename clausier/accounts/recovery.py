@@ -1,7 +1,8 @@
 """Self-service account recovery: forgotten password, change of e-mail address.
 
-Both send a link through the outbox (clausier.notify), never SMTP directly; the link is
-a secret context value, sealed in the outbox row and never stored in a rendered body.
+Both send a link through the outbox (by accounts.mail, which notify plugs in), never
+SMTP directly; the link is a secret context value, sealed in the outbox row and never
+stored in a rendered body.
 
 - Password reset uses Django's token (`default_token_generator`): it expires after
   PASSWORD_RESET_TIMEOUT (one hour by default, docs/portal.md) and dies as soon as the
@@ -28,24 +29,21 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from clausier.accounts import mail
 from clausier.accounts.errors import AccountsError, TooManyAttempts
 from clausier.accounts.models import Person
 from clausier.accounts.validators import check_professional_email
 from clausier.core import audit
 from clausier.core.calendar import DEFAULT_CONTRACT_ZONE
 from clausier.core.formatting import format_datetime
-from clausier.notify.models import OutboxMessage
-from clausier.notify.services import enqueue
 
 EMAIL_CHANGE_SALT = "clausier.accounts.email-change"
 
 
 def _recent_resets(email: str, now: datetime) -> int:
-    return OutboxMessage.objects.filter(
-        template="password_reset",
-        to_email__iexact=email,
-        created_at__gte=now - timedelta(hours=1),
-    ).count()
+    return mail.queued_since(
+        template="password_reset", to_email=email, since=now - timedelta(hours=1)
+    )
 
 
 def request_password_reset(*, now: datetime, email: str) -> bool:
@@ -64,13 +62,12 @@ def request_password_reset(*, now: datetime, email: str) -> bool:
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
     expires = now + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
-    enqueue(
+    mail.send(
         template="password_reset",
         to_email=person.email,
         language=person.language,
         now=now,
         idempotency_key=f"password_reset:{person.pk}:{now.isoformat()}",
-        auto_submitted=True,
         context={
             "person_name": str(person),
             "reset_url": settings.SITE_URL
@@ -97,7 +94,7 @@ def request_email_change(*, now: datetime, person: Person, new_email: str) -> No
     token = signing.dumps(
         {"p": person.pk, "old": person.email.lower(), "new": new_email}, salt=EMAIL_CHANGE_SALT
     )
-    enqueue(
+    mail.send(
         template="email_change",
         to_email=new_email,
         language=person.language,

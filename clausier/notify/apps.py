@@ -14,4 +14,6 @@ class NotifyConfig(AppConfig):
         register(Job("outbox delivery", 2.0, "clausier.notify.services.deliver_due"))
         # accounts queues its invitations and notices through the outbox by this hook
         # (accounts sits below notify and does not import it).
-        mail.register("clausier.notify.services.enqueue")
+        mail.register(
+            "clausier.notify.services.enqueue", counter="clausier.notify.selectors.queued_since"
+        )
