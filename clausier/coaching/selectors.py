@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from clausier.accounts.models import Role
+from clausier.accounts.reach import request_reach
 from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.billing.models import Subscription
 from clausier.coaching.models import Coach, CoachingSession, Deliverable, Enrolment
@@ -72,19 +73,29 @@ def coach_of(person: Any) -> Coach | None:
 # -- menu predicates (core.navigation) ------------------------------------------------
 
 
+# The portal's menu (core.navigation): one query each, on the request's reach.
 def menu_sessions(request: HttpRequest) -> bool:
-    pid = _person_id(request.user)
     return Enrolment.objects.filter(
-        person_id=pid, subscription__client_id__in=client_ids(request.user)
+        person_id=_person_id(request.user),
+        subscription__client_id__in=request_reach(request).member_client_ids,
     ).exists()
 
 
 def menu_coach(request: HttpRequest) -> bool:
-    return coach_of(request.user) is not None
+    staff = set(request_reach(request).staff)
+    return (
+        bool(staff)
+        and Coach.objects.filter(
+            person_id=_person_id(request.user), provider_id__in=staff, active=True
+        ).exists()
+    )
 
 
 def menu_team(request: HttpRequest) -> bool:
-    return Subscription.objects.filter(
-        client_id__in=client_ids(request.user, {Role.CLIENT_ADMIN}),
-        plan__session_allowance__gt=0,
-    ).exists()
+    admin_of = request_reach(request).admin_client_ids
+    return (
+        bool(admin_of)
+        and Subscription.objects.filter(
+            client_id__in=admin_of, plan__session_allowance__gt=0
+        ).exists()
+    )

@@ -18,9 +18,15 @@ class ContentConfig(AppConfig):
     verbose_name = _("Contenus")
 
     def ready(self) -> None:
-        register_nav(NavItem("content.library", _("Bibliothèque"), "portal:content_library", 60))
-        register_nav(NavItem("content.spaces", _("Espaces"), "portal:content_spaces", 61))
-        register_nav(NavItem("content.challenges", _("Défis"), "portal:content_challenges", 62))
+        menu = "clausier.content.selectors.menu_"
+        for key, label, order in (
+            ("library", _("Bibliothèque"), 60),
+            ("spaces", _("Espaces"), 61),
+            ("challenges", _("Défis"), 62),
+        ):
+            register_nav(
+                NavItem(f"content.{key}", label, f"portal:content_{key}", order, menu + key)
+            )
         # Hourly; each person gets at most one digest a day (services.DIGEST_EVERY).
         register_job(Job("content digests", 3600.0, "clausier.content.tasks.send_digests"))
         register_template("content_post", frozenset({"provider", "space", "author", "excerpt"}))

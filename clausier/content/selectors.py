@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from clausier.accounts.models import ClientOrganisation, Role
+from clausier.accounts.reach import request_reach
 from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.billing.models import SubscriptionStatus
 from clausier.content.audiences import audiences_of
@@ -81,3 +82,22 @@ def visible_uploads(person: Any) -> QuerySet[Upload]:
 
 def manages(person: Any, provider_id: int) -> bool:
     return provider_id in staff_provider_ids(person, CONTENT_ROLES)
+
+
+# The portal's menu (core.navigation): an entry shows when the person's providers have
+# something of its kind (one query each, on the request's reach), so a hosting client or
+# provider never sees the coaching content entries; what exactly the person may read is
+# decided on the page. Staff add the first item, space or challenge in the back-office.
+def menu_library(request: Any) -> bool:
+    return LibraryItem.objects.filter(provider_id__in=request_reach(request).provider_ids).exists()
+
+
+def menu_spaces(request: Any) -> bool:
+    return Space.objects.filter(provider_id__in=request_reach(request).provider_ids).exists()
+
+
+def menu_challenges(request: Any) -> bool:
+    reach = request_reach(request)
+    return Challenge.objects.filter(
+        Q(provider_id__in=set(reach.staff)) | Q(subscription__client_id__in=reach.member_client_ids)
+    ).exists()

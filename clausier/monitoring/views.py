@@ -7,12 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from clausier.accounts.reach import request_reach
 from clausier.accounts.views import current_person
 from clausier.core.calendar import add_months
+from clausier.monitoring.models import ManagedServer
 from clausier.monitoring.selectors import (
     incidents,
     last_heartbeat,
@@ -24,7 +27,11 @@ from clausier.monitoring.services.operations import monitor_silent_since
 
 
 def nav_visible(request: HttpRequest) -> bool:
-    return visible_servers(current_person(request)).exists()
+    """The menu entry: the person reaches a managed server (one query, on the reach)."""
+    reach = request_reach(request)
+    return ManagedServer.objects.filter(
+        Q(provider_id__in=set(reach.staff)) | Q(client_id__in=reach.member_client_ids)
+    ).exists()
 
 
 @login_required

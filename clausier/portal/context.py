@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clausier.core.navigation import NavLink, links_for
-from clausier.portal.reach import CLIENT_ADMIN, STAFF, request_reach
+from clausier.portal.reach import CLIENT_ADMIN, STAFF, request_reach, sees_billing
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def shell_links(request: HttpRequest) -> list[NavLink]:
     reach = request_reach(request)
     links = []
     for entry in _ENTRIES:
-        if entry.needs_billing and not reach.sees_billing:
+        if entry.needs_billing and not sees_billing(reach):
             continue
         if entry.kinds is not None and reach.kind not in entry.kinds:
             continue

@@ -31,7 +31,7 @@ from clausier.billing.models import (
     SubscriptionStatus,
 )
 from clausier.core.money import to_cents
-from clausier.portal.reach import Reach
+from clausier.portal.reach import Reach, billing_provider_ids
 from clausier.terms.models import Acceptance
 from clausier.terms.selectors import published_terms
 
@@ -155,7 +155,7 @@ def staff(reach: Reach, now: datetime) -> dict[str, Any]:
                 provider_id__in=owned, status=SubscriptionStatus.ACTIVE
             ).count(),
         }
-    billing_ids = reach.billing_provider_ids
+    billing_ids = billing_provider_ids(reach)
     if billing_ids:
         debits = DirectDebit.objects.filter(provider_id__in=billing_ids)
         result["accountant"] = {

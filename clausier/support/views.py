@@ -9,16 +9,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clausier.accounts.reach import request_reach
 from clausier.accounts.scoping import staff_provider_ids
 from clausier.accounts.selectors import visible_clients
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
+from clausier.monitoring.models import ManagedServer
 from clausier.support import selectors
 from clausier.support.models import Channel, EmergencyRequest, Ticket
 from clausier.support.services import advice, attachments, emergencies, tickets
@@ -27,8 +30,12 @@ QUEUE_SIZE = 100
 
 
 def is_support_user(request: HttpRequest) -> bool:
-    """The menu entry: anyone signed in with a membership sees the support page."""
-    return bool(request.user.is_authenticated)
+    """The menu entry: people of a provider or client with managed servers (the hosting
+    contract's support desk); one query, on the request's reach."""
+    reach = request_reach(request)
+    return ManagedServer.objects.filter(
+        Q(provider_id__in=set(reach.staff)) | Q(client_id__in=reach.member_client_ids)
+    ).exists()
 
 
 def _int(value: str | None) -> int | None:

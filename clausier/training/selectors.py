@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from clausier.accounts import scoping
 from clausier.accounts.models import Role
+from clausier.accounts.reach import request_reach
 from clausier.training.models import (
     Enrolment,
     Quote,
@@ -84,13 +85,16 @@ def participant_slots(person: Any) -> QuerySet[Slot]:
 
 
 def sees_trainings(request: HttpRequest) -> bool:
-    person = request.user
-    return bool(
-        scoping.staff_provider_ids(person)
-        or scoping.client_ids(person, {Role.CLIENT_ADMIN.value})
-        or Enrolment.objects.filter(participant_id=_pk(person)).exists()
-        or TrainingSession.objects.filter(trainer__person_id=_pk(person)).exists()
-    )
+    """The menu entry (one query at most, on the request's reach): staff and client
+    administrators of a provider with a training catalogue, participants, trainers."""
+    reach = request_reach(request)
+    person = _pk(request.user)
+    return Training.objects.filter(
+        Q(provider_id__in=set(reach.staff))
+        | Q(provider_id__in={reach.client_providers[c] for c in reach.admin_client_ids})
+        | Q(sessions__quotes__enrolments__participant_id=person)
+        | Q(sessions__trainer__person_id=person)
+    ).exists()
 
 
 def visible_slots(person: Any) -> QuerySet[Slot]:
@@ -112,4 +116,7 @@ def visible_documents(person: Any) -> QuerySet[TrainingDocument]:
 
 
 def sees_bpf(request: HttpRequest) -> bool:
-    return bool(scoping.staff_provider_ids(request.user, {Role.OWNER.value, Role.ACCOUNTANT.value}))
+    """The menu entry: owners and accountants of a provider with a training catalogue."""
+    reach = request_reach(request)
+    providers = reach.staff_provider_ids({Role.OWNER.value, Role.ACCOUNTANT.value})
+    return bool(providers) and Training.objects.filter(provider_id__in=providers).exists()

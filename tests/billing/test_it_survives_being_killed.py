@@ -31,10 +31,10 @@ print(json.dumps({
     'series': sorted(set(invoices.values_list('series', flat=True))),
     'duplicates': [p['n'] for p in per_period if p['n'] != 1],
     'lines': lines.count(),
-    'billed_until': sorted(
-        {str(d) for d in Subscription.objects.filter(provider__slug='kestio').values_list(
-            'billed_until', flat=True)}
-    ),
+    'billed_until': {
+        str(pk): str(d) for pk, d in Subscription.objects.filter(provider__slug='kestio')
+        .values_list('pk', 'billed_until')
+    },
 }))
 """
 
@@ -96,6 +96,9 @@ def kill_repeatedly(env: dict[str, str], rng: random.Random, kills: int) -> tupl
 def run_crash_scenario(env: dict[str, str]) -> None:
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "demo")
+    # The demo's own coaching client may already have its first invoice: the run must
+    # continue its numbering without a gap and leave the demo's subscriptions alone.
+    demo = json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])
     manage(
         env,
         "seed_billing",
@@ -114,11 +117,21 @@ def run_crash_scenario(env: dict[str, str]) -> None:
     state = json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])
     expected = SUBSCRIPTIONS * MONTHS
     assert killed >= 1, "no run was killed: the scenario proved nothing"
-    assert any(0 < count < expected for count in counts), f"no kill landed mid-run: {counts}"
-    assert state["numbers"] == list(range(1, expected + 1)), "gap or duplicate in the numbering"
+    before = len(demo["numbers"])
+    assert any(before < count < before + expected for count in counts), (
+        f"no kill landed mid-run: {counts}"
+    )
+    assert state["numbers"] == list(range(1, before + expected + 1)), (
+        "gap or duplicate in the numbering"
+    )
     assert state["duplicates"] == []
-    assert state["lines"] == expected
-    assert state["billed_until"] == ["2026-07-01"]
+    assert state["lines"] == demo["lines"] + expected
+    seeded = {
+        pk: day for pk, day in state["billed_until"].items() if pk not in demo["billed_until"]
+    }
+    assert len(seeded) == SUBSCRIPTIONS
+    assert set(seeded.values()) == {"2026-07-01"}
+    assert {pk: state["billed_until"][pk] for pk in demo["billed_until"]} == demo["billed_until"]
 
 
 def base_env(tmp_path: Path) -> dict[str, str]:

@@ -145,11 +145,29 @@ def test_a_collaborator_submits_a_challenge_with_a_file_and_the_coach_answers(cl
     assert client.get(f"/defis/rendus/{submission.pk}/fichier/").status_code == 404
 
 
-def test_the_menu_shows_the_content_pages(client):
+def test_the_menu_shows_the_content_pages_once_there_is_content(client):
     world = content_world()
     client.force_login(world.member)
     page = client.get("/").content.decode()
+    # Nothing published yet (or a hosting client): no content entry in the menu.
+    assert "/bibliotheque/" not in page and "/espaces/" not in page and "/defis/" not in page
+    _file_item(world, pdf_bytes(), "guide.pdf")
+    services.open_team_space(
+        now=timezone.now(), actor=world.coach, subscription=world.subscription, title="Équipe"
+    )
+    services.set_challenge(
+        now=timezone.now(),
+        actor=world.coach,
+        subscription=world.subscription,
+        title="Pitch",
+        instructions="Deux minutes.",
+        due_on=date(2099, 1, 1),
+    )
+    page = client.get("/").content.decode()
     assert "/bibliotheque/" in page and "/espaces/" in page and "/defis/" in page
+    client.force_login(world.outsider_owner)
+    page = client.get("/").content.decode()
+    assert "/bibliotheque/" not in page and "/espaces/" not in page and "/defis/" not in page
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from clausier.accounts.models import Role, ServiceLine
 from clausier.billing import services
 from clausier.billing.invoicing.balances import annotated_balance, with_balances
 from clausier.billing.models import Invoice
+from clausier.core import navigation
 from clausier.core.formatting import format_money
 from clausier.terms import services as terms_services
 from tests.billing.builders import billing_world
@@ -27,9 +28,12 @@ pytestmark = pytest.mark.django_db
 
 ORDER = datetime(2026, 1, 5, 10, tzinfo=UTC)
 LATER = datetime(2026, 9, 15, 10, tzinfo=UTC)
+# Each app's menu entry may ask the database one question (core.navigation predicates,
+# on the request's reach: accounts.reach), never more, and never per row.
+MENU_QUERIES = sum(1 for item in navigation.registered_items() if item.visible is not None)
 # Session, person, reach, the dashboard's reads, the memberships; never per invoice.
-HOME_QUERIES = 16
-LIST_QUERIES = 10
+HOME_QUERIES = 16 + MENU_QUERIES
+LIST_QUERIES = 10 + MENU_QUERIES
 
 
 def _world(unpaid_periods: int) -> dict:
