@@ -169,7 +169,9 @@ def enqueue_many(drafts: list[Draft], now: datetime) -> int:
             rows[draft.idempotency_key] = OutboxMessage(
                 idempotency_key=draft.idempotency_key, **_row(draft, now)
             )
-    with transaction.atomic():
+    # The messages and their files together; inside a caller's transaction (a reminder
+    # batch) no savepoint of its own: a failure aborts the caller's batch anyway.
+    with transaction.atomic(savepoint=False):
         OutboxMessage.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
         with_files = [d for d in drafts if d.attachments and d.idempotency_key in rows]
         if with_files:

@@ -107,7 +107,7 @@ def escalate_due(now: datetime) -> int:
     for pk in list(due[:500]):
         with transaction.atomic():
             escalation = (
-                Escalation.objects.select_for_update()
+                Escalation.objects.select_for_update(of=("self",))
                 .select_related("service__server__provider", "service__server__client", "problem")
                 .filter(pk=pk, sent_at__isnull=True, suppressed_by="")
                 .first()

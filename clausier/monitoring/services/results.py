@@ -126,7 +126,9 @@ def record_result(service_id: int, observation: Observation, now: datetime) -> s
     at = observation.at or now
     with transaction.atomic():
         service = (
-            MonitoredService.objects.select_for_update()
+            # Lock the service row only: PostgreSQL refuses FOR UPDATE on the nullable side
+            # of the outer joins select_related adds (the server's subscription).
+            MonitoredService.objects.select_for_update(of=("self",))
             .select_related("server__provider", "server__client", "server__subscription")
             .filter(pk=service_id, enabled=True)
             .first()
