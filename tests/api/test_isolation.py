@@ -292,6 +292,16 @@ PORTAL_PAGES = [
 MEMBER_PAGES = {page for _method, page in PORTAL_PAGES if page.startswith("/support/")}
 
 
+def ids_for(world: Any, path: str) -> dict[str, Any]:
+    """The world's ids for `path`; coaching's subscription paths name the coaching
+    subscription (the shared `subscription_id` is the hosting one, which would answer 404
+    to insiders too and prove nothing)."""
+    ids = world.ids()
+    if path.startswith("/api/coaching/subscriptions/"):
+        ids["subscription_id"] = ids["coaching_subscription_id"]
+    return ids
+
+
 def body_for(world: Any, spec: Any) -> Any:
     """Bodies aimed at client A1; the accept body carries a token A1's admin really got."""
     if spec == "client_a1":
@@ -343,7 +353,9 @@ def test_every_api_operation_is_covered_by_the_isolation_walk():
 def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, path):
     world = build_world()
     body = body_for(world, SCOPED_OPERATIONS[(method, path)])
-    response = call(client, method, path.format(**world.ids()), body, world.secrets[outsider])
+    response = call(
+        client, method, path.format(**ids_for(world, path)), body, world.secrets[outsider]
+    )
     if (outsider, method, path) in SAME_TENANT_READS:
         assert response.status_code == 200
     else:
@@ -438,7 +450,7 @@ def test_portal_pages_of_client_a1_are_404_for_outsiders(client, outsider, metho
         "confirm": "yes",
     }
     response = getattr(client, method.lower())(
-        page.format(**world.ids()), data if method == "POST" else None
+        page.format(**ids_for(world, page)), data if method == "POST" else None
     )
     assert response.status_code == 404
     assert not any(marker in response.content.decode() for marker in A1_MARKERS)
@@ -471,7 +483,7 @@ def test_the_client_admin_does_see_the_members_page(client):
 )
 def test_anonymous_callers_get_401(client, method, path):
     world = build_world()
-    response = getattr(client, method.lower())(path.format(**world.ids()))
+    response = getattr(client, method.lower())(path.format(**ids_for(world, path)))
     assert response.status_code == 401
 
 
@@ -483,3 +495,14 @@ def test_the_invoice_list_shows_outsiders_nothing_of_a1(client, outsider):
     page = client.get("/factures/")
     assert page.status_code == 200
     assert "SECRET-A1" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_coaching_subscription_rows_point_at_what_a1_itself_reaches(client):
+    """The outsider rows above prove something only if A1's own admin gets the row."""
+    world = build_world()
+    path = "/api/coaching/subscriptions/{subscription_id}/allowance"
+    response = call(
+        client, "GET", path.format(**ids_for(world, path)), None, world.secrets["admin_a1"]
+    )
+    assert response.status_code == 200, response.content

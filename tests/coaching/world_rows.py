@@ -61,4 +61,10 @@ def coaching_rows(
         title="SECRET-A1 livrable",
         posted_at=now,
     )
-    return {"coach": coach, "session": session, "deliverable": deliverable}
+    return {
+        "coach": coach,
+        "session": session,
+        "deliverable": deliverable,
+        # Named apart from the hosting `subscription_id` the other rows of the walk use.
+        "coaching_subscription": subscription,
+    }
