@@ -10,5 +10,8 @@ class BillingConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
+        from clausier.billing import notices
+
+        notices.register()
         # Hourly: hand the due reminders to a Celery task (inline without a broker).
         register(Job("payment reminders", 3600.0, "clausier.billing.tasks.dispatch_reminders"))

@@ -40,6 +40,7 @@ from clausier.billing.roles import BILLING_ROLES
 from clausier.billing.services import bill_due
 from clausier.billing.subscriptions.contracts import policy_of
 from clausier.billing.subscriptions.schedule import next_period
+from clausier.billing import notices
 from clausier.core import audit
 from clausier.core.money import to_cents
 from clausier.terms.policies.base import BalanceBilling
@@ -192,6 +193,7 @@ def terminate(
                 "force_majeure": force_majeure,
             },
         )
+        notices.termination_confirmed(subscription, plan, balance, now)
     subscription.end_date = end
     return end, balance
 

@@ -90,3 +90,31 @@ class OutboxAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class NoticePreference(models.Model):
+    """A person's choice for one kind of notice (`clausier.notify.preferences`).
+
+    Only departures from the default are stored: a row with `enabled=False` is an
+    opt-out. Mandatory legal notices ignore any row (they are always sent)."""
+
+    person = models.ForeignKey(
+        "accounts.Person",
+        on_delete=models.CASCADE,
+        related_name="notice_preferences",
+        verbose_name=_("personne"),
+    )
+    kind = models.CharField(_("type de notification"), max_length=64)
+    enabled = models.BooleanField(_("reçue"), default=True)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+        ordering = ["person", "kind"]
+        constraints = [
+            models.UniqueConstraint("person", "kind", name="notice_preference_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.kind}={self.enabled}"

@@ -6,3 +6,19 @@ class TermsConfig(AppConfig):
     name = "clausier.terms"
     label = "terms"
     verbose_name = _("Conditions générales")
+
+    def ready(self) -> None:
+        from clausier.notify.preferences import NoticeKind, register_notice
+
+        register_notice(
+            NoticeKind(
+                "terms_published",
+                _("Publication de nouvelles conditions générales"),
+                mandatory=True,
+                order=70,
+                why=_(
+                    "Avis légal : toute nouvelle version des conditions générales vous est "
+                    "notifiée (infogérance, art. 11)."
+                ),
+            )
+        )

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from clausier.accounts.models import ClientOrganisation, Provider
+from clausier.billing import notices
 from clausier.billing.invoicing import numbering
 from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscription, VatCategory
 from clausier.billing.models_funders import Funder
@@ -199,6 +200,8 @@ def issue_many(*, now: datetime, drafts: list[InvoiceDraft]) -> list[Invoice]:
             for position, line in enumerate(draft.lines, start=1)
         )
         issued.update((invoice.idempotency_key, invoice) for invoice, _draft in fresh)
+        # Each payer told in the issuing transaction, once per invoice (billing.notices).
+        notices.invoices_issued([invoice for invoice, _draft in fresh], now)
     return [issued[key] for key in keys]
 
 

@@ -29,6 +29,7 @@ from clausier.billing.models import (
 from clausier.billing.payments.reminders import stop_reminding
 from clausier.billing.subscriptions.adjustments import late_payment_invoice
 from clausier.billing.subscriptions.contracts import policy_of
+from clausier.billing import notices
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
@@ -111,7 +112,9 @@ def record_payment(
         )
         # A first invoice is never late: the contract only starts once it is paid
         # (coaching art. 9.1.1; managed hosting art. 8.3: service on order with payment).
-        settled = balance_due(invoice) <= 0
+        left = balance_due(invoice)
+        settled = left <= 0
+        notices.payment_received(payment, invoice, left, now)
         if settled:
             stop_reminding(invoice)
         if settled and not _start_paid_subscriptions(invoice, now):
@@ -147,7 +150,8 @@ def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> bool:
         .select_related("plan", "acceptance")
     )
     for subscription in pending:
-        start = policy_of(subscription).contract_start(now).start
+        contract_start = policy_of(subscription).contract_start(now)
+        start = contract_start.start
         billed_until = subscription.billed_until
         if subscription.alignment == Alignment.ANNIVERSARY:
             # The first invoice paid for the first period, which now runs from the start.
@@ -162,4 +166,5 @@ def _start_paid_subscriptions(invoice: Invoice, now: datetime) -> bool:
             client=subscription.client,
             details={"start": start.isoformat()},
         )
+        notices.subscription_started(subscription, start, str(contract_start.clause), now)
     return bool(pending)

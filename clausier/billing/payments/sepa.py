@@ -28,6 +28,7 @@ from sepaxml.validation import ValidationError as SepaValidationError
 from sepaxml.validation import try_valid_xml
 
 from clausier.accounts.models import ClientOrganisation, Provider
+from clausier.billing import notices
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing.balances import balance_due
 from clausier.billing.invoicing.issue import local_date
@@ -397,6 +398,7 @@ def reject_debit(
             if accelerate
             else None
         )
+        notices.payment_failed(debit, code, accelerated, now)
     return Rejection(debit, accelerated)
 
 
