@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import mail
+from clausier.core.navigation import NavItem
+from clausier.core.navigation import register as register_menu
 from clausier.core.scheduler import Job, register
 
 
@@ -16,4 +18,7 @@ class NotifyConfig(AppConfig):
         # (accounts sits below notify and does not import it).
         mail.register(
             "clausier.notify.services.enqueue", counter="clausier.notify.selectors.queued_since"
+        )
+        register_menu(
+            NavItem("notify.preferences", _("Notifications"), "portal:notice_preferences", 900)
         )

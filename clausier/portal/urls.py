@@ -7,6 +7,7 @@ from clausier.billing.urls import portal_urlpatterns as billing_pages
 from clausier.coaching.urls import portal_urlpatterns as coaching_pages
 from clausier.content.urls import portal_urlpatterns as content_pages
 from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
+from clausier.notify.urls import portal_urlpatterns as notify_pages
 from clausier.portal import home
 from clausier.support.urls import portal_urlpatterns as support_pages
 from clausier.terms.urls import portal_urlpatterns as terms_pages
@@ -17,6 +18,7 @@ app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("", include(accounts_pages)),
+    path("", include(notify_pages)),
     path("", include(terms_pages)),
     path("", include(billing_pages)),
     path("", include(monitoring_pages)),

@@ -1,0 +1,47 @@
+"""A client admin opens the notifications page from the menu, switches the payment
+e-mails off and saves, at 1280 px and 390 px: no sideways scroll, the legal notices are
+shown checked and disabled, the save button is on screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+
+from clausier.accounts.models import ServiceLine
+from clausier.notify import preferences
+from tests.billing.builders import billing_world
+from tests.browser.test_each_role_in_a_browser import WIDTHS, _fits, _log_in, _menu, _on_screen, _page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_client_admin_switches_payment_mails_off(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    w = billing_world(ServiceLine.COACHING_TRAINING, timezone.now() - timedelta(days=3))
+    page = _page(browser, live_server, width)
+    _log_in(page, w["admin"].email)
+    entries = _menu(page, width)
+    page.navigates(
+        entries.find_element(By.CSS_SELECTOR, "a[href='/profil/notifications/']").click
+    )
+    _fits(page)
+    legal = page.find("#notice-price_increase")
+    assert legal.is_selected() and not legal.is_enabled()
+    box = page.find("#notice-payment_received")
+    assert box.is_selected()
+    page.driver.execute_script("arguments[0].scrollIntoView()", box)
+    box.click()
+    button = page.find("main form button[type=submit]")
+    page.driver.execute_script("arguments[0].scrollIntoView()", button)
+    _on_screen(page, "main form button[type=submit]")
+    page.navigates(button.click)
+    assert "Préférences de notification enregistrées" in page.text()
+    _fits(page)
+    choices = preferences.choices_of(w["admin"])
+    assert not choices["payment_received"] and choices["invoice_issued"]
