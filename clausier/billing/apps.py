@@ -10,7 +10,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
-        from clausier.billing import notices
+        from clausier.billing import notices  # noqa: PLC0415 - needs the models loaded
 
         notices.register()
         # Hourly: hand the due reminders to a Celery task (inline without a broker).

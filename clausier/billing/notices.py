@@ -68,9 +68,7 @@ def register() -> None:
     register_notice(NoticeKind(PAYMENT_RECEIVED, _("Paiement reçu"), order=20))
     register_notice(NoticeKind(PAYMENT_FAILED, _("Prélèvement rejeté"), order=30))
     register_notice(NoticeKind(SUBSCRIPTION_STARTED, _("Début d'un abonnement"), order=40))
-    register_notice(
-        NoticeKind(TERMINATION_CONFIRMED, _("Confirmation de résiliation"), order=50)
-    )
+    register_notice(NoticeKind(TERMINATION_CONFIRMED, _("Confirmation de résiliation"), order=50))
     register_notice(
         NoticeKind(
             PRICE_INCREASE,
@@ -187,7 +185,9 @@ def payment_received(payment: Any, invoice: Any, balance: Decimal, now: datetime
         "balance": max(balance, Decimal("0.00")),
         "url": _url("portal:invoice_detail", invoice.pk),
     }
-    return enqueue_many(_drafts(PAYMENT_RECEIVED, str(payment.pk), to, invoice.provider, context), now)
+    return enqueue_many(
+        _drafts(PAYMENT_RECEIVED, str(payment.pk), to, invoice.provider, context), now
+    )
 
 
 def payment_failed(debit: Any, code: str, accelerated: Any, now: datetime) -> int:
@@ -227,17 +227,13 @@ def subscription_started(subscription: Any, start: date, clause: str, now: datet
 def termination_confirmed(subscription: Any, plan: Any, balance: Any, now: datetime) -> int:
     """The client's notice, confirmed with its schedule: the last day, each instalment
     still due with its date and amount, and the clause (`termination.TerminationPlan`)."""
-    to = recipients([subscription.client_id], TERMINATION_CONFIRMED).get(
-        subscription.client_id, []
-    )
+    to = recipients([subscription.client_id], TERMINATION_CONFIRMED).get(subscription.client_id, [])
     context = {
         "provider": subscription.provider.legal_name,
         "label": subscription.label,
         "notice_on": plan.notice_on,
         "end": plan.last_day,
-        "remaining": [
-            {"due_on": item.due_on, "amount": item.amount_ht} for item in plan.remaining
-        ],
+        "remaining": [{"due_on": item.due_on, "amount": item.amount_ht} for item in plan.remaining],
         "at_once": plan.at_once,
         "balance": balance.display_number if balance is not None else "",
         "clause": plan.clause,

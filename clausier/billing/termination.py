@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.models import Person, Role
+from clausier.billing import notices
 from clausier.billing.errors import BillingError
 from clausier.billing.invoicing.issue import LineDraft, issue, local_date
 from clausier.billing.models import Invoice, PriceChange, Subscription, SubscriptionStatus
@@ -40,7 +41,6 @@ from clausier.billing.roles import BILLING_ROLES
 from clausier.billing.services import bill_due
 from clausier.billing.subscriptions.contracts import policy_of
 from clausier.billing.subscriptions.schedule import next_period
-from clausier.billing import notices
 from clausier.core import audit
 from clausier.core.money import to_cents
 from clausier.terms.policies.base import BalanceBilling

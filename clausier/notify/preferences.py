@@ -53,18 +53,16 @@ def opted_out(person_ids: Iterable[int], key: str) -> set[int]:
     if not ids or (notice is not None and notice.mandatory):
         return set()
     return set(
-        NoticePreference.objects.filter(
-            person_id__in=ids, kind=key, enabled=False
-        ).values_list("person_id", flat=True)
+        NoticePreference.objects.filter(person_id__in=ids, kind=key, enabled=False).values_list(
+            "person_id", flat=True
+        )
     )
 
 
 def choices_of(person: Any) -> dict[str, bool]:
     """Every registered kind and whether `person` receives it."""
     off = set(
-        NoticePreference.objects.filter(person=person, enabled=False).values_list(
-            "kind", flat=True
-        )
+        NoticePreference.objects.filter(person=person, enabled=False).values_list("kind", flat=True)
     )
     return {notice.key: notice.mandatory or notice.key not in off for notice in kinds()}
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clausier.accounts.models import Language
+from clausier.accounts.views import current_person
 from clausier.core import audit
 from clausier.notify import preferences
 
@@ -20,7 +21,7 @@ from clausier.notify import preferences
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_preferences(request: HttpRequest) -> HttpResponse:
-    person = request.user
+    person = current_person(request)
     status = 200
     error = ""
     if request.method == "POST":

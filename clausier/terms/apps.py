@@ -8,7 +8,10 @@ class TermsConfig(AppConfig):
     verbose_name = _("Conditions générales")
 
     def ready(self) -> None:
-        from clausier.notify.preferences import NoticeKind, register_notice
+        from clausier.notify.preferences import (  # noqa: PLC0415 - needs the models loaded
+            NoticeKind,
+            register_notice,
+        )
 
         register_notice(
             NoticeKind(

@@ -93,7 +93,7 @@ def test_the_billing_address_gets_invoices_but_not_the_contract_notices():
     ],
 )
 def test_payment_and_start_are_written_in_the_recipients_language(language, amount, start):
-    w, _subscription, first = subscribed(language)
+    _w, _subscription, first = subscribed(language)
     services.record_payment(
         now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="v1"
     )
@@ -133,7 +133,7 @@ def test_termination_is_confirmed_with_its_schedule_and_clause():
         now=ORDER, invoice=first, amount=first.total_ttc, method="transfer", reference="v1"
     )
     subscription.refresh_from_db()
-    end, balance = terminate(
+    _end, balance = terminate(
         now=datetime(2026, 3, 10, 10, tzinfo=UTC), actor=w["admin"], subscription=subscription
     )
     [message] = mails("termination_confirmed")

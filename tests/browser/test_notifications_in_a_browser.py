@@ -14,7 +14,14 @@ from selenium.webdriver.common.by import By
 from clausier.accounts.models import ServiceLine
 from clausier.notify import preferences
 from tests.billing.builders import billing_world
-from tests.browser.test_each_role_in_a_browser import WIDTHS, _fits, _log_in, _menu, _on_screen, _page
+from tests.browser.test_each_role_in_a_browser import (
+    WIDTHS,
+    _fits,
+    _log_in,
+    _menu,
+    _on_screen,
+    _page,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +34,7 @@ def test_a_client_admin_switches_payment_mails_off(
     page = _page(browser, live_server, width)
     _log_in(page, w["admin"].email)
     entries = _menu(page, width)
-    page.navigates(
-        entries.find_element(By.CSS_SELECTOR, "a[href='/profil/notifications/']").click
-    )
+    page.navigates(entries.find_element(By.CSS_SELECTOR, "a[href='/profil/notifications/']").click)
     _fits(page)
     legal = page.find("#notice-price_increase")
     assert legal.is_selected() and not legal.is_enabled()

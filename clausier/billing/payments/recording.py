@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from clausier.billing import notices
 from clausier.billing.errors import BillingError, PaymentAlreadyRecorded
 from clausier.billing.invoicing.balances import balance_due
 from clausier.billing.models import (
@@ -29,7 +30,6 @@ from clausier.billing.models import (
 from clausier.billing.payments.reminders import stop_reminding
 from clausier.billing.subscriptions.adjustments import late_payment_invoice
 from clausier.billing.subscriptions.contracts import policy_of
-from clausier.billing import notices
 from clausier.core import audit
 from clausier.core.calendar import add_months
 from clausier.core.money import to_cents
