@@ -122,12 +122,22 @@ class Subscription(models.Model):
         _("indice retenu"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     retained_index_month = models.DateField(_("mois de l'indice retenu"), null=True, blank=True)
+    # The key of the order form that created it: a second click (or a replayed POST) of
+    # the same form finds this subscription instead of ordering another one.
+    order_key = models.CharField(_("clé de commande"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("abonnement")
         verbose_name_plural = _("abonnements")
         ordering = ["-ordered_at"]
         indexes = [models.Index(fields=["status", "billed_until"], name="subscription_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "order_key"],
+                condition=~models.Q(order_key=""),
+                name="subscription_ordered_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.client} — {self.label}"

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -45,9 +45,21 @@ from clausier.terms import services as terms_services
 
 
 def subscribe(
-    *, now: datetime, actor: Person, client: ClientOrganisation, plan: Plan
+    *,
+    now: datetime,
+    actor: Person,
+    client: ClientOrganisation,
+    plan: Plan,
+    order_key: str = "",
 ) -> Subscription:
-    """Subscribe a client to a plan; the accepted terms apply; the first invoice is issued."""
+    """Subscribe a client to a plan; the accepted terms apply; the first invoice is issued.
+
+    With an `order_key` (the portal's order form), the same key again returns the
+    subscription it created: a double click orders once."""
+    if order_key:
+        ordered = Subscription.objects.filter(client=client, order_key=order_key).first()
+        if ordered is not None:
+            return ordered
     if plan.provider_id != client.provider_id or not plan.active:
         raise NotAllowed(_("Formule introuvable."))
     staff = client.provider_id in scoping.staff_provider_ids(actor, BILLING_ROLES)
@@ -56,8 +68,26 @@ def subscribe(
             _("Seuls l'administrateur du client ou la facturation du prestataire souscrivent.")
         )
     acceptance = terms_services.require_acceptance(client, plan.service_line)
+    try:
+        return _order(now, actor, client, plan, acceptance, order_key)
+    except IntegrityError:
+        # The same order key committed by a concurrent request in between.
+        if not order_key:
+            raise
+        return Subscription.objects.get(client=client, order_key=order_key)
+
+
+def _order(
+    now: datetime,
+    actor: Person,
+    client: ClientOrganisation,
+    plan: Plan,
+    acceptance: Any,
+    order_key: str,
+) -> Subscription:
     with transaction.atomic():
         subscription = Subscription.objects.create(
+            order_key=order_key[:64],
             provider=plan.provider,
             client=client,
             plan=plan,

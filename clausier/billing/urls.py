@@ -5,7 +5,7 @@
 from django.urls import path
 
 from clausier.billing.payments import views
-from clausier.billing.views import invoices, subscriptions
+from clausier.billing.views import catalogue, invoices, subscriptions
 
 app_name = "billing"
 
@@ -23,6 +23,8 @@ urlpatterns = [
 ]
 
 portal_urlpatterns = [
+    path("formules/", catalogue.plan_catalogue, name="plans"),
+    path("formules/<int:plan_id>/souscrire/", catalogue.plan_subscribe, name="plan_subscribe"),
     path("factures/", invoices.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
     path(
