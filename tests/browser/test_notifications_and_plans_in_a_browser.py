@@ -12,6 +12,7 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from clausier.accounts.models import ServiceLine
+from clausier.billing.models import Subscription
 from clausier.notify import preferences
 from tests.billing.builders import billing_world
 from tests.browser.test_each_role_in_a_browser import (
@@ -50,3 +51,24 @@ def test_a_client_admin_switches_payment_mails_off(
     _fits(page)
     choices = preferences.choices_of(w["admin"])
     assert not choices["payment_received"] and choices["invoice_issued"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_client_admin_subscribes_from_the_catalogue(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    w = billing_world(ServiceLine.COACHING_TRAINING, timezone.now() - timedelta(days=3))
+    page = _page(browser, live_server, width)
+    _log_in(page, w["admin"].email)
+    entries = _menu(page, width)
+    page.navigates(entries.find_element(By.CSS_SELECTOR, "a[href='/formules/']").click)
+    _fits(page)
+    assert w["plan"].name in page.text() and "Art. 8.2.3" in page.text()
+    button = page.find("main form.order button[type=submit]")
+    page.driver.execute_script("arguments[0].scrollIntoView()", button)
+    _on_screen(page, "main form.order button[type=submit]")
+    page.navigates(button.click)
+    assert page.path().startswith("/factures/")
+    assert "commence au paiement de sa première facture" in page.text()
+    _fits(page)
+    assert Subscription.objects.filter(client=w["client"]).count() == 1
