@@ -8,7 +8,7 @@ from clausier.coaching.urls import portal_urlpatterns as coaching_pages
 from clausier.content.urls import portal_urlpatterns as content_pages
 from clausier.monitoring.urls import portal_urlpatterns as monitoring_pages
 from clausier.notify.urls import portal_urlpatterns as notify_pages
-from clausier.portal import home
+from clausier.portal import home, staff
 from clausier.support.urls import portal_urlpatterns as support_pages
 from clausier.terms.urls import portal_urlpatterns as terms_pages
 from clausier.training.urls import portal_urlpatterns as training_pages
@@ -17,6 +17,13 @@ app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("espace/clients/", staff.client_list, name="staff_clients"),
+    path("espace/clients/<int:client_id>/", staff.client_detail, name="staff_client"),
+    path(
+        "espace/clients/<int:client_id>/<str:action>/",
+        staff.client_action,
+        name="staff_client_action",
+    ),
     path("", include(accounts_pages)),
     path("", include(notify_pages)),
     path("", include(terms_pages)),
