@@ -12,7 +12,8 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from clausier.accounts.models import ServiceLine
-from clausier.billing.models import Subscription
+from clausier.billing import services
+from clausier.billing.models import Invoice, Payment, Subscription
 from clausier.notify import preferences
 from tests.billing.builders import billing_world
 from tests.browser.test_each_role_in_a_browser import (
@@ -72,3 +73,29 @@ def test_a_client_admin_subscribes_from_the_catalogue(
     assert "commence au paiement de sa première facture" in page.text()
     _fits(page)
     assert Subscription.objects.filter(client=w["client"]).count() == 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_accountant_records_a_payment_from_the_client_page(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    ordered = timezone.now() - timedelta(days=3)
+    w = billing_world(ServiceLine.MANAGED_HOSTING, ordered)
+    services.subscribe(now=ordered, actor=w["admin"], client=w["client"], plan=w["plan"])
+    invoice = Invoice.objects.get()
+    page = _page(browser, live_server, width)
+    _log_in(page, w["accountant"].email)
+    entries = _menu(page, width)
+    page.navigates(entries.find_element(By.CSS_SELECTOR, "a[href='/espace/clients/']").click)
+    _fits(page)
+    page.navigates(page.find("main table.stack tbody a").click)
+    _fits(page)
+    page.find("main details summary").click()
+    page.fill({f"amount-{invoice.pk}": str(invoice.total_ttc), f"reference-{invoice.pk}": "VIR-7"})
+    button = page.find("main form.payment button[type=submit]")
+    page.driver.execute_script("arguments[0].scrollIntoView()", button)
+    _on_screen(page, "main form.payment button[type=submit]")
+    page.navigates(button.click)
+    assert "Paiement enregistré" in page.text()
+    _fits(page)
+    assert Payment.objects.get().recorded_by == w["accountant"]
