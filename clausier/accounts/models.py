@@ -452,7 +452,9 @@ class Invitation(models.Model):
     language = models.CharField(
         _("langue"), max_length=2, choices=Language.choices, default=Language.FR
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("empreinte du jeton")
+    )
     invited_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invité par")
     )
@@ -461,7 +463,12 @@ class Invitation(models.Model):
     sent_count = models.PositiveIntegerField(_("envois"), default=0)
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
     )
     revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
 
@@ -497,7 +504,9 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("nom"), max_length=100)
     prefix = models.CharField(_("préfixe"), max_length=12, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("empreinte du jeton")
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)

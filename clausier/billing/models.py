@@ -88,14 +88,25 @@ class SubscriptionStatus(models.TextChoices):
 
 class Subscription(models.Model):
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="subscriptions"
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("prestataire"),
     )
     client = models.ForeignKey(
-        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="subscriptions"
+        "accounts.ClientOrganisation",
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("organisation cliente"),
     )
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("formule")
+    )
     acceptance = models.ForeignKey(
-        "terms.Acceptance", on_delete=models.PROTECT, related_name="subscriptions"
+        "terms.Acceptance",
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("acceptation des conditions"),
     )
     label = models.CharField(_("libellé"), max_length=200)
     price_ht = models.DecimalField(_("prix HT par période"), max_digits=14, decimal_places=2)
@@ -168,11 +179,18 @@ class VatCategory(models.TextChoices):
 class InvoiceCounter(models.Model):
     """The next number of a series. Locked (SELECT … FOR UPDATE) by the issuing transaction."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
-    series = models.CharField(max_length=16)
-    next_number = models.PositiveIntegerField(default=1)
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
+    series = models.CharField(max_length=16, verbose_name=_("série"))
+    next_number = models.PositiveIntegerField(default=1, verbose_name=_("prochain numéro"))
 
     class Meta:
+        verbose_name = _("compteur de factures")
+        verbose_name_plural = _("compteurs de factures")
         constraints = [
             models.UniqueConstraint(fields=["provider", "series"], name="counter_unique_series")
         ]
@@ -202,10 +220,16 @@ class InvoiceManager(models.Manager["Invoice"]):
 
 class Invoice(models.Model):
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="invoices"
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("prestataire"),
     )
     client = models.ForeignKey(
-        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="invoices"
+        "accounts.ClientOrganisation",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("organisation cliente"),
     )
     kind = models.CharField(
         _("type"), max_length=16, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
@@ -214,7 +238,7 @@ class Invoice(models.Model):
     number = models.PositiveIntegerField(_("numéro"))
     issued_at = models.DateTimeField(_("émise le"))
     due_on = models.DateField(_("échéance"))
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("devise"))
     total_ht = models.DecimalField(_("total HT"), max_digits=14, decimal_places=2)
     total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2)
     total_ttc = models.DecimalField(_("total TTC"), max_digits=14, decimal_places=2)
@@ -243,15 +267,28 @@ class Invoice(models.Model):
     funding_reference = models.CharField(
         _("référence de l'accord de financement"), max_length=100, blank=True
     )
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    idempotency_key = models.CharField(
+        max_length=200, unique=True, verbose_name=_("clé d'idempotence")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
     )
     # Dunning state, not part of the issued document (changed by queryset updates only):
     # when the next reminder falls due (null: none pending, e.g. paid), and which
     # worker's batch holds the row (billing/payments/reminders.py).
     next_reminder_at = models.DateTimeField(_("prochaine relance"), null=True, blank=True)
-    reminder_claim = models.CharField(max_length=32, blank=True, default="", editable=False)
+    reminder_claim = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
+        verbose_name=_("prise en charge de la relance"),
+    )
 
     objects = InvoiceManager()
 
@@ -305,8 +342,10 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
-    position = models.PositiveIntegerField()
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="lines", verbose_name=_("facture")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
     description = models.CharField(_("désignation"), max_length=300)
     quantity = models.DecimalField(
         _("quantité"), max_digits=12, decimal_places=4, default=Decimal("1")
@@ -321,13 +360,20 @@ class InvoiceLine(models.Model):
     )
     total_ht = models.DecimalField(_("total HT"), max_digits=14, decimal_places=2)
     clause = models.CharField(_("clause"), max_length=200, blank=True)
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True, verbose_name=_("début de période"))
+    period_end = models.DateField(null=True, blank=True, verbose_name=_("fin de période"))
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
+        Subscription,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+        verbose_name=_("abonnement"),
     )
 
     class Meta:
+        verbose_name = _("ligne de facture")
+        verbose_name_plural = _("lignes de facture")
         ordering = ["invoice", "position"]
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="line_unique_position")
@@ -355,8 +401,15 @@ MANUAL_PAYMENT_METHODS = (PaymentMethod.TRANSFER, PaymentMethod.CHEQUE, PaymentM
 class Payment(models.Model):
     # The invoice's provider, kept on the row so that references are unique per provider:
     # two providers' banks may well issue the same reference.
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("facture")
+    )
     amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     received_at = models.DateTimeField(_("reçu le"))
     method = models.CharField(_("moyen"), max_length=32, choices=PaymentMethod.choices)
@@ -364,7 +417,12 @@ class Payment(models.Model):
     # Recorded knowingly beyond the balance due (the surplus is owed back to the client).
     overpayment = models.BooleanField(_("trop-perçu"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enregistré par"),
     )
 
     class Meta:
@@ -393,24 +451,40 @@ class SlaCredit(models.Model):
     """A service credit owed to a client (penalty), deducted from the next invoice,
     capped per month and service at that month's fee (managed hosting art. 14)."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
     client = models.ForeignKey(
-        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="sla_credits"
+        "accounts.ClientOrganisation",
+        on_delete=models.PROTECT,
+        related_name="sla_credits",
+        verbose_name=_("organisation cliente"),
     )
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="sla_credits"
+        Subscription,
+        on_delete=models.PROTECT,
+        related_name="sla_credits",
+        verbose_name=_("abonnement"),
     )
     month = models.DateField(_("mois"))
     amount = models.DecimalField(_("montant demandé"), max_digits=14, decimal_places=2)
     clause = models.CharField(_("clause"), max_length=200)
     description = models.CharField(_("désignation"), max_length=300)
-    source_key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    source_key = models.CharField(max_length=200, unique=True, verbose_name=_("clé de la source"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
     status = models.CharField(
         _("statut"), max_length=16, choices=SlaCreditStatus.choices, default=SlaCreditStatus.PENDING
     )
     applied_line = models.ForeignKey(
-        InvoiceLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        InvoiceLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ligne d'imputation"),
     )
     granted = models.DecimalField(
         _("montant déduit"), max_digits=14, decimal_places=2, default=Decimal("0.00")
@@ -429,12 +503,17 @@ class FormalNotice(models.Model):
     """A registered letter of formal notice for unpaid sums (managed hosting art. 8.3):
     the contract may be terminated fifteen days after its first presentation."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="formal_notices")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="formal_notices", verbose_name=_("facture")
+    )
     presented_on = models.DateField(_("première présentation"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("enregistrée le"))
 
     class Meta:
         verbose_name = _("mise en demeure")
@@ -452,9 +531,14 @@ class DisputeOutcome(models.TextChoices):
 class InvoiceDispute(models.Model):
     """A client's dispute of an invoice (coaching art. 8.3: within ten days)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="disputes")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("facture")
+    )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("soulevée par"),
     )
     received_at = models.DateTimeField(_("reçue le"))
     reason = models.TextField(_("motif"))
@@ -473,14 +557,20 @@ class PriceChange(models.Model):
     """A price increase announced to the client (coaching art. 8.1: three months ahead)."""
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="price_changes"
+        Subscription,
+        on_delete=models.PROTECT,
+        related_name="price_changes",
+        verbose_name=_("abonnement"),
     )
     new_price_ht = models.DecimalField(_("nouveau prix HT"), max_digits=14, decimal_places=2)
     announced_at = models.DateTimeField(_("annoncée le"))
     applies_from = models.DateField(_("applicable au"))
     clause = models.CharField(_("clause"), max_length=200)
     announced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("annoncée par"),
     )
     applied = models.BooleanField(_("appliquée"), default=False)
 
@@ -503,12 +593,23 @@ class OverageAgreement(models.Model):
     hosting art. 5, 3.3): an extra emergency or work past two hours is billable only
     once the client's administrator accepted it, and only for work done after that."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
     client = models.ForeignKey(
-        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="overage_agreements"
+        "accounts.ClientOrganisation",
+        on_delete=models.PROTECT,
+        related_name="overage_agreements",
+        verbose_name=_("organisation cliente"),
     )
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="overage_agreements"
+        Subscription,
+        on_delete=models.PROTECT,
+        related_name="overage_agreements",
+        verbose_name=_("abonnement"),
     )
     scope = models.CharField(_("objet"), max_length=24, choices=OverageScope.choices)
     intervention = models.CharField(_("intervention"), max_length=100)
@@ -516,11 +617,19 @@ class OverageAgreement(models.Model):
     clause = models.CharField(_("clause"), max_length=200)
     quoted_at = models.DateTimeField(_("proposé le"))
     quoted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("devis établi par"),
     )
     accepted_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
     )
 
     class Meta:

@@ -96,10 +96,16 @@ class Mandate(models.Model):
     """A SEPA Core mandate signed by a client: its reference (RUM) is unique per creditor."""
 
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="sepa_mandates"
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="sepa_mandates",
+        verbose_name=_("prestataire"),
     )
     client = models.ForeignKey(
-        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="sepa_mandates"
+        "accounts.ClientOrganisation",
+        on_delete=models.PROTECT,
+        related_name="sepa_mandates",
+        verbose_name=_("organisation cliente"),
     )
     reference = models.CharField(_("référence unique de mandat (RUM)"), max_length=35)
     debtor_name = models.CharField(_("titulaire du compte"), max_length=70)
@@ -121,7 +127,7 @@ class Mandate(models.Model):
     # The gateway's id when the mandate lives at GoCardless (MD…) or Stripe (mandate_…).
     gateway = models.CharField(_("prestataire de paiement"), max_length=16, blank=True)
     external_id = models.CharField(_("identifiant externe"), max_length=100, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     class Meta:
         verbose_name = _("mandat SEPA")
@@ -154,13 +160,20 @@ class Mandate(models.Model):
 class DebitCollection(models.Model):
     """One pain.008 file as it was handed out, kept so that a lost download loses nothing."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
-    message_id = models.CharField(max_length=35, unique=True)
-    created_at = models.DateTimeField()
-    due_until = models.DateField()
-    transactions = models.PositiveIntegerField()
-    total = models.DecimalField(max_digits=14, decimal_places=2)
-    xml = models.TextField()
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
+    message_id = models.CharField(
+        max_length=35, unique=True, verbose_name=_("identifiant du message")
+    )
+    created_at = models.DateTimeField(verbose_name=_("créé le"))
+    due_until = models.DateField(verbose_name=_("échéances jusqu'au"))
+    transactions = models.PositiveIntegerField(verbose_name=_("transactions"))
+    total = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("total"))
+    xml = models.TextField(verbose_name=_("fichier XML"))
 
     class Meta:
         verbose_name = _("remise de prélèvements")
@@ -180,22 +193,44 @@ class DebitStatus(models.TextChoices):
 class DirectDebit(models.Model):
     """One invoice presented once for direct debit: in a pain.008 file or at a gateway."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
+    )
     invoice = models.ForeignKey(
-        "billing.Invoice", on_delete=models.PROTECT, related_name="direct_debits"
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        related_name="direct_debits",
+        verbose_name=_("facture"),
     )
     mandate = models.ForeignKey(
-        Mandate, on_delete=models.PROTECT, null=True, blank=True, related_name="debits"
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debits",
+        verbose_name=_("mandat"),
     )
     collection = models.ForeignKey(
-        DebitCollection, on_delete=models.PROTECT, null=True, blank=True, related_name="debits"
+        DebitCollection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debits",
+        verbose_name=_("remise"),
     )
     # "sepa" for our own pain.008 files, else the gateway ("stripe", "gocardless").
-    channel = models.CharField(max_length=16, default="sepa")
-    external_id = models.CharField(max_length=100, blank=True)
+    channel = models.CharField(max_length=16, default="sepa", verbose_name=_("canal"))
+    external_id = models.CharField(
+        max_length=100, blank=True, verbose_name=_("identifiant externe")
+    )
     end_to_end_id = models.CharField(_("référence de bout en bout"), max_length=35)
     amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
-    sequence_type = models.CharField(max_length=4, choices=SequenceType.choices, blank=True)
+    sequence_type = models.CharField(
+        max_length=4, choices=SequenceType.choices, blank=True, verbose_name=_("type de séquence")
+    )
     collection_date = models.DateField(_("date d'échéance"), null=True, blank=True)
     status = models.CharField(
         _("statut"), max_length=16, choices=DebitStatus.choices, default=DebitStatus.EXPORTED
@@ -230,9 +265,14 @@ class GatewayAccount(models.Model):
     """A provider's account at a payment gateway: the secret that signs its webhooks."""
 
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.CASCADE, related_name="gateway_accounts"
+        "accounts.Provider",
+        on_delete=models.CASCADE,
+        related_name="gateway_accounts",
+        verbose_name=_("prestataire"),
     )
-    gateway = models.CharField(max_length=16, choices=Gateway.choices)
+    gateway = models.CharField(
+        max_length=16, choices=Gateway.choices, verbose_name=_("plateforme de paiement")
+    )
     # Encrypted at rest (clausier.core.crypto): a database copy alone cannot forge webhooks.
     webhook_secret = EncryptedTextField(_("secret des webhooks"))
 
@@ -258,18 +298,28 @@ class ProviderEventStatus(models.TextChoices):
 class ProviderEvent(models.Model):
     """A gateway event, stored before it is handled: handled once per (gateway, event id)."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
-    gateway = models.CharField(max_length=16, choices=Gateway.choices)
-    event_id = models.CharField(max_length=100)
-    event_type = models.CharField(max_length=100)
-    payload = models.JSONField()
-    received_at = models.DateTimeField()
-    processed_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(
-        max_length=16, choices=ProviderEventStatus.choices, default=ProviderEventStatus.RECEIVED
+    provider = models.ForeignKey(
+        "accounts.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestataire"),
     )
-    outcome = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    gateway = models.CharField(
+        max_length=16, choices=Gateway.choices, verbose_name=_("plateforme de paiement")
+    )
+    event_id = models.CharField(max_length=100, verbose_name=_("identifiant de l'événement"))
+    event_type = models.CharField(max_length=100, verbose_name=_("type d'événement"))
+    payload = models.JSONField(verbose_name=_("contenu reçu"))
+    received_at = models.DateTimeField(verbose_name=_("reçu le"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("traité le"))
+    status = models.CharField(
+        max_length=16,
+        choices=ProviderEventStatus.choices,
+        default=ProviderEventStatus.RECEIVED,
+        verbose_name=_("statut"),
+    )
+    outcome = models.CharField(max_length=300, blank=True, verbose_name=_("résultat"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("tentatives"))
 
     class Meta:
         verbose_name = _("événement de paiement")

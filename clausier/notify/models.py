@@ -77,7 +77,12 @@ class OutboxAttachment(models.Model):
     """A file sent with a message (an iCalendar invitation), stored with its row so that a
     retry sends the very same bytes."""
 
-    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("message"),
+    )
     filename = models.CharField(_("nom du fichier"), max_length=200)
     # The full MIME type with its parameters ("text/calendar; method=REQUEST").
     content_type = models.CharField(_("type"), max_length=200)
