@@ -5,7 +5,7 @@
 from django.urls import path
 
 from clausier.billing.payments import views
-from clausier.billing.views import catalogue, invoices, subscriptions
+from clausier.billing.views import catalogue, invoices, mandates, subscriptions
 
 app_name = "billing"
 
@@ -24,6 +24,8 @@ urlpatterns = [
 
 portal_urlpatterns = [
     path("formules/", catalogue.plan_catalogue, name="plans"),
+    path("mandat/", mandates.mandate, name="mandate"),
+    path("mandat/<int:mandate_id>/pdf/", mandates.mandate_pdf, name="mandate_pdf"),
     path("formules/<int:plan_id>/souscrire/", catalogue.plan_subscribe, name="plan_subscribe"),
     path("factures/", invoices.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
