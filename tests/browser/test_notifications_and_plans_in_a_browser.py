@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 from clausier.accounts.models import ServiceLine
 from clausier.billing import services
 from clausier.billing.models import Invoice, Payment, Subscription
+from clausier.billing.models_payments import Mandate
 from clausier.notify import preferences
 from tests.billing.builders import billing_world
 from tests.browser.test_each_role_in_a_browser import (
@@ -99,3 +100,25 @@ def test_the_accountant_records_a_payment_from_the_client_page(
     assert "Paiement enregistré" in page.text()
     _fits(page)
     assert Payment.objects.get().recorded_by == w["accountant"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_client_admin_signs_a_mandate_in_two_clicks(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    w = billing_world(ServiceLine.COACHING_TRAINING, timezone.now() - timedelta(days=3))
+    page = _page(browser, live_server, width)
+    _log_in(page, w["admin"].email)
+    page.open("/formules/")
+    page.navigates(page.find("main a[href='/mandat/']").click)
+    _fits(page)
+    page.fill({"id_iban": "FR76 3000 6000 0112 3456 7890 189"})
+    page.submit()
+    assert "FR76 •••• 0189" in page.text() and "8 semaines" in page.text()
+    _fits(page)
+    _on_screen(page, "main form button[type=submit]")
+    page.submit()
+    assert "signé" in page.text()
+    _on_screen(page, "main a[href$='/pdf/']")
+    _fits(page)
+    assert Mandate.objects.filter(client=w["client"]).count() == 1
