@@ -190,7 +190,12 @@ class CoachingSession(models.Model):
                 condition=Q(starts_at__lt=models.F("ends_at")), name="session_order"
             ),
         ]
-        indexes = [models.Index(fields=["coach", "status", "starts_at"], name="coach_agenda")]
+        indexes = [
+            models.Index(fields=["coach", "status", "starts_at"], name="coach_agenda"),
+            # The free-slot search (availability._busy): sessions still running after the
+            # window opens, read from the index alone (bench/coaching.py).
+            models.Index(fields=["coach", "ends_at", "starts_at", "status"], name="coach_busy"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.coach} {self.starts_at:%Y-%m-%d %H:%M}"
