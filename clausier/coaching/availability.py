@@ -203,17 +203,16 @@ def _candidates(
 
 # The sessions of each coach as one text "start,end,start,end,…", aggregated by the
 # database: 25,000 rows become 200 (bench/coaching.py: fetching and converting the rows one
-# by one took most of the 100 ms budget). The instants stay text, compared as text: SQLite
-# keeps them as UTC "YYYY-MM-DD HH:MM:SS[.ffffff]", written by Django one way only, so the
-# candidate slots are written the same way (`_key`) and text order is time order; on
-# PostgreSQL the database writes them in one fixed-width UTC form.
-_POSTGRES_TEXT = "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
-
-
+# by one took most of the 100 ms budget). The instants stay text, compared as text, in UTC
+# as "YYYY-MM-DD HH:MM:SS[.ffffff]": SQLite keeps them so (Django writes six digits of
+# fraction when there is one); PostgreSQL's ISO output of a UTC timestamp is the same but
+# drops the fraction's trailing zeros. Either way equal instants give equal texts and text
+# order is time order ("…:00" < "…:00.25" < "…:00.5"); `_key` writes the candidates' so.
 def _key(moment: datetime) -> str:
-    if connection.vendor == "postgresql":
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return str(connection.ops.adapt_datetimefield_value(moment))
+    text = str(moment.astimezone(UTC).replace(tzinfo=None))
+    if connection.vendor == "postgresql" and "." in text:
+        return text.rstrip("0")
+    return text
 
 
 def _busy(
@@ -225,7 +224,7 @@ def _busy(
         return {}
     table = connection.ops.quote_name(CoachingSession._meta.db_table)
     if connection.vendor == "postgresql":
-        pair = f"{_POSTGRES_TEXT.format('starts_at')} || ',' || {_POSTGRES_TEXT.format('ends_at')}"
+        pair = "(starts_at AT TIME ZONE 'UTC')::text || ',' || (ends_at AT TIME ZONE 'UTC')::text"
         aggregate = f"string_agg({pair}, ',')"
     else:
         aggregate = "group_concat(starts_at || ',' || ends_at, ',')"
