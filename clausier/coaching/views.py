@@ -179,6 +179,9 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         {
             "session": session,
             "participants": session.participants.select_related("person"),
+            # The session's chat (content app) is for its participants and its coach.
+            "is_party": session.coach.person_id == person.pk
+            or session.participants.filter(person=person).exists(),
             "slots": slots[session.coach_id][:30],
             "changeable": session.status == SessionStatus.BOOKED and session.replaces_id is None,
         },
