@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import Person, Provider
@@ -128,25 +128,19 @@ def _until(session: CoachingSession, last: datetime | None) -> datetime:
 
 
 def _recompute_after(session: CoachingSession, event: jaas.Event) -> None:
-    """Only the seats of the event's participant change, unless the event moves the
-    room's last instant (which bounds everyone's open presence): then every seat."""
-    rows = JaasEvent.objects.filter(provider_id=session.provider_id, room_name=session.room_name)
-    before = rows.exclude(idempotency_key=event.idempotency_key).aggregate(last=Max("occurred_at"))
-    last = before["last"]
-    after = event.occurred_at if last is None else max(last, event.occurred_at)
-    if _until(session, last) != _until(session, after):
+    """Only the seats of the event's participant change, unless the event comes after the
+    session's end: it may then move the room's last instant, which bounds everyone's open
+    presence (`_until`), and every seat is recounted."""
+    if event.occurred_at > session.ends_at:
         recompute_attendance(session)
     else:
-        recompute_attendance(session, participant=jaas.participant_key(event), last=after)
+        recompute_attendance(session, participant=jaas.participant_key(event))
 
 
-def recompute_attendance(
-    session: CoachingSession, participant: str | None = None, last: datetime | None = None
-) -> None:
+def recompute_attendance(session: CoachingSession, participant: str | None = None) -> None:
     """Sum each participant's time in the room (or only the seats of `participant`, a
-    webhook's participant key, with `last` the room's last event). A participant who
-    entered at all is present: the contract sets no minimum, and a court reads against
-    the drafter."""
+    webhook's participant key). A participant who entered at all is present: the
+    contract sets no minimum, and a court reads against the drafter."""
     seats = list(session.participants.select_related("person"))
     rows = JaasEvent.objects.filter(provider_id=session.provider_id, room_name=session.room_name)
     if participant is not None:
@@ -154,16 +148,24 @@ def recompute_attendance(
         if not seats:
             return
         keys = {k for s in seats for k in (str(s.person_id), s.person.email.lower())}
-        rows = rows.filter(participant_key__in=keys)
+        # The room's last instant comes with the participant's events, in one query.
+        room_last = rows.values("room_name").annotate(last=Max("occurred_at")).values("last")
+        found = list(
+            rows.filter(participant_key__in=keys)
+            .annotate(room_last=Subquery(room_last[:1]))
+            .values_list("event_type", "participant_key", "occurred_at", "room_last")
+        )
+        last = found[0][3] if found else None
+    else:
+        found = [
+            (*row, None) for row in rows.values_list("event_type", "participant_key", "occurred_at")
+        ]
+        last = max((row[2] for row in found), default=None)
     # The stored columns say all presence needs: no payload is parsed again.
     events = [
         jaas.Event("", event_type, "", session.room_name, occurred_at, key, "", "", False)
-        for event_type, key, occurred_at in rows.values_list(
-            "event_type", "participant_key", "occurred_at"
-        )
+        for event_type, key, occurred_at, _last in found
     ]
-    if participant is None:
-        last = max((e.occurred_at for e in events), default=None)
     totals = jaas.presence(events, until=_until(session, last))
     for seat in seats:
         seconds = totals.get(str(seat.person_id)) or totals.get(seat.person.email.lower())
