@@ -19,6 +19,7 @@ from clausier.accounts.models import Person
 from clausier.accounts.scoping import client_ids
 from clausier.apikit.pagination import Page
 from clausier.coaching import (
+    access,
     availability,
     booking,
     deliverables,
@@ -54,7 +55,15 @@ def _sessions(person: Person) -> Any:
 
 
 def _session(person: Person, session_id: int) -> CoachingSession:
-    return get_object_or_404(_sessions(person), pk=session_id)
+    session = get_object_or_404(_sessions(person).select_related("subscription"), pk=session_id)
+    access.require(session.subscription, person, timezone.now())  # art. 7.2.2
+    return session
+
+
+def _gate(person: Person) -> set[int]:
+    """Art. 7.2.2: 403 once every subscription of the caller is past its access window;
+    else the ids of the closed ones."""
+    return access.gate(selectors.coaching_subscriptions(person), person, timezone.now())
 
 
 @router.get("/coaching/allowances", response=list[AllowanceOut])
@@ -62,8 +71,12 @@ def list_allowances(request: HttpRequest) -> list[ledger.Allowance]:
     """The current period of each coaching subscription the caller may read."""
     now = timezone.now()
     found = []
-    for subscription in selectors.coaching_subscriptions(caller(request)).filter(
-        start_date__isnull=False
+    person = caller(request)
+    closed = _gate(person)
+    for subscription in (
+        selectors.coaching_subscriptions(person)
+        .filter(start_date__isnull=False)
+        .exclude(pk__in=closed)
     ):
         try:
             found.append(ledger.allowance(subscription, now, now))
@@ -77,10 +90,10 @@ def get_allowance(
     request: HttpRequest, subscription_id: int, at: AwareDatetime | None = None
 ) -> ledger.Allowance:
     """The period holding `at` (default now): remaining sessions and until when."""
-    subscription = get_object_or_404(
-        selectors.coaching_subscriptions(caller(request)), pk=subscription_id
-    )
+    person = caller(request)
+    subscription = get_object_or_404(selectors.coaching_subscriptions(person), pk=subscription_id)
     now = timezone.now()
+    access.require(subscription, person, now)  # art. 7.2.2
     if at is not None and abs(at - now) > booking.BOOKING_HORIZON * 5:
         raise CoachingError("at must be within five years of now", code="bad_date")
     return ledger.allowance(subscription, at or now, now)
@@ -93,6 +106,7 @@ def create_enrolment(
     """The client admin assigns a collaborator of the organisation to the subscription."""
     person = caller(request)
     subscription = get_object_or_404(selectors.coaching_subscriptions(person), pk=subscription_id)
+    access.require(subscription, person, timezone.now())  # art. 7.2.2
     member = get_object_or_404(
         Person.objects.filter(memberships__client_id=subscription.client_id).distinct(),
         pk=payload.person_id,
@@ -110,7 +124,9 @@ def list_slots(
     request: HttpRequest, coach_id: int, window: Query[SlotQuery]
 ) -> list[availability.Slot]:
     """The coach's free slots (default: the next three weeks; at most two months)."""
-    coach = get_object_or_404(selectors.visible_coaches(caller(request)), pk=coach_id)
+    person = caller(request)
+    coach = get_object_or_404(selectors.visible_coaches(person), pk=coach_id)
+    _gate(person)
     now = timezone.now()
     start: datetime = window.start or now
     if abs(start - now) > booking.BOOKING_HORIZON:
@@ -124,7 +140,9 @@ def list_slots(
 @router.get("/coaching/sessions", response=list[SessionOut])
 @paginate(Page)
 def list_sessions(request: HttpRequest) -> Any:
-    return _sessions(caller(request)).order_by("starts_at", "pk")
+    person = caller(request)
+    closed = _gate(person)
+    return _sessions(person).exclude(subscription_id__in=closed).order_by("starts_at", "pk")
 
 
 @router.post("/coaching/sessions", response={201: SessionOut})
@@ -135,6 +153,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[CoachingS
     subscription = get_object_or_404(
         selectors.coaching_subscriptions(person), pk=payload.subscription_id
     )
+    access.require(subscription, person, timezone.now())  # art. 7.2.2
     coach = get_object_or_404(selectors.visible_coaches(person), pk=payload.coach_id)
     participants = None
     if payload.participant_ids:
@@ -235,7 +254,13 @@ def _deliverable_out(deliverable: Deliverable) -> dict[str, Any]:
 
 @router.get("/coaching/deliverables", response=list[DeliverableOut])
 def list_deliverables(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = selectors.visible_deliverables(caller(request)).select_related("subscription")
+    person = caller(request)
+    closed = _gate(person)
+    rows = (
+        selectors.visible_deliverables(person)
+        .exclude(subscription_id__in=closed)
+        .select_related("subscription")
+    )
     return [_deliverable_out(d) for d in rows.order_by("-posted_at", "-pk")[:200]]
 
 
@@ -266,7 +291,10 @@ def reserve_deliverable(
 ) -> dict[str, Any]:
     """The client's reservation, within two days of delivery (art. 15)."""
     person = caller(request)
-    deliverable = get_object_or_404(selectors.visible_deliverables(person), pk=deliverable_id)
+    deliverable = get_object_or_404(
+        selectors.visible_deliverables(person).select_related("subscription"), pk=deliverable_id
+    )
+    access.require(deliverable.subscription, person, timezone.now())  # art. 7.2.2
     return _deliverable_out(
         deliverables.reserve(
             now=timezone.now(), actor=person, deliverable=deliverable, text=payload.text

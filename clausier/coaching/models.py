@@ -190,7 +190,12 @@ class CoachingSession(models.Model):
                 condition=Q(starts_at__lt=models.F("ends_at")), name="session_order"
             ),
         ]
-        indexes = [models.Index(fields=["coach", "status", "starts_at"], name="coach_agenda")]
+        indexes = [
+            models.Index(fields=["coach", "status", "starts_at"], name="coach_agenda"),
+            # The free-slot search (availability._busy): sessions still running after the
+            # window opens, read from the index alone (bench/coaching.py).
+            models.Index(fields=["coach", "ends_at", "starts_at", "status"], name="coach_busy"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.coach} {self.starts_at:%Y-%m-%d %H:%M}"
@@ -368,3 +373,41 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class InterruptionKind(models.TextChoices):
+    OUTAGE = "outage", _("panne")
+    MAINTENANCE = "maintenance", _("maintenance")
+
+
+class ServiceInterruption(models.Model):
+    """An interruption of the application recorded by the provider: a malfunction (art. 7.3,
+    to fix within 48 business hours) or a maintenance (art. 7.4, announced 48 hours ahead).
+    Either extends training access by its duration (`access.training_extension`)."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="service_interruptions"
+    )
+    kind = models.CharField(_("nature"), max_length=16, choices=InterruptionKind.choices)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)  # None: not fixed yet
+    announced_at = models.DateTimeField(_("annoncée le"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interruption du service")
+        verbose_name_plural = _("interruptions du service")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__lt=models.F("ends_at")),
+                name="interruption_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.starts_at:%Y-%m-%d %H:%M}"

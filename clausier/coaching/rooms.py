@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import Person, Provider
@@ -73,9 +74,23 @@ def join(*, now: datetime, session: CoachingSession, person: Person) -> Join:
     )
 
 
+def _webhook_secret(provider_id: int) -> str:
+    # Only the secret is read (and decrypted): the webhook has no use for the private key.
+    secret = (
+        JaasConfig.objects.filter(provider_id=provider_id)
+        .values_list("webhook_secret", flat=True)
+        .first()
+    )
+    if secret is None:
+        raise CoachingError(
+            _("La visioconférence n'est pas configurée pour ce prestataire."), code="no_video"
+        )
+    return str(secret)
+
+
 def ingest_webhook(*, provider: Provider, signature: str, body: bytes, now: datetime) -> bool:
-    """Verify, store once, and recompute the room's attendance. False for a duplicate."""
-    secret = account_of(provider.pk).webhook_secret
+    """Verify, store once, and recompute the attendance it changes. False for a duplicate."""
+    secret = _webhook_secret(provider.pk)
     jaas.verify_signature(secret, signature, body, now)
     try:
         payload = json.loads(body)
@@ -101,23 +116,58 @@ def ingest_webhook(*, provider: Provider, signature: str, body: bytes, now: date
         return False  # delivered before: JaaS retries and sometimes sends twice
     session = CoachingSession.objects.filter(provider=provider, room_name=event.room).first()
     if session is not None:
-        recompute_attendance(session)
+        _recompute_after(session, event)
     return True
 
 
-def recompute_attendance(session: CoachingSession) -> None:
-    """Sum each participant's time in the room. A participant who entered at all is
-    present: the contract sets no minimum, and a court reads against the drafter."""
-    events = [
-        jaas.parse_event(row.payload)
-        for row in JaasEvent.objects.filter(
-            provider_id=session.provider_id, room_name=session.room_name
-        )
-    ]
+def _until(session: CoachingSession, last: datetime | None) -> datetime:
+    # A join never followed by a leave counts until the room's last event or the session's
+    # end, whichever is later, and never past the room's closing.
     _opens, closes = jaas.room_window(session.starts_at, session.ends_at)
-    last = max((e.occurred_at for e in events), default=session.ends_at)
-    totals = jaas.presence(events, until=min(max(last, session.ends_at), closes))
-    for seat in session.participants.select_related("person"):
+    return min(max(last or session.ends_at, session.ends_at), closes)
+
+
+def _recompute_after(session: CoachingSession, event: jaas.Event) -> None:
+    """Only the seats of the event's participant change, unless the event comes after the
+    session's end: it may then move the room's last instant, which bounds everyone's open
+    presence (`_until`), and every seat is recounted."""
+    if event.occurred_at > session.ends_at:
+        recompute_attendance(session)
+    else:
+        recompute_attendance(session, participant=jaas.participant_key(event))
+
+
+def recompute_attendance(session: CoachingSession, participant: str | None = None) -> None:
+    """Sum each participant's time in the room (or only the seats of `participant`, a
+    webhook's participant key). A participant who entered at all is present: the
+    contract sets no minimum, and a court reads against the drafter."""
+    seats = list(session.participants.select_related("person"))
+    rows = JaasEvent.objects.filter(provider_id=session.provider_id, room_name=session.room_name)
+    if participant is not None:
+        seats = [s for s in seats if participant in (str(s.person_id), s.person.email.lower())]
+        if not seats:
+            return
+        keys = {k for s in seats for k in (str(s.person_id), s.person.email.lower())}
+        # The room's last instant comes with the participant's events, in one query.
+        room_last = rows.values("room_name").annotate(last=Max("occurred_at")).values("last")
+        found = list(
+            rows.filter(participant_key__in=keys)
+            .annotate(room_last=Subquery(room_last[:1]))
+            .values_list("event_type", "participant_key", "occurred_at", "room_last")
+        )
+        last = found[0][3] if found else None
+    else:
+        found = [
+            (*row, None) for row in rows.values_list("event_type", "participant_key", "occurred_at")
+        ]
+        last = max((row[2] for row in found), default=None)
+    # The stored columns say all presence needs: no payload is parsed again.
+    events = [
+        jaas.Event("", event_type, "", session.room_name, occurred_at, key, "", "", False)
+        for event_type, key, occurred_at, _last in found
+    ]
+    totals = jaas.presence(events, until=_until(session, last))
+    for seat in seats:
         seconds = totals.get(str(seat.person_id)) or totals.get(seat.person.email.lower())
         attended = int(seconds.total_seconds()) if seconds else 0
         seat.attended_seconds = attended

@@ -19,7 +19,7 @@ from clausier.accounts.models import Person, Role
 from clausier.accounts.scoping import client_ids
 from clausier.accounts.views import current_person
 from clausier.billing.models import Subscription
-from clausier.coaching import availability, feeds, ledger, rooms, selectors, services
+from clausier.coaching import access, availability, feeds, ledger, rooms, selectors, services
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import CoachingSession, LedgerEntry, LedgerKind, SessionStatus
 from clausier.core.errors import DomainError
@@ -27,9 +27,19 @@ from clausier.core.errors import DomainError
 BOOKING_HORIZON = timedelta(days=21)
 
 
+def _ended(request: HttpRequest, exc: access.AccessEnded) -> HttpResponse:
+    return render(request, "coaching/access_ended.html", {"message": exc.message}, status=403)
+
+
+def _gate(person: Person, now: datetime) -> set[int]:
+    """Art. 7.2.2: AccessEnded once every subscription is past its window; else the closed."""
+    return access.gate(selectors.coaching_subscriptions(person), person, now)
+
+
 def _allowances(person: Person, now: datetime) -> list[tuple[Subscription, ledger.Allowance]]:
     rows = []
-    for subscription in selectors.coaching_subscriptions(person).filter(start_date__isnull=False):
+    subscriptions = selectors.coaching_subscriptions(person).filter(start_date__isnull=False)
+    for subscription in subscriptions.exclude(pk__in=_gate(person, now)):
         try:
             rows.append((subscription, ledger.allowance(subscription, now, now)))
         except CoachingError:
@@ -41,6 +51,10 @@ def _allowances(person: Person, now: datetime) -> list[tuple[Subscription, ledge
 @require_http_methods(["GET", "POST"])
 def my_sessions(request: HttpRequest) -> HttpResponse:
     person, now = current_person(request), timezone.now()
+    try:
+        closed = _gate(person, now)
+    except access.AccessEnded as exc:
+        return _ended(request, exc)
     feed_url = None
     if request.method == "POST" and request.POST.get("action") == "feed":
         token = feeds.issue(person)
@@ -52,6 +66,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
             status=SessionStatus.BOOKED,
             ends_at__gte=now,
         )
+        .exclude(subscription_id__in=closed)
         .select_related("coach__person", "subscription")
         .distinct()
         .order_by("starts_at")[:50]
@@ -75,7 +90,15 @@ def _slots(person: Person, now: datetime) -> list[availability.Slot]:
 @require_http_methods(["GET", "POST"])
 def book_page(request: HttpRequest) -> HttpResponse:
     person, now = current_person(request), timezone.now()
-    subscriptions = selectors.coaching_subscriptions(person).filter(start_date__isnull=False)
+    try:
+        closed = _gate(person, now)
+    except access.AccessEnded as exc:
+        return _ended(request, exc)
+    subscriptions = (
+        selectors.coaching_subscriptions(person)
+        .filter(start_date__isnull=False)
+        .exclude(pk__in=closed)
+    )
     if request.method == "POST":
         subscription = subscriptions.filter(pk=request.POST.get("subscription") or 0).first()
         coach = selectors.visible_coaches(person).filter(pk=request.POST.get("coach") or 0).first()
@@ -101,7 +124,7 @@ def book_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_or_404(person: Person, session_id: int) -> CoachingSession:
+def _session_or_404(person: Person, session_id: int, now: datetime) -> CoachingSession:
     session = (
         selectors.visible_sessions(person)
         .select_related("coach__person", "subscription", "provider")
@@ -110,6 +133,7 @@ def _session_or_404(person: Person, session_id: int) -> CoachingSession:
     )
     if session is None:
         raise Http404
+    access.require(session.subscription, person, now)  # art. 7.2.2
     return session
 
 
@@ -117,7 +141,10 @@ def _session_or_404(person: Person, session_id: int) -> CoachingSession:
 @require_http_methods(["GET", "POST"])
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     person, now = current_person(request), timezone.now()
-    session = _session_or_404(person, session_id)
+    try:
+        session = _session_or_404(person, session_id, now)
+    except access.AccessEnded as exc:
+        return _ended(request, exc)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -152,6 +179,9 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         {
             "session": session,
             "participants": session.participants.select_related("person"),
+            # The session's chat (content app) is for its participants and its coach.
+            "is_party": session.coach.person_id == person.pk
+            or session.participants.filter(person=person).exists(),
             "slots": slots[session.coach_id][:30],
             "changeable": session.status == SessionStatus.BOOKED and session.replaces_id is None,
         },
@@ -161,7 +191,10 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 def join_page(request: HttpRequest, session_id: int) -> HttpResponse:
     person, now = current_person(request), timezone.now()
-    session = _session_or_404(person, session_id)
+    try:
+        session = _session_or_404(person, session_id, now)
+    except access.AccessEnded as exc:
+        return _ended(request, exc)
     try:
         room = rooms.join(now=now, session=session, person=person)
     except DomainError as exc:
@@ -203,8 +236,14 @@ def team_usage(request: HttpRequest) -> HttpResponse:
     admin_of = client_ids(person, {Role.CLIENT_ADMIN})
     if not admin_of:
         raise Http404
-    subscriptions = selectors.coaching_subscriptions(person).filter(
-        client_id__in=admin_of, start_date__isnull=False
+    try:
+        closed = _gate(person, now)
+    except access.AccessEnded as exc:
+        return _ended(request, exc)
+    subscriptions = (
+        selectors.coaching_subscriptions(person)
+        .filter(client_id__in=admin_of, start_date__isnull=False)
+        .exclude(pk__in=closed)
     )
     tables = []
     for subscription in subscriptions:

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clausier.accounts.models import Membership, Person
 from clausier.accounts.scoping import client_ids
 from clausier.billing.models import Subscription, SubscriptionStatus
+from clausier.coaching.models import CoachingSession, Participant
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,30 @@ def _subscription_members(ident: str) -> QuerySet[Person]:
 
 PLAN = register(AudienceKind("plan", _plan_held, _plan_members))
 SUBSCRIPTION = register(AudienceKind("subscription", _subscription_held, _subscription_members))
+
+
+# A coaching session's chat (`coaching.session:<id>`): its participants, while they belong
+# to the client, and its coach; no one else, provider staff included (docs/content.md).
+def _session_held(person: Any) -> set[str]:
+    pk = int(person.pk) if getattr(person, "is_authenticated", False) else 0
+    seated = Participant.objects.filter(
+        person_id=pk, session__client_id__in=client_ids(person)
+    ).values_list("session_id", flat=True)
+    coached = CoachingSession.objects.filter(coach__person_id=pk).values_list("pk", flat=True)
+    return {f"coaching.session:{sid}" for sid in [*seated, *coached]}
+
+
+def _session_members(ident: str) -> QuerySet[Person]:
+    if not ident.isdigit():
+        return Person.objects.none()
+    session = CoachingSession.objects.filter(pk=int(ident)).select_related("coach").first()
+    if session is None:
+        return Person.objects.none()
+    seated = Participant.objects.filter(session=session).values("person_id")
+    people = _people_of_clients([session.client_id]).filter(pk__in=seated)
+    return Person.objects.filter(
+        Q(pk__in=people.values("pk")) | Q(pk=session.coach.person_id), is_active=True
+    )
+
+
+COACHING_SESSION = register(AudienceKind("coaching.session", _session_held, _session_members))

@@ -17,7 +17,15 @@ from clausier.accounts.reach import request_reach
 from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.billing.models import SubscriptionStatus
 from clausier.content.audiences import audiences_of
-from clausier.content.models import Challenge, LibraryItem, Post, Space, Submission, Upload
+from clausier.content.models import (
+    Challenge,
+    LibraryItem,
+    Post,
+    Space,
+    SpaceKind,
+    Submission,
+    Upload,
+)
 
 # Staff roles that create library items, spaces and challenges, and moderate posts.
 CONTENT_ROLES: set[str] = {Role.OWNER, Role.COACH}
@@ -42,9 +50,13 @@ def visible_items(person: Any) -> QuerySet[LibraryItem]:
 
 
 def visible_spaces(person: Any) -> QuerySet[Space]:
+    """Staff see their provider's spaces except sessions' chats, which only the session's
+    participants and coach see (the audience they hold)."""
+    held = audiences_of(person)
     return Space.objects.filter(
-        Q(provider_id__in=staff_provider_ids(person))
-        | Q(provider_id__in=_client_provider_ids(person), audience__in=audiences_of(person))
+        Q(provider_id__in=staff_provider_ids(person)) & ~Q(kind=SpaceKind.SESSION)
+        | Q(provider_id__in=staff_provider_ids(person), kind=SpaceKind.SESSION, audience__in=held)
+        | Q(provider_id__in=_client_provider_ids(person), audience__in=held)
     )
 
 

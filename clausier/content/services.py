@@ -19,6 +19,7 @@ from clausier.accounts.models import Membership, Person, Provider
 from clausier.accounts.scoping import client_ids
 from clausier.billing.models import Plan, Subscription, SubscriptionStatus
 from clausier.billing.subscriptions.contracts import pack_of
+from clausier.coaching.models import CoachingSession
 from clausier.content import audiences, rules, uploads
 from clausier.content.errors import ContentError, NotAllowedHere
 from clausier.content.models import (
@@ -36,6 +37,7 @@ from clausier.content.models import (
 )
 from clausier.content.selectors import CONTENT_ROLES, manages, visible_spaces
 from clausier.core import audit
+from clausier.core.formatting import format_datetime
 from clausier.notify import services as outbox
 from clausier.terms.zone import contract_zone
 
@@ -148,6 +150,29 @@ def open_space(
     return Space.objects.create(
         provider=provider, kind=kind, title=title, audience=audience, created_at=now
     )
+
+
+def session_space(*, now: datetime, actor: Person, session: CoachingSession) -> Space:
+    """The session's chat (art. 6.1 "chat"), opened the first time a participant or the
+    coach asks for it: before, during and after the session, only they see it."""
+    is_coach = session.coach.person_id == actor.pk
+    if not is_coach and not session.participants.filter(person=actor).exists():
+        raise NotAllowedHere(_("Espace introuvable."))
+    audience = f"{audiences.COACHING_SESSION.prefix}:{session.pk}"
+    space = Space.objects.filter(provider_id=session.provider_id, audience=audience).first()
+    if space is None:
+        # A stored title, the same for everyone: the coach and the numeric date and hour.
+        when = format_datetime(session.starts_at, contract_zone(), "fr", "short")
+        title = f"{session.coach} · {when}"
+        space = Space.objects.create(
+            provider_id=session.provider_id,
+            kind=SpaceKind.SESSION,
+            title=title,
+            subscription=session.subscription,
+            audience=audience,
+            created_at=now,
+        )
+    return space
 
 
 def _clean_body(body: str, kind: str) -> str:

@@ -10,6 +10,7 @@ portal_urlpatterns = [
     path("espaces/", views.spaces, name="content_spaces"),
     path("espaces/notifications/", views.notification_mode, name="content_notifications"),
     path("espaces/<int:space_id>/", views.space_detail, name="content_space"),
+    path("seances/<int:session_id>/chat/", views.session_chat, name="content_session_chat"),
     path("espaces/messages/<int:post_id>/modifier/", views.post_edit, name="content_post_edit"),
     path("espaces/messages/<int:post_id>/masquer/", views.post_hide, name="content_post_hide"),
     path("defis/", views.challenges, name="content_challenges"),

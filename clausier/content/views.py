@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from clausier.accounts.scoping import client_ids
 from clausier.accounts.views import current_person
+from clausier.coaching import selectors as coaching_selectors
 from clausier.content import services
 from clausier.content.errors import ContentError, NotAllowedHere
 from clausier.content.models import (
@@ -293,3 +294,21 @@ def submission_file(request: HttpRequest, submission_id: int) -> HttpResponseBas
     if submission.upload is None:
         raise Http404
     return file_response(submission.upload)
+
+
+# A coaching session's chat -------------------------------------------------------------
+
+
+@login_required
+def session_chat(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Open (the first time) and show the chat of a session the person takes part in."""
+    person = current_person(request)
+    session = _one(
+        coaching_selectors.visible_sessions(person).select_related("coach", "subscription"),
+        session_id,
+    )
+    try:
+        space = services.session_space(now=timezone.now(), actor=person, session=session)
+    except NotAllowedHere as exc:
+        raise Http404 from exc
+    return redirect("portal:content_space", space_id=space.pk)

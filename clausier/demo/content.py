@@ -122,7 +122,14 @@ def _subscription(provider: Provider, client: ClientOrganisation, admin: Person)
 def load(password_hash: str) -> list[tuple[str, str, str]]:
     """Load the content demo; returns its logins as (e-mail, role, where)."""
     provider = Provider.objects.get(slug="kestio")
-    coach = Membership.objects.get(provider=provider, client=None, role=Role.COACH).person
+    # The main demo's coach (the first): the coaching demo adds a second one.
+    main_coach = (
+        Membership.objects.filter(provider=provider, client=None, role=Role.COACH)
+        .order_by("pk")
+        .first()
+    )
+    assert main_coach is not None
+    coach = main_coach.person
     client, (admin, member) = _client(provider, password_hash)
     logins = [
         (admin.email, str(Role.CLIENT_ADMIN.label), client.legal_name),

@@ -24,6 +24,7 @@ from clausier.accounts.models import (
 )
 from clausier.billing import services as billing
 from clausier.billing.models import Plan, Subscription
+from clausier.demo import coaching as coaching_demo
 from clausier.demo import content as content_demo
 from clausier.demo import training as training_demo
 from clausier.demo.monitoring import load_monitoring_demo
@@ -184,6 +185,7 @@ def load_demo() -> list[DemoLogin]:
         _demo_invitation(client)
         training_demo.load(provider, client)
     logins += [DemoLogin(*login) for login in content_demo.load(password_hash)]
+    logins += [DemoLogin(*login) for login in coaching_demo.load(password_hash)]
     load_monitoring_demo()
     return logins
 

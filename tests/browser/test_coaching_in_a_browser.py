@@ -103,3 +103,40 @@ def test_a_collaborator_books_postpones_and_joins(
     assert claims["context"]["user"]["email"] == member.email
     assert claims["context"]["user"]["moderator"] == "false"
     screenshot("the room page")
+
+
+def test_a_collaborator_chats_in_the_session_and_loses_access_after_the_window(
+    page: Page, screenshot: Callable[[str], Path]
+) -> None:
+    now = timezone.now()
+    w = coaching_world(now - timedelta(days=10), now - timedelta(days=9), members=1)
+    member = w.members[0]
+    WeeklySlot.objects.filter(coach=w.coach).delete()
+    day = (now + timedelta(days=5)).astimezone(PARIS).date()
+    first = datetime(day.year, day.month, day.day, 9, tzinfo=PARIS)
+    _opening(w.coach, first, 1)
+    session = services.book_session(
+        now=now, actor=member, subscription=w.subscription, coach=w.coach, starts_at=first
+    )
+    page.log_in(member.email, PASSWORD)
+    page.open(f"/seances/{session.pk}/")
+    page.navigates(page.find("#session-chat").click)
+    assert "Pas encore de message dans le chat." in page.text()
+    page.find("#chat-body").send_keys("Je prépare mes trois questions.")
+    page.navigates(page.find("#chat button").click)
+    assert "Je prépare mes trois questions." in page.text("#chat")
+    width = page.driver.get_window_size()
+    page.driver.set_window_size(390, width["height"])
+    assert page.driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+    page.driver.set_window_size(width["width"], width["height"])
+    screenshot("the session's chat")
+
+    # The subscription ended more than two months ago (art. 7.2.2): the pages say so.
+    ended = (now - timedelta(days=70)).date()
+    type(w.subscription).objects.filter(pk=w.subscription.pk).update(end_date=ended)
+    page.open("/seances/")
+    text = page.text()
+    assert "Accès terminé" in text and "7.2.2" in text
+    screenshot("access ended")

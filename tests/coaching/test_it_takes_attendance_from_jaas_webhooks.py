@@ -202,3 +202,52 @@ def test_the_join_page_token_is_for_this_room_and_only_the_coach_moderates():
         rooms.join(now=STARTS - timedelta(minutes=11), session=session, person=w.members[0])
     with pytest.raises(rooms.CoachingError):
         rooms.join(now=STARTS, session=session, person=w.admin)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_updating_only_the_event_s_participant_gives_what_a_full_recount_gives(seed):
+    """Each webhook recounts only its participant's seats unless it moves the room's last
+    instant; after every event the seats must equal a recount of the whole room."""
+    rng = random.Random(seed)
+    w = coaching_world(ORDERED, PAID, members=2, group=2)
+    JaasConfig.objects.create(
+        provider=w.provider,
+        app_id=APP_ID,
+        key_id=KEY_ID,
+        private_key=key_pair()[0],
+        webhook_secret=WEBHOOK_SECRET,
+    )
+    session = services.book_session(
+        now=NOW,
+        actor=w.admin,
+        subscription=w.subscription,
+        coach=w.coach,
+        starts_at=STARTS,
+        participants=w.members,
+    )
+    people = [*w.members, w.coach.person]
+    now = STARTS + timedelta(hours=3)
+    for i in range(30):
+        person = rng.choice(people)
+        at = STARTS + timedelta(minutes=rng.randrange(-10, 100))
+        data = {"id": str(person.pk), "email": person.email, "name": "P", "moderator": False}
+        if rng.random() < 0.3:
+            data["id"] = ""  # a participant known by e-mail only
+        body = json.dumps(
+            {
+                "idempotencyKey": f"{seed}-{i}",
+                "customerId": "c",
+                "appId": APP_ID,
+                "eventType": rng.choice([jaas.JOINED, jaas.LEFT]),
+                "sessionId": "s",
+                "timestamp": int(at.timestamp() * 1000),
+                "fqn": f"{APP_ID}/{session.room_name}",
+                "data": data,
+            }
+        ).encode()
+        t = int(now.timestamp())
+        header = f"t={t},v1={jaas.sign(WEBHOOK_SECRET, t, body)}"
+        assert rooms.ingest_webhook(provider=w.provider, signature=header, body=body, now=now)
+        seen = {s.pk: s.attended_seconds for s in session.participants.all()}
+        rooms.recompute_attendance(session)
+        assert {s.pk: s.attended_seconds for s in session.participants.all()} == seen
