@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,11 @@ from clausier.accounts.views import current_person
 from clausier.monitoring import windows as rules
 from clausier.monitoring.errors import MonitoringError
 from clausier.monitoring.models import Downtime, DowntimeKind, ManagedServer
-from clausier.monitoring.selectors import operated_servers, operated_services, visible_servers
+from clausier.monitoring.selectors import (
+    OPERATOR_ROLES,
+    operated_servers, operated_services,
+    visible_servers,
+)
 from clausier.monitoring.services import board, maintenance, operations
 
 DAY_CHOICES = [(str(k), v) for k, v in sorted(WEEKDAYS.items())]
@@ -157,10 +160,10 @@ def maintenance_windows(request: HttpRequest, server_id: int) -> HttpResponse:
 
 def board_nav_visible(request: HttpRequest) -> bool:
     """The board's menu entry: provider staff with a managed server (one query)."""
-    reach = request_reach(request)
-    if not reach.staff:
+    providers = request_reach(request).staff_provider_ids(OPERATOR_ROLES)
+    if not providers:
         return False
-    return ManagedServer.objects.filter(Q(provider_id__in=set(reach.staff))).exists()
+    return ManagedServer.objects.filter(provider_id__in=providers).exists()
 
 
 @login_required

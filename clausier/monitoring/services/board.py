@@ -42,8 +42,7 @@ class Problem:
 
 def problems(person: Any, now: datetime) -> list[Problem]:
     """The board's rows for a provider's staff member (empty for anyone else)."""
-    providers = staff_provider_ids(person)
-    operators = staff_provider_ids(person, OPERATOR_ROLES)
+    providers = operators = staff_provider_ids(person, OPERATOR_ROLES)
     services = list(
         MonitoredService.objects.filter(
             server__provider_id__in=providers,
@@ -97,4 +96,5 @@ def problems(person: Any, now: datetime) -> list[Problem]:
 
 
 def board_visible(person: Any) -> bool:
-    return bool(staff_provider_ids(person))
+    """The provider's engineers and owners (those who act on problems)."""
+    return bool(staff_provider_ids(person, OPERATOR_ROLES))
