@@ -447,9 +447,7 @@ class MaintenanceWindow(models.Model):
     server = models.ForeignKey(
         ManagedServer, on_delete=models.CASCADE, related_name="maintenance_windows"
     )
-    weekday = models.PositiveSmallIntegerField(
-        _("jour"), validators=[MaxValueValidator(6)]
-    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), validators=[MaxValueValidator(6)])
     start = models.TimeField(_("début (heure locale)"))
     declared_by = models.ForeignKey(
         "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -23,7 +23,8 @@ from clausier.monitoring.errors import MonitoringError
 from clausier.monitoring.models import Downtime, DowntimeKind, ManagedServer
 from clausier.monitoring.selectors import (
     OPERATOR_ROLES,
-    operated_servers, operated_services,
+    operated_servers,
+    operated_services,
     visible_servers,
 )
 from clausier.monitoring.services import board, maintenance, operations
@@ -108,7 +109,7 @@ def maintenance_windows(request: HttpRequest, server_id: int) -> HttpResponse:
                         now,
                     )
                 except MonitoringError as exc:
-                    windows_form.add_error(None, exc.message)
+                    windows_form.add_error(None, str(exc.message))
                 else:
                     messages.success(request, _("Plages de maintenance enregistrées."))
                     return redirect("portal:monitoring_maintenance", server.pk)
@@ -126,7 +127,7 @@ def maintenance_windows(request: HttpRequest, server_id: int) -> HttpResponse:
                         now=now,
                     )
                 except MonitoringError as exc:
-                    maintenance_form.add_error(None, exc.message)
+                    maintenance_form.add_error(None, str(exc.message))
                 else:
                     messages.success(request, _("Maintenance planifiée ; le client est prévenu."))
                     return redirect("portal:monitoring_maintenance", server.pk)
@@ -194,7 +195,7 @@ def board_acknowledge(request: HttpRequest, service_id: int) -> HttpResponse:
     try:
         operations.acknowledge(service, person, request.POST.get("comment", ""), timezone.now())
     except MonitoringError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Problème pris en compte : l'escalade est arrêtée."))
     return redirect("portal:monitoring_board")

@@ -49,8 +49,7 @@ def validate(windows: Iterable[WeeklyWindow]) -> list[WeeklyWindow]:
     items = sorted(windows)
     if len(items) != WINDOWS_PER_WEEK:
         raise WindowError(
-            f"{CLAUSE}: exactly two weekly maintenance windows are required "
-            f"({len(items)} given).",
+            f"{CLAUSE}: exactly two weekly maintenance windows are required ({len(items)} given).",
             "two_windows_required",
         )
     for w in items:

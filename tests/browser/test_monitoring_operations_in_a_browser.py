@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from clausier.monitoring import windows as rules
 from clausier.monitoring.models import Acknowledgement, Downtime
 from clausier.monitoring.services import maintenance
-from clausier.monitoring import windows as rules
 from clausier.notify.models import OutboxMessage
 from clausier.probes.result import State
 from tests.browser.test_portal_in_a_browser import Page

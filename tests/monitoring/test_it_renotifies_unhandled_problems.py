@@ -75,9 +75,11 @@ def test_every_interval_once_until_acknowledged():
     assert mail is not None and "RAPPEL" in mail.subject and "Art. 3.2" in mail.body
     # A late job (three intervals missed) sends the latest reminder only, not a burst.
     assert run_at(hard_at + timedelta(minutes=150)) == 1
-    assert list(
-        Renotification.objects.order_by("number").values_list("number", flat=True)
-    ) == [1, 2, 5]
+    assert list(Renotification.objects.order_by("number").values_list("number", flat=True)) == [
+        1,
+        2,
+        5,
+    ]
     with time_machine.travel(hard_at + timedelta(minutes=155), tick=False):
         acknowledge(http, world.engineer, "on regarde", timezone.now())
     assert run_at(hard_at + timedelta(minutes=180)) == 0
@@ -171,7 +173,9 @@ def test_a_killed_job_sends_each_reminder_exactly_once(tmp_path: Path) -> None:
     assert count(db, "select count(*) from monitoring_renotification") == SERVICES
     assert count(db, "select count(distinct number) from monitoring_renotification") == 1
     assert count(db, "select max(number) from monitoring_renotification") == 2
-    alerts = "select count(*) from notify_outboxmessage where idempotency_key like 'monitoring-alert:%'"
+    alerts = (
+        "select count(*) from notify_outboxmessage where idempotency_key like 'monitoring-alert:%'"
+    )
     recipients = count(db, alerts) // SERVICES
     assert recipients >= 2  # the client's person and the provider
     reminders = count(

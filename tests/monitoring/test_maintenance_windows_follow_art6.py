@@ -78,14 +78,18 @@ def test_windows_across_the_spring_dst_change_keep_two_real_hours():
     # The week before and after, the same windows are in CET then CEST.
     before = list(rules.occurrences(night, PARIS, after - timedelta(days=7), after))
     assert before[0][0] == datetime(2026, 3, 22, 0, 0, tzinfo=UTC)
-    later = list(rules.occurrences(night, PARIS, after + timedelta(days=7), after + timedelta(days=8)))
+    later = list(
+        rules.occurrences(night, PARIS, after + timedelta(days=7), after + timedelta(days=8))
+    )
     assert later[0][0] == datetime(2026, 4, 4, 23, 0, tzinfo=UTC)
 
 
 def test_an_ambiguous_autumn_start_is_its_first_occurrence():
     # Sunday 25 October 2026: 02:30 happens twice in Paris; the first is 00:30 UTC.
     after = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
-    found = list(rules.occurrences([W(6, time(2, 30)), SAT_06], PARIS, after, after + timedelta(days=1)))
+    found = list(
+        rules.occurrences([W(6, time(2, 30)), SAT_06], PARIS, after, after + timedelta(days=1))
+    )
     assert found == [
         (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 2, 30, tzinfo=UTC))
     ]
@@ -108,7 +112,9 @@ def test_the_client_admin_declares_two_windows_audited():
     entry = AuditEntry.objects.get(action="monitoring.maintenance_windows_declared")
     assert entry.details["clause"] == "Art. 6" and entry.details["zone"] == "Europe/Paris"
     # Declaring again replaces them.
-    maintenance.declare_windows(world.server, [W(0, time(5, 0)), W(3, time(5, 0))], world.admin, NOW)
+    maintenance.declare_windows(
+        world.server, [W(0, time(5, 0)), W(3, time(5, 0))], world.admin, NOW
+    )
     assert MaintenanceWindow.objects.filter(server=world.server).count() == 2
     with pytest.raises(MonitoringError) as exc:
         maintenance.declare_windows(world.server, [TUE_22], world.admin, NOW)

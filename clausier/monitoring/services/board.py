@@ -56,9 +56,7 @@ def problems(person: Any, now: datetime) -> list[Problem]:
     problem_ids = [s.problem_id for s in services]
     acks = {
         a.problem_id: a
-        for a in Acknowledgement.objects.filter(problem_id__in=problem_ids).select_related(
-            "author"
-        )
+        for a in Acknowledgement.objects.filter(problem_id__in=problem_ids).select_related("author")
     }
     escalations = {e.problem_id: e for e in Escalation.objects.filter(problem_id__in=problem_ids)}
     downtimes = list(
@@ -71,13 +69,9 @@ def problems(person: Any, now: datetime) -> list[Problem]:
     )
     rows = []
     for s in services:
-        assert s.problem is not None
+        assert s.problem is not None and s.problem_id is not None
         downtime = next(
-            (
-                d
-                for d in downtimes
-                if d.server_id == s.server_id and d.service_id in (None, s.pk)
-            ),
+            (d for d in downtimes if d.server_id == s.server_id and d.service_id in (None, s.pk)),
             None,
         )
         rows.append(
