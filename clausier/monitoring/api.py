@@ -19,7 +19,13 @@ from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.apikit.pagination import Page
 from clausier.monitoring.errors import MonitoringError
-from clausier.monitoring.models import Acknowledgement, Downtime, ManagedServer, MonitoredService
+from clausier.monitoring.models import (
+    Acknowledgement,
+    Downtime,
+    ManagedServer,
+    MonitoredService,
+    ServerReport,
+)
 from clausier.monitoring.schemas import (
     AcknowledgementIn,
     AcknowledgementOut,
@@ -30,6 +36,8 @@ from clausier.monitoring.schemas import (
     MaintenanceWindowIO,
     MaintenanceWindowsIn,
     MaintenanceWindowsOut,
+    ReportOut,
+    ReportReadIn,
     ServerOut,
     ServiceIn,
     ServiceOut,
@@ -43,7 +51,7 @@ from clausier.monitoring.selectors import (
     visible_servers,
     visible_services,
 )
-from clausier.monitoring.services import inventory, maintenance, operations
+from clausier.monitoring.services import inventory, maintenance, operations, reports
 from clausier.monitoring.services.availability import server_availability
 
 router = Router(tags=["monitoring"])
@@ -236,3 +244,24 @@ def create_maintenance(
         now=timezone.now(),
     )
     return Status(201, downtime)
+
+
+@router.get("/monitoring/servers/{server_id}/reports", response=list[ReportOut])
+@paginate(Page)
+def list_reports(request: HttpRequest, server_id: int) -> Any:
+    """The weekly log reports and monthly chkrootkit runs (art. 3.2), newest first."""
+    server = get_object_or_404(visible_servers(caller(request)), pk=server_id)
+    return server.reports.order_by("-period_start", "kind", "-pk")
+
+
+@router.post("/monitoring/reports/{report_id}/read", response=ReportOut)
+def read_report(request: HttpRequest, report_id: int, payload: ReportReadIn) -> ServerReport:
+    """Provider staff read the report, with a comment (art. 3.2 "lecture")."""
+    person = caller(request)
+    report = get_object_or_404(
+        ServerReport.objects.filter(server__in=visible_servers(person)), pk=report_id
+    )
+    if not operated_servers(person).filter(pk=report.server_id).exists():
+        raise NotAllowed(_("Réservé à l'équipe technique du prestataire."))
+    reports.mark_read(report, person, payload.comment, timezone.now())
+    return report

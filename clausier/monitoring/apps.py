@@ -70,6 +70,14 @@ class MonitoringConfig(AppConfig):
         register(Job("monitoring.watchdog", 60, tasks + "watchdog"))
         register(Job("monitoring.ha_credits", 3600, tasks + "close_previous_months"))
         register(Job("monitoring.renotify", 30, tasks + "renotify_due"))
+        register(Job("monitoring.reports", 600, tasks + "collect_reports"))
+        register_template(
+            "monitoring_report_alert",
+            frozenset(
+                {"provider", "client", "server", "kind", "period", "failed", "summary"}
+                | {"clause", "link"}
+            ),
+        )
         register_daemon(Daemon("monitor", "clausier.monitoring.monitor.start_embedded"))
         register_nav(
             NavItem(

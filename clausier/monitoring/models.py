@@ -7,6 +7,7 @@ share of the monthly fee caps the service credits of the month (art. 14).
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -477,6 +478,14 @@ class MonitoringPolicy(models.Model):
     renotify_minutes = models.PositiveIntegerField(
         _("renvoi de l'alerte toutes les (min)"), null=True, blank=True
     )
+    # Art. 3.2: the commands run over SSH for the weekly log report and the monthly
+    # rootkit test (empty: the defaults of services.reports).
+    log_report_command = models.CharField(
+        _("commande du rapport hebdomadaire des logs"), max_length=500, blank=True
+    )
+    rootkit_command = models.CharField(
+        _("commande du test chkrootkit mensuel"), max_length=500, blank=True
+    )
 
     class Meta:
         verbose_name = _("politique de supervision")
@@ -511,3 +520,48 @@ class Renotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} #{self.number}"
+
+
+class ReportKind(models.TextChoices):
+    WEEKLY_LOGS = "weekly_logs", _("rapport hebdomadaire des logs")
+    MONTHLY_ROOTKIT = "monthly_rootkit", _("test chkrootkit mensuel")
+
+
+class ServerReport(models.Model):
+    """A report collected over SSH (art. 3.2): the weekly log report or the monthly
+    chkrootkit run, to be read by the provider's staff within its period."""
+
+    server = models.ForeignKey(ManagedServer, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("nature"), max_length=16, choices=ReportKind.choices)
+    period_start = models.DateField(_("période du"))
+    # Read by then, or overdue (the period's end, contract zone).
+    due_at = models.DateTimeField(_("à lire avant le"))
+    command = models.CharField(_("commande"), max_length=500)
+    collected_at = models.DateTimeField(_("collecté le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    exit_status = models.SmallIntegerField(_("code de sortie"), null=True, blank=True)
+    output = models.TextField(_("sortie"), blank=True)
+    error = models.TextField(_("erreur de collecte"), blank=True)
+    findings = models.BooleanField(_("anomalies"), default=False)
+    clause = models.CharField(_("clause"), max_length=200)
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    read_comment = models.TextField(_("commentaire de lecture"), blank=True)
+
+    class Meta:
+        verbose_name = _("rapport de serveur")
+        verbose_name_plural = _("rapports de serveur")
+        ordering = ["-period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["server", "kind", "period_start"], name="monitoring_report_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.server_id} {self.kind} {self.period_start:%Y-%m-%d}"
+
+    def overdue(self, now: datetime) -> bool:
+        return self.read_at is None and now >= self.due_at

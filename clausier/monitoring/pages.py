@@ -20,14 +20,14 @@ from clausier.accounts.reach import request_reach
 from clausier.accounts.views import current_person
 from clausier.monitoring import windows as rules
 from clausier.monitoring.errors import MonitoringError
-from clausier.monitoring.models import Downtime, DowntimeKind, ManagedServer
+from clausier.monitoring.models import Downtime, DowntimeKind, ManagedServer, ServerReport
 from clausier.monitoring.selectors import (
     OPERATOR_ROLES,
     operated_servers,
     operated_services,
     visible_servers,
 )
-from clausier.monitoring.services import board, maintenance, operations
+from clausier.monitoring.services import board, maintenance, operations, reports
 
 DAY_CHOICES = [(str(k), v) for k, v in sorted(WEEKDAYS.items())]
 
@@ -176,6 +176,7 @@ def problems_board(request: HttpRequest) -> HttpResponse:
     rows = board.problems(person, now)
     context = {
         "rows": rows,
+        "overdue": reports.overdue_reports(board.operator_providers(person), now),
         "unhandled": sum(1 for r in rows if not r.handled),
         "now": now,
     }
@@ -199,3 +200,36 @@ def board_acknowledge(request: HttpRequest, service_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Problème pris en compte : l'escalade est arrêtée."))
     return redirect("portal:monitoring_board")
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """A weekly log report or monthly chkrootkit run (art. 3.2); staff mark it read."""
+    person = current_person(request)
+    report = (
+        ServerReport.objects.filter(server__in=visible_servers(person), pk=report_id)
+        .select_related("server__client", "read_by")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    may_read = operated_servers(person).filter(pk=report.server_id).exists()
+    if request.method == "POST":
+        if not may_read:
+            return HttpResponse(status=403)
+        try:
+            reports.mark_read(report, person, request.POST.get("comment", ""), timezone.now())
+        except MonitoringError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Rapport marqué comme lu."))
+        return redirect("portal:monitoring_report", report.pk)
+    return render(
+        request,
+        "monitoring/report.html",
+        {
+            "report": report,
+            "may_read": may_read,
+            "overdue": report.overdue(timezone.now()),
+        },
+    )

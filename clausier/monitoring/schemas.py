@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from clausier.monitoring.services.alerts import state_label
@@ -156,3 +157,28 @@ class MaintenanceIn(Schema):
     starts_at: datetime
     ends_at: datetime
     reason: str = Field(..., min_length=1, max_length=300)
+
+
+class ReportOut(Schema):
+    id: int
+    server_id: int
+    kind: str
+    period_start: date
+    due_at: datetime
+    clause: str
+    collected_at: datetime | None
+    exit_status: int | None
+    output: str
+    error: str
+    findings: bool
+    read_at: datetime | None
+    read_comment: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.overdue(timezone.now()))
+
+
+class ReportReadIn(Schema):
+    comment: str = Field(..., min_length=1, max_length=4000)

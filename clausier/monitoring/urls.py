@@ -16,4 +16,5 @@ portal_urlpatterns = [
         pages.board_acknowledge,
         name="monitoring_board_ack",
     ),
+    path("supervision/rapports/<int:report_id>/", pages.report_detail, name="monitoring_report"),
 ]

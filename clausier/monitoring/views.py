@@ -25,6 +25,7 @@ from clausier.monitoring.selectors import (
 from clausier.monitoring.services.availability import server_availability
 from clausier.monitoring.services.maintenance import windows_complete
 from clausier.monitoring.services.operations import monitor_silent_since
+from clausier.monitoring.services.reports import latest_reports
 
 
 def nav_visible(request: HttpRequest) -> bool:
@@ -110,5 +111,7 @@ def server_detail(request: HttpRequest, server_id: int) -> HttpResponse:
             "months": months,
             "can_operate": operated_servers(person).filter(pk=server.pk).exists(),
             "windows_complete": windows_complete(server),
+            "reports": latest_reports(server),
+            "now": now,
         },
     )

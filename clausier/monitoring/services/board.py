@@ -92,3 +92,7 @@ def problems(person: Any, now: datetime) -> list[Problem]:
 def board_visible(person: Any) -> bool:
     """The provider's engineers and owners (those who act on problems)."""
     return bool(staff_provider_ids(person, OPERATOR_ROLES))
+
+
+def operator_providers(person: Any) -> set[int]:
+    return staff_provider_ids(person, OPERATOR_ROLES)
