@@ -536,15 +536,15 @@ class ServerReport(models.Model):
     period_start = models.DateField(_("période du"))
     # Read by then, or overdue (the period's end, contract zone).
     due_at = models.DateTimeField(_("à lire avant le"))
-    command = models.CharField(_("commande"), max_length=500)
+    command = models.CharField(_("commande exécutée"), max_length=500)
     collected_at = models.DateTimeField(_("collecté le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     exit_status = models.SmallIntegerField(_("code de sortie"), null=True, blank=True)
-    output = models.TextField(_("sortie"), blank=True)
+    output = models.TextField(_("sortie de la commande"), blank=True)
     error = models.TextField(_("erreur de collecte"), blank=True)
     findings = models.BooleanField(_("anomalies"), default=False)
     clause = models.CharField(_("clause"), max_length=200)
-    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    read_at = models.DateTimeField(_("rapport lu le"), null=True, blank=True)
     read_by = models.ForeignKey(
         "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
