@@ -16,7 +16,16 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coaching, issue5, monitoring, portal, simulator, support, training
+from bench import (
+    coaching,
+    issue5,
+    monitoring,
+    monitoring_alerts,
+    portal,
+    simulator,
+    support,
+    training,
+)
 from bench.kinds import per_kind
 from bench.mix import BANNER, CEILING, Figures, mixed, plugin_command
 
@@ -106,6 +115,7 @@ def main() -> None:
     issue5.report()
     portal.report()
     monitoring.report()
+    monitoring_alerts.report()  # issue 12: hard change → SMTP accepted
     coaching.report()
     training.report()
     support.report()  # issue 13: the staff queue over 100,000 tickets, mail-in

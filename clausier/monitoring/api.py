@@ -19,13 +19,25 @@ from clausier.accounts.api.people import caller
 from clausier.accounts.errors import NotAllowed
 from clausier.apikit.pagination import Page
 from clausier.monitoring.errors import MonitoringError
-from clausier.monitoring.models import Acknowledgement, Downtime, ManagedServer, MonitoredService
+from clausier.monitoring.models import (
+    Acknowledgement,
+    Downtime,
+    ManagedServer,
+    MonitoredService,
+    ServerReport,
+)
 from clausier.monitoring.schemas import (
     AcknowledgementIn,
     AcknowledgementOut,
     AvailabilityOut,
     DowntimeIn,
     DowntimeOut,
+    MaintenanceIn,
+    MaintenanceWindowIO,
+    MaintenanceWindowsIn,
+    MaintenanceWindowsOut,
+    ReportOut,
+    ReportReadIn,
     ServerOut,
     ServiceIn,
     ServiceOut,
@@ -39,7 +51,7 @@ from clausier.monitoring.selectors import (
     visible_servers,
     visible_services,
 )
-from clausier.monitoring.services import inventory, operations
+from clausier.monitoring.services import inventory, maintenance, operations, reports
 from clausier.monitoring.services.availability import server_availability
 
 router = Router(tags=["monitoring"])
@@ -179,3 +191,77 @@ def availability(request: HttpRequest, server_id: int, month: date | None = None
             for pk, s in result.services.items()
         },
     }
+
+
+def _windows_out(server: ManagedServer) -> dict[str, Any]:
+    items = maintenance.declared(server)
+    return {
+        "server_id": server.pk,
+        "zone": maintenance.server_zone(server).key,
+        "complete": len(items) == 2,
+        "clause": maintenance.CLAUSE,
+        "windows": [
+            MaintenanceWindowIO(weekday=w.weekday, start=w.start.strftime("%H:%M")) for w in items
+        ],
+    }
+
+
+@router.get("/monitoring/servers/{server_id}/maintenance-windows", response=MaintenanceWindowsOut)
+def get_maintenance_windows(request: HttpRequest, server_id: int) -> dict[str, Any]:
+    """The client's two weekly 2-hour windows (art. 6), in the contract's zone."""
+    server = get_object_or_404(visible_servers(caller(request)), pk=server_id)
+    return _windows_out(server)
+
+
+@router.put("/monitoring/servers/{server_id}/maintenance-windows", response=MaintenanceWindowsOut)
+def put_maintenance_windows(
+    request: HttpRequest, server_id: int, payload: MaintenanceWindowsIn
+) -> dict[str, Any]:
+    """Declare the server's windows (art. 6): exactly two, distinct, two hours each.
+    The client's admins, or the provider's operators on its behalf."""
+    person = caller(request)
+    server = get_object_or_404(visible_servers(person), pk=server_id)
+    if not maintenance.may_declare(person, server):
+        raise NotAllowed(_("Réservé à l'administrateur du client ou au prestataire."))
+    items = [maintenance.parse_window(w.weekday, w.start) for w in payload.windows]
+    maintenance.declare_windows(server, items, person, timezone.now())
+    return _windows_out(server)
+
+
+@router.post("/monitoring/servers/{server_id}/maintenances", response={201: DowntimeOut})
+def create_maintenance(
+    request: HttpRequest, server_id: int, payload: MaintenanceIn
+) -> Status[Downtime]:
+    """A maintenance needing a service restart, inside one of the client's windows
+    (art. 6; else 400 `outside_window`): a downtime, and a notice e-mailed to the client."""
+    server = _operated_server(request, server_id)
+    downtime = maintenance.schedule_maintenance(
+        server,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        reason=payload.reason,
+        person=caller(request),
+        now=timezone.now(),
+    )
+    return Status(201, downtime)
+
+
+@router.get("/monitoring/servers/{server_id}/reports", response=list[ReportOut])
+@paginate(Page)
+def list_reports(request: HttpRequest, server_id: int) -> Any:
+    """The weekly log reports and monthly chkrootkit runs (art. 3.2), newest first."""
+    server = get_object_or_404(visible_servers(caller(request)), pk=server_id)
+    return server.reports.order_by("-period_start", "kind", "-pk")
+
+
+@router.post("/monitoring/reports/{report_id}/read", response=ReportOut)
+def read_report(request: HttpRequest, report_id: int, payload: ReportReadIn) -> ServerReport:
+    """Provider staff read the report, with a comment (art. 3.2 "lecture")."""
+    person = caller(request)
+    report = get_object_or_404(
+        ServerReport.objects.filter(server__in=visible_servers(person)), pk=report_id
+    )
+    if not operated_servers(person).filter(pk=report.server_id).exists():
+        raise NotAllowed(_("Réservé à l'équipe technique du prestataire."))
+    reports.mark_read(report, person, payload.comment, timezone.now())
+    return report

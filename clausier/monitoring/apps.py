@@ -56,12 +56,28 @@ class MonitoringConfig(AppConfig):
         register_template("monitoring_alert", ALERT_CONTEXT)
         register_template("monitoring_escalation", ALERT_CONTEXT | {"due"})
         register_template("monitoring_watchdog", frozenset({"provider", "last_beat"}))
+        register_template(
+            "monitoring_maintenance_notice",
+            frozenset(
+                {"provider", "client", "server", "address", "starts_at", "ends_at", "reason"}
+                | {"zone", "clause", "link"}
+            ),
+        )
         tasks = "clausier.monitoring.tasks."
         register(Job("monitoring.escalations", 30, tasks + "escalate_due"))
         register(Job("monitoring.downtime_ends", 30, tasks + "end_downtimes"))
         register(Job("monitoring.prune_results", 3600, tasks + "prune_results"))
         register(Job("monitoring.watchdog", 60, tasks + "watchdog"))
         register(Job("monitoring.ha_credits", 3600, tasks + "close_previous_months"))
+        register(Job("monitoring.renotify", 30, tasks + "renotify_due"))
+        register(Job("monitoring.reports", 600, tasks + "collect_reports"))
+        register_template(
+            "monitoring_report_alert",
+            frozenset(
+                {"provider", "client", "server", "kind", "period", "failed", "summary"}
+                | {"clause", "link"}
+            ),
+        )
         register_daemon(Daemon("monitor", "clausier.monitoring.monitor.start_embedded"))
         register_nav(
             NavItem(
@@ -70,5 +86,14 @@ class MonitoringConfig(AppConfig):
                 "portal:monitoring_status",
                 order=40,
                 visible="clausier.monitoring.views.nav_visible",
+            )
+        )
+        register_nav(
+            NavItem(
+                "monitoring.board",
+                _("Problèmes en cours"),
+                "portal:monitoring_board",
+                order=41,
+                visible="clausier.monitoring.pages.board_nav_visible",
             )
         )

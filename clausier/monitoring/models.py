@@ -7,6 +7,7 @@ share of the monthly fee caps the service credits of the month (art. 14).
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -114,6 +115,11 @@ class MonitoredService(models.Model):
     )
     # Art. 3.2: in HNO only the critical services (HTTP, Ping) are escalated.
     escalate_in_hno = models.BooleanField(_("escalade hors heures ouvrées"), default=False)
+    # Re-notify a HARD problem every N minutes while unacknowledged (Icinga's notification
+    # `interval`); empty: the provider's setting (MonitoringPolicy); 0: never.
+    renotify_minutes = models.PositiveIntegerField(
+        _("renvoi de l'alerte toutes les (min)"), null=True, blank=True
+    )
     enabled = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
@@ -433,3 +439,129 @@ class AvailabilityReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.server_id} {self.month:%Y-%m}: {self.percent} %"
+
+
+class MaintenanceWindow(models.Model):
+    """One of the client's two weekly 2-hour windows for a server (art. 6): a weekday and
+    a wall-clock start in the contract's zone (see `monitoring.windows`)."""
+
+    server = models.ForeignKey(
+        ManagedServer, on_delete=models.CASCADE, related_name="maintenance_windows"
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), validators=[MaxValueValidator(6)])
+    start = models.TimeField(_("début (heure locale)"))
+    declared_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declared_at = models.DateTimeField(_("déclarée le"))
+
+    class Meta:
+        verbose_name = _("plage de maintenance")
+        verbose_name_plural = _("plages de maintenance")
+        ordering = ["server_id", "weekday", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["server", "weekday", "start"], name="monitoring_window_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.server_id} {self.weekday} {self.start:%H:%M}"
+
+
+class MonitoringPolicy(models.Model):
+    """A provider's monitoring settings: the default re-notification interval."""
+
+    provider = models.OneToOneField(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="monitoring_policy"
+    )
+    renotify_minutes = models.PositiveIntegerField(
+        _("renvoi de l'alerte toutes les (min)"), null=True, blank=True
+    )
+    # Art. 3.2: the commands run over SSH for the weekly log report and the monthly
+    # rootkit test (empty: the defaults of services.reports).
+    log_report_command = models.CharField(
+        _("commande du rapport hebdomadaire des logs"), max_length=500, blank=True
+    )
+    rootkit_command = models.CharField(
+        _("commande du test chkrootkit mensuel"), max_length=500, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("politique de supervision")
+        verbose_name_plural = _("politiques de supervision")
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.renotify_minutes}"
+
+
+class Renotification(models.Model):
+    """The n-th reminder of an unacknowledged HARD problem (n = elapsed intervals since
+    the problem alert): unique per problem and n, so a restart sends nothing twice."""
+
+    service = models.ForeignKey(
+        MonitoredService, on_delete=models.CASCADE, related_name="renotifications"
+    )
+    problem = models.ForeignKey(
+        StateChange, on_delete=models.CASCADE, related_name="renotifications"
+    )
+    number = models.PositiveIntegerField(_("numéro"))
+    recipients = models.JSONField(_("destinataires"), default=list)
+    clause = models.CharField(_("clause"), max_length=200)
+    created_at = models.DateTimeField(_("créé le"))
+
+    class Meta:
+        verbose_name = _("rappel d'alerte")
+        verbose_name_plural = _("rappels d'alerte")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "number"], name="monitoring_renotify_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} #{self.number}"
+
+
+class ReportKind(models.TextChoices):
+    WEEKLY_LOGS = "weekly_logs", _("rapport hebdomadaire des logs")
+    MONTHLY_ROOTKIT = "monthly_rootkit", _("test chkrootkit mensuel")
+
+
+class ServerReport(models.Model):
+    """A report collected over SSH (art. 3.2): the weekly log report or the monthly
+    chkrootkit run, to be read by the provider's staff within its period."""
+
+    server = models.ForeignKey(ManagedServer, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("nature"), max_length=16, choices=ReportKind.choices)
+    period_start = models.DateField(_("période du"))
+    # Read by then, or overdue (the period's end, contract zone).
+    due_at = models.DateTimeField(_("à lire avant le"))
+    command = models.CharField(_("commande exécutée"), max_length=500)
+    collected_at = models.DateTimeField(_("collecté le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    exit_status = models.SmallIntegerField(_("code de sortie"), null=True, blank=True)
+    output = models.TextField(_("sortie de la commande"), blank=True)
+    error = models.TextField(_("erreur de collecte"), blank=True)
+    findings = models.BooleanField(_("anomalies"), default=False)
+    clause = models.CharField(_("clause"), max_length=200)
+    read_at = models.DateTimeField(_("rapport lu le"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    read_comment = models.TextField(_("commentaire de lecture"), blank=True)
+
+    class Meta:
+        verbose_name = _("rapport de serveur")
+        verbose_name_plural = _("rapports de serveur")
+        ordering = ["-period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["server", "kind", "period_start"], name="monitoring_report_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.server_id} {self.kind} {self.period_start:%Y-%m-%d}"
+
+    def overdue(self, now: datetime) -> bool:
+        return self.read_at is None and now >= self.due_at

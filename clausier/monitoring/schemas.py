@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from clausier.monitoring.services.alerts import state_label
@@ -30,6 +31,7 @@ class ServiceOut(Schema):
     max_check_attempts: int
     escalate_in_hno: bool
     enabled: bool
+    renotify_minutes: int | None
     state: str
     state_type: str
     attempt: int
@@ -75,6 +77,8 @@ class ServicePatch(Schema):
     max_check_attempts: int | None = None
     escalate_in_hno: bool | None = None
     enabled: bool | None = None
+    # Re-notify every N minutes while unacknowledged (0: never; absent: unchanged).
+    renotify_minutes: int | None = Field(None, ge=0, le=10080)
 
 
 class StateChangeOut(Schema):
@@ -130,3 +134,51 @@ class AvailabilityOut(Schema):
     problem_seconds: int
     no_data_seconds: int
     services: dict[str, str | None]
+
+
+class MaintenanceWindowIO(Schema):
+    weekday: int = Field(..., ge=0, le=6, description="0 = Monday")
+    start: str = Field(..., pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM local")
+
+
+class MaintenanceWindowsIn(Schema):
+    windows: list[MaintenanceWindowIO]
+
+
+class MaintenanceWindowsOut(Schema):
+    server_id: int
+    zone: str
+    complete: bool
+    clause: str
+    windows: list[MaintenanceWindowIO]
+
+
+class MaintenanceIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class ReportOut(Schema):
+    id: int
+    server_id: int
+    kind: str
+    period_start: date
+    due_at: datetime
+    clause: str
+    collected_at: datetime | None
+    exit_status: int | None
+    output: str
+    error: str
+    findings: bool
+    read_at: datetime | None
+    read_comment: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.overdue(timezone.now()))
+
+
+class ReportReadIn(Schema):
+    comment: str = Field(..., min_length=1, max_length=4000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clausier.monitoring.services import availability, operations
+from clausier.monitoring.services import availability, operations, renotify, reports
 
 
 def escalate_due(now: datetime) -> int:
@@ -25,3 +25,11 @@ def watchdog(now: datetime) -> int:
 
 def close_previous_months(now: datetime) -> int:
     return availability.close_previous_months(now)
+
+
+def renotify_due(now: datetime) -> int:
+    return renotify.renotify_due(now)
+
+
+def collect_reports(now: datetime) -> int:
+    return reports.collect_due(now)

@@ -23,7 +23,9 @@ from clausier.monitoring.selectors import (
     visible_servers,
 )
 from clausier.monitoring.services.availability import server_availability
+from clausier.monitoring.services.maintenance import windows_complete
 from clausier.monitoring.services.operations import monitor_silent_since
+from clausier.monitoring.services.reports import latest_reports
 
 
 def nav_visible(request: HttpRequest) -> bool:
@@ -40,7 +42,7 @@ def status(request: HttpRequest) -> HttpResponse:
     servers = (
         visible_servers(person)
         .select_related("client")
-        .prefetch_related("services")
+        .prefetch_related("services", "maintenance_windows")
         .order_by("client__legal_name", "name")
     )
     now = timezone.now()
@@ -48,7 +50,15 @@ def status(request: HttpRequest) -> HttpResponse:
     for server in servers:
         services = [s for s in server.services.all() if s.enabled]
         problems = [s for s in services if s.has_result and s.last_hard_state != 0]
-        rows.append({"server": server, "services": services, "problems": len(problems)})
+        rows.append(
+            {
+                "server": server,
+                "services": services,
+                "problems": len(problems),
+                # Art. 6: the client's two weekly maintenance windows are still missing.
+                "windows_missing": len(server.maintenance_windows.all()) != 2,
+            }
+        )
     staff = operated_servers(person).exists()
     return render(
         request,
@@ -100,5 +110,8 @@ def server_detail(request: HttpRequest, server_id: int) -> HttpResponse:
             "incidents": incidents(server)[:50],
             "months": months,
             "can_operate": operated_servers(person).filter(pk=server.pk).exists(),
+            "windows_complete": windows_complete(server),
+            "reports": latest_reports(server),
+            "now": now,
         },
     )

@@ -20,7 +20,12 @@ from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
 from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.monitoring.checks import LAMP_TEMPLATE
-from clausier.monitoring.models import Acknowledgement, Downtime
+from clausier.monitoring.models import (
+    Acknowledgement,
+    Downtime,
+    MaintenanceWindow,
+    ServerReport,
+)
 from clausier.terms import services as terms_services
 from tests.api.world import A1_MARKERS, build_world
 from tests.api.world_content import content_untouched
@@ -80,6 +85,17 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
         "reason": "intrus",
     },
     ("GET", "/api/monitoring/servers/{server_id}/availability"): None,
+    ("GET", "/api/monitoring/servers/{server_id}/maintenance-windows"): None,
+    ("GET", "/api/monitoring/servers/{server_id}/reports"): None,
+    ("POST", "/api/monitoring/reports/{report_id}/read"): {"comment": "intrus"},
+    ("PUT", "/api/monitoring/servers/{server_id}/maintenance-windows"): {
+        "windows": [{"weekday": 1, "start": "22:00"}, {"weekday": 5, "start": "06:00"}]
+    },
+    ("POST", "/api/monitoring/servers/{server_id}/maintenances"): {
+        "starts_at": "2030-01-01T21:00:00Z",
+        "ends_at": "2030-01-01T22:00:00Z",
+        "reason": "intrus",
+    },
     ("GET", "/api/content/items/{item_id}"): None,
     ("GET", "/api/content/items/{item_id}/file"): None,
     ("POST", "/api/content/items/{item_id}/file"): None,
@@ -373,6 +389,8 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.agreement_a1.accepted_at is None
     assert world.server_a1.services.filter(enabled=True).count() == len(LAMP_TEMPLATE)
     assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
+    assert not MaintenanceWindow.objects.exists()
+    assert not ServerReport.objects.filter(read_at__isnull=False).exists()
     assert content_untouched(world.content_ids)
     assert_support_untouched(world)
 

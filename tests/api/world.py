@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ from clausier.accounts.models import (
 from clausier.billing import services as billing_services
 from clausier.billing.models import DebitCollection, OverageScope
 from clausier.billing.subscriptions import overage
-from clausier.monitoring.models import ManagedServer
+from clausier.monitoring.models import ManagedServer, ReportKind, ServerReport
 from clausier.terms import services as terms_services
 from clausier.terms.models import Acceptance, TermsVersion
 from tests.api.world_content import content_of_a1
@@ -73,6 +74,7 @@ class World:
             "funder_id": self.funder_a.pk,
             "server_id": self.server_a1.pk,
             "service_id": self.server_a1.services.get(name="HTTP").pk,
+            "report_id": self.server_a1.reports.get().pk,
             **self.content_ids,
             **{f"{name}_id": row.pk for name, row in (self.coaching or {}).items()},
             **self.training,
@@ -175,6 +177,17 @@ def _build_world() -> World:
         server_a1=ManagedServer.objects.create(
             provider=provider_a, client=client_a1, name="SECRET-A1-www", address="192.0.2.1"
         ),
+    )
+    ServerReport.objects.create(
+        server=world.server_a1,
+        kind=ReportKind.MONTHLY_ROOTKIT,
+        period_start=date(2026, 1, 1),
+        due_at=datetime(2026, 2, 1, tzinfo=UTC),
+        command="chkrootkit -q",
+        collected_at=datetime(2026, 1, 1, 1, 0, tzinfo=UTC),
+        exit_status=0,
+        output="SECRET-A1 chkrootkit output",
+        clause="Art. 3.2",
     )
     world.content_ids = content_of_a1(world)
     world.training = build_training(provider_a, client_a1, people)

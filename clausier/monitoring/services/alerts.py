@@ -19,6 +19,7 @@ from clausier.monitoring.models import (
     AlertKind,
     CheckStateValue,
     Escalation,
+    ManagedServer,
     MonitoredService,
     OnCallShift,
     StateChange,
@@ -44,7 +45,10 @@ def server_link(service: MonitoredService) -> str:
 
 def client_contacts(service: MonitoredService) -> list[Recipient]:
     """The client's people (art. 3.2: "envoyées par mail au client") and the provider."""
-    server = service.server
+    return server_contacts(service.server)
+
+
+def server_contacts(server: ManagedServer) -> list[Recipient]:
     memberships = (
         Membership.objects.active()
         .filter(client_id=server.client_id, person__is_active=True)

@@ -111,6 +111,7 @@ def probe_for(service: MonitoredService, creds: Credentials | None = None) -> Pr
 
 _TUNABLE = {
     "params",
+    "renotify_minutes",
     "check_interval",
     "retry_interval",
     "max_check_attempts",

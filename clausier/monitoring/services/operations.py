@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import Person, Provider
+from clausier.core import audit
 from clausier.monitoring.errors import MonitoringError
 from clausier.monitoring.models import (
     RAW_RESULT_RETENTION_HOURS,
@@ -60,6 +61,17 @@ def acknowledge(
         Escalation.objects.filter(
             problem_id=service.problem_id, sent_at__isnull=True, suppressed_by=""
         ).update(suppressed_by="acknowledged")
+        server = ManagedServer.objects.select_related("provider", "client").get(
+            pk=service.server_id
+        )
+        audit.record(
+            "monitoring.problem_acknowledged",
+            ack,
+            actor=person,
+            provider=server.provider,
+            client=server.client,
+            details={"clause": "Art. 3.2", "service": service.pk, "problem": ack.problem_id},
+        )
     return ack
 
 

@@ -1,0 +1,191 @@
+"""python -m bench.monitoring_alerts [SERVICES] [SECONDS]: hard state change → SMTP
+accepted, end to end (issue 12's goal: p99 < 1 s).
+
+`clausier run` (web server, scheduler with the outbox delivery job, the monitor) on a
+fresh SQLite database watches SERVICES TCP checks against a closed loopback port, with
+`max_check_attempts` 1 so that each first check is a HARD problem whose alert goes
+through the outbox; an SMTP server in this process (aiosmtpd, like the mail catcher)
+notes when it accepts each message. Latency = accepted − the hard change's time
+(`StateChange.at`), for every e-mail of every problem alert (client people + provider).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETUP = """
+from django.utils import timezone
+from clausier.monitoring.models import ManagedServer, MonitoredService
+from tests.helpers import make_client, make_client_user, make_provider
+provider = make_provider("Kalanda")
+client = make_client(provider, "Boulangerie")
+make_client_user(client)
+server = ManagedServer.objects.create(
+    provider=provider, client=client, name="www", address="127.0.0.1"
+)
+server.services.all().delete()
+now = timezone.now()
+MonitoredService.objects.bulk_create([
+    MonitoredService(server=server, name=f"tcp-{i:05d}", kind="tcp", params={"port": PORT},
+                     check_interval=SPREAD, retry_interval=10, max_check_attempts=1)
+    for i in range(COUNT)
+])
+"""
+# Checks fall due only once `clausier run` is warm (see run()): the first round of the
+# scheduler's jobs (reminders, ...) takes seconds and is start-up, not steady state.
+WARMUP = float(os.environ.get("BENCH_ALERT_WARMUP", "30"))
+
+
+class _Stamp:
+    """Notes the acceptance time of each message by the service named in its subject."""
+
+    def __init__(self) -> None:
+        self.accepted: list[tuple[str, float]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        at = time.time()
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        subject = str(message["Subject"] or "")
+        name = next((w for w in subject.split() if w.startswith("tcp-")), "")
+        for _rcpt in envelope.rcpt_tos:
+            self.accepted.append((name, at))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _spread_due(db: Path, count: int, spread: float) -> None:
+    """Make the checks due evenly over the next `spread` seconds, from now."""
+    start = time.time()
+    with sqlite3.connect(db, timeout=60) as connection:
+        ids = [r[0] for r in connection.execute("select id from monitoring_monitoredservice")]
+        connection.executemany(
+            "update monitoring_monitoredservice set next_check_at = ? where id = ?",
+            [
+                (
+                    datetime.fromtimestamp(start + i * spread / count, UTC).strftime(
+                        "%Y-%m-%d %H:%M:%S.%f"
+                    ),
+                    pk,
+                )
+                for i, pk in enumerate(ids)
+            ],
+        )
+
+
+def run(count: int, seconds: float) -> dict[str, Any]:
+    closed = _free_port()  # bound then released: nothing listens there
+    smtp_port = _free_port()
+    stamp = _Stamp()
+    catcher = Controller(stamp, hostname="127.0.0.1", port=smtp_port)
+    catcher.start()
+    spread = max(10.0, seconds - 15)
+    try:
+        with tempfile.TemporaryDirectory(prefix="clausier-bench-alerts-") as var:
+            env = {
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CLAUSIER_MAILCATCHER"}
+            }
+            env.update(
+                CLAUSIER_VAR_DIR=var,
+                LOG_LEVEL="WARNING",
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(smtp_port),
+            )
+            manage = [sys.executable, str(ROOT / "manage.py")]
+            subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+                [*manage, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True
+            )
+            setup = (
+                SETUP.replace("PORT", str(closed))
+                .replace("COUNT", str(count))
+                .replace("SPREAD", str(int(spread) + 60))
+            )
+            subprocess.run(  # noqa: S603
+                [*manage, "shell", "-c", setup], env=env, cwd=ROOT, check=True
+            )
+            server = subprocess.Popen(  # noqa: S603
+                [*manage, "run", "--port", str(_free_port())],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            db = Path(var) / "clausier.sqlite3"
+            try:
+                time.sleep(WARMUP)
+                _spread_due(db, count, spread)
+                time.sleep(seconds)
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+            with sqlite3.connect(db) as connection:
+                changes = dict(
+                    connection.execute(
+                        "select s.name, c.at from monitoring_statechange c"
+                        " join monitoring_monitoredservice s on s.id = c.service_id"
+                        " where c.hard and c.state = 2"
+                    ).fetchall()
+                )
+                queued = connection.execute(
+                    "select count(*) from notify_outboxmessage where template = 'monitoring_alert'"
+                ).fetchone()[0]
+    finally:
+        catcher.stop()
+    latencies = []
+    for name, at in stamp.accepted:
+        if name in changes:
+            hard_at = datetime.fromisoformat(changes[name]).replace(tzinfo=UTC).timestamp()
+            latencies.append(at - hard_at)
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 3)
+
+    return {
+        "services": count,
+        "hard_changes": len(changes),
+        "mails_queued": queued,
+        "mails_accepted": len(latencies),
+        "p50_s": pct(0.50) if latencies else None,
+        "p99_s": pct(0.99) if latencies else None,
+        "max_s": round(latencies[-1], 3) if latencies else None,
+    }
+
+
+def report() -> None:
+    count = int(os.environ.get("BENCH_ALERT_SERVICES", "200"))
+    seconds = float(os.environ.get("BENCH_ALERT_SECONDS", "75"))
+    f = run(count, seconds)
+    print(f"bench: hard change → SMTP accepted (issue 12), {count} services, {seconds:g} s")
+    print(
+        f"  {f['hard_changes']} hard changes, {f['mails_accepted']}/{f['mails_queued']} e-mails "
+        f"accepted; latency p50 {f['p50_s']} s, p99 {f['p99_s']} s, max {f['max_s']} s "
+        "(goal p99 < 1 s)"
+    )
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    print(json.dumps(run(int(args[0]) if args else 200, float(args[1]) if len(args) > 1 else 75)))
