@@ -272,6 +272,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Monitoring scale-out (docs/monitoring.md): with a broker, the monitor sends probe
+# batches of this size to this queue and gives a batch up (reschedules it) after this long.
+MONITOR_CELERY_QUEUE = env_str("MONITOR_CELERY_QUEUE", "clausier-monitor")
+MONITOR_BATCH_SIZE = env_int("MONITOR_BATCH_SIZE", 200, minimum=1)
+MONITOR_BATCH_TIMEOUT = env_int("MONITOR_BATCH_TIMEOUT", 60, minimum=1)
+
 # API tokens
 API_TOKEN_PREFIX = "clz_"
 
