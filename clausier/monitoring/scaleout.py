@@ -18,7 +18,8 @@ that runs anyway is recorded at most once (`record_results` ignores a result sch
 before the service's last check).
 
 Results come back through the result backend: `CELERY_RESULT_BACKEND` when set,
-otherwise the broker itself for Redis and `rpc://` (reply queues) for RabbitMQ. One
+otherwise the broker itself for Redis and `rpc://` (reply queues) for RabbitMQ (the
+settings' default, read by the scheduler and the workers alike). One
 thread publishes and one waits (Celery's result API blocks, and is not thread-safe
 with every backend); batches complete in schedule order, so one waiter keeps up.
 """
@@ -46,15 +47,6 @@ TASK = "clausier.monitoring.run_checks"
 Row = list[Any]  # [service id, scheduled ISO, state, output, perfdata, duration, at ISO]
 
 
-def result_backend(broker: str) -> str:
-    configured = settings.CELERY_RESULT_BACKEND
-    if configured:
-        return str(configured)
-    if broker.startswith(("redis://", "rediss://")):
-        return broker
-    return "rpc://"
-
-
 def _iso(at: datetime | None) -> str | None:
     return at.isoformat() if at is not None else None
 
@@ -75,8 +67,6 @@ class CeleryDispatch:
         timeout: float | None = None,
     ) -> None:
         self.app = celery or app
-        if not self.app.conf.result_backend:
-            self.app.conf.result_backend = result_backend(str(self.app.conf.broker_url))
         self.queue = queue or settings.MONITOR_CELERY_QUEUE
         self.batch_size = batch_size or settings.MONITOR_BATCH_SIZE
         self.timeout = float(timeout or settings.MONITOR_BATCH_TIMEOUT)

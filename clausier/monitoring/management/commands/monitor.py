@@ -27,12 +27,13 @@ class Command(BaseCommand):
         monitor = configured_monitor(tick=tick, lookahead=lookahead)
         # Standby / leader changes on stdout: an operator (and the failover test) sees them.
         def told(held: bool) -> None:
-            self.stdout.write(f"Monitor {monitor.node} {'leader' if held else 'standby'}")
+            role = "the leader" if held else "a standby"
+            self.stdout.write(f"Monitor {monitor.node} is now {role}")
             self.stdout.flush()
 
         monitor.on_leader = told
         if monitor.leader is not None:
-            self.stdout.write(f"Monitor {monitor.node} standby (leader election)")
+            self.stdout.write(f"Monitor {monitor.node} elects a leader (PostgreSQL advisory lock)")
         if monitor.dispatch is not None:
             self.stdout.write(f"Monitor {monitor.node} sends probe batches to Celery")
         self.stdout.flush()
