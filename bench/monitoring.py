@@ -352,6 +352,98 @@ def icinga(count: int, seconds: float, port: int) -> dict[str, float] | str:
         }
 
 
+AVAILABILITY = """
+import json, random, time
+from datetime import UTC, date, datetime, timedelta
+from clausier.monitoring.models import (
+    Downtime, ManagedServer, MonitoredService, MonitorHeartbeat, StateChange,
+)
+from clausier.monitoring.services.availability import fleet_availability
+from tests.helpers import make_client, make_provider
+provider = make_provider("Kalanda")
+client = make_client(provider, "Boulangerie")
+servers = ManagedServer.objects.bulk_create([
+    ManagedServer(provider=provider, client=client, name=f"www-{s}", address="127.0.0.1")
+    for s in range((COUNT + PER_SERVER - 1) // PER_SERVER)
+])
+MonitoredService.objects.bulk_create([
+    MonitoredService(server=servers[i // PER_SERVER], name=f"tcp-{i}", kind="tcp",
+                     params={"port": 80}, has_result=True)
+    for i in range(COUNT)
+], batch_size=5000)
+start = datetime(2025, 1, 1, tzinfo=UTC)
+months = [date(2025, m, 1) for m in range(1, 13)]
+now = datetime(2026, 1, 2, tzinfo=UTC)
+random.seed(12)
+# The monitor ran all year but for one 3-hour stop a month ("no data").
+MonitorHeartbeat.objects.bulk_create([
+    MonitorHeartbeat(started_at=start + timedelta(days=30 * m) + timedelta(hours=3),
+                     last_beat_at=start + timedelta(days=30 * (m + 1)))
+    for m in range(13)
+])
+Downtime.objects.bulk_create([
+    Downtime(server=server, starts_at=start + timedelta(days=30 * m + 7),
+             ends_at=start + timedelta(days=30 * m + 7, hours=2), reason="maintenance",
+             created_at=start)
+    for server in servers for m in range(12)
+])
+rows = []
+for service in MonitoredService.objects.all():
+    at = start + timedelta(minutes=random.randint(0, 600))
+    rows.append(StateChange(service=service, at=at, state=0, state_type="hard", attempt=1,
+                            previous_state=0, hard_state=0, previous_hard_state=0, hard=True))
+    # Two incidents a month on average: a hard problem and its recovery.
+    for _ in range(24):
+        at += timedelta(hours=random.uniform(1, 700))
+        if at >= now:
+            break
+        down = at + timedelta(minutes=random.uniform(2, 240))
+        rows.append(StateChange(service=service, at=at, state=2, state_type="hard", attempt=3,
+                                previous_state=0, hard_state=2, previous_hard_state=0,
+                                hard=True, output="CRITICAL"))
+        rows.append(StateChange(service=service, at=down, state=0, state_type="hard",
+                                attempt=1, previous_state=2, hard_state=0,
+                                previous_hard_state=2, hard=True, output="OK"))
+        at = down
+    if len(rows) >= 50000:
+        StateChange.objects.bulk_create(rows)
+        rows = []
+StateChange.objects.bulk_create(rows)
+changes = StateChange.objects.count()
+t0 = time.perf_counter()
+figures = fleet_availability(None, months, now)
+seconds = time.perf_counter() - t0
+assert len(figures) == COUNT * 12
+print(json.dumps({"services": COUNT, "months": 12, "hard_changes": changes,
+                  "figures": len(figures), "seconds": round(seconds, 2)}))
+"""
+
+
+def availability(count: int) -> dict[str, float]:
+    """`fleet_availability` for COUNT services × 12 months of hard-state history (two
+    incidents a month each, a downtime per server and month, a monitor stop a month) on a
+    fresh SQLite database: the seconds for all COUNT × 12 figures."""
+    with tempfile.TemporaryDirectory(prefix="clausier-bench-") as var:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        }
+        env.update(CLAUSIER_VAR_DIR=var, LOG_LEVEL="WARNING")
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)  # noqa: S603
+        script = AVAILABILITY.replace("COUNT", str(count)).replace("PER_SERVER", str(PER_SERVER))
+        out = subprocess.run(  # noqa: S603
+            [*manage, "shell", "-c", script],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
 def report() -> None:
     count = int(os.environ.get("BENCH_MONITOR_SERVICES", "2000"))
     seconds = float(os.environ.get("BENCH_MONITOR_SECONDS", "90"))
@@ -369,6 +461,12 @@ def report() -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args and args[0] == "--availability":
+        print(json.dumps(availability(int(args[1]) if len(args) > 1 else 10000)))
+        sys.exit(0)
+    if args and args[0] == "--icinga":
+        print(json.dumps(icinga(int(args[1]), float(args[2]), _listener())))
+        sys.exit(0)
     if args and args[0] == "--probes-alone":
         _probes_alone_main(int(args[1]), float(args[2]), int(args[3]))
         sys.exit(0)

@@ -46,6 +46,7 @@ from clausier.monitoring.models import MonitoredService
 from clausier.monitoring.services.inventory import credentials, probe_for
 from clausier.monitoring.services.operations import beat
 from clausier.monitoring.services.results import Observation, record_result, record_results
+from clausier.monitoring.statemachine import spread_offset
 from clausier.probes.base import Probe
 from clausier.probes.result import Result, State
 from clausier.probes.runner import Runner, RunnerLimits
@@ -95,6 +96,31 @@ def due_probes(until: datetime, exclude: set[int], limit: int) -> list[Due]:
 def due_ids(until: datetime, exclude: set[int], limit: int) -> list[tuple[int, datetime | None]]:
     """The services due by `until`, soonest first (scale-out: workers build the probes)."""
     return list(_due_services(until, exclude, limit).values_list("pk", "next_check_at"))
+
+
+# Checks found overdue when a scheduler starts (after a stop, a failover, a long setup)
+# are spread rather than all started at once: at most this many per second, within
+# min(their interval, 60 s) as Icinga 2 does (Checkable::Start).
+STARTUP_RATE = 200.0
+
+
+def spread_overdue(now: datetime) -> int:
+    """Reschedule the overdue checks over a short window: no thundering herd at start."""
+    rows = list(
+        MonitoredService.objects.filter(
+            enabled=True, server__active=True, next_check_at__lt=now
+        ).only("pk", "check_interval", "retry_interval", "state", "state_type")
+    )
+    if not rows:
+        return 0
+    window = len(rows) / STARTUP_RATE
+    for row in rows:
+        soft_problem = row.state != int(State.OK) and row.state_type == "soft"
+        interval = row.retry_interval if soft_problem else row.check_interval
+        spread = timedelta(seconds=min(window, interval, 60.0))
+        row.next_check_at = now + spread_offset(row.pk, spread)
+    MonitoredService.objects.bulk_update(rows, ["next_check_at"], batch_size=1000)
+    return len(rows)
 
 
 def invalid(reason: str) -> Observation:
@@ -193,10 +219,14 @@ class Monitor:
     async def run(self) -> None:
         runner = Runner(self.limits)
         writer = asyncio.create_task(self._write_loop())
+        spread = False
         try:
             while not self._stop.is_set():
                 if self.leader is not None and not await self._lead():
+                    spread = False
                     continue
+                if not spread:
+                    spread = await self._spread_overdue()
                 await self.tick_once(runner)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), self.tick)
@@ -212,6 +242,14 @@ class Monitor:
             if self.leader is not None:
                 await asyncio.get_running_loop().run_in_executor(self._reader, self.leader.release)
             self._shutdown()
+
+    async def _spread_overdue(self) -> bool:
+        try:
+            await self.db(spread_overdue, self.clock())
+        except Exception:
+            log.exception("spreading the overdue checks failed")
+            return False
+        return True
 
     async def _lead(self) -> bool:
         """True while this monitor leads; a standby waits and asks again."""
@@ -305,6 +343,7 @@ class Monitor:
         assert self.dispatch is not None
         ids = [service_id for service_id, _ in chunk]
         try:
+            await at_due_time(chunk[0][1])
             results = await self.dispatch.run(chunk)
         except asyncio.CancelledError:
             self.in_flight.difference_update(ids)

@@ -2,7 +2,8 @@
 
 With `CELERY_BROKER_URL` set (RabbitMQ `amqp://` or Redis `redis://`), `clausier monitor`
 (the scheduler, `monitor.Monitor`) no longer runs the probes itself: each tick it sends
-the services falling due, in chunks of `MONITOR_BATCH_SIZE`, as the task
+the services falling due, in chunks of at most `MONITOR_BATCH_SIZE` checks due within
+a quarter of a second, each sent at its first check's due time, as the task
 `clausier.monitoring.run_checks` to the queue `MONITOR_CELERY_QUEUE`. A worker
 (`clausier worker -Q <queue>`) reads those services' definitions and credentials from the
 database (read only: credentials stay encrypted at rest and never cross the broker),
@@ -43,6 +44,7 @@ from clausier.probes.result import State
 from clausier.probes.runner import Runner
 
 TASK = "clausier.monitoring.run_checks"
+SPAN = 0.25  # seconds of due times one batch covers
 
 Row = list[Any]  # [service id, scheduled ISO, state, output, perfdata, duration, at ISO]
 
@@ -76,8 +78,22 @@ class CeleryDispatch:
     def chunks(
         self, due: Sequence[tuple[int, datetime | None]]
     ) -> Iterator[list[tuple[int, datetime | None]]]:
-        for start in range(0, len(due), self.batch_size):
-            yield list(due[start : start + self.batch_size])
+        """The due checks (soonest first) in batches of at most `batch_size` checks due
+        within `SPAN` seconds of the batch's first: the scheduler sends a batch at its
+        first check's due time, and the worker is busy with it for the span at most (plus
+        the probes), not for the scheduler's whole lookahead."""
+        chunk: list[tuple[int, datetime | None]] = []
+        first: datetime | None = None
+        for service_id, at in due:
+            late = at is not None and first is not None and (at - first).total_seconds() > SPAN
+            if chunk and (len(chunk) >= self.batch_size or late):
+                yield chunk
+                chunk, first = [], None
+            if not chunk:
+                first = at
+            chunk.append((service_id, at))
+        if chunk:
+            yield chunk
 
     def _publish(self, payload: list[list[Any]]) -> Any:
         return self.app.send_task(

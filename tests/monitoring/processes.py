@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -36,7 +37,7 @@ server = ManagedServer.objects.create(
 server.services.all().delete()
 now = timezone.now()
 MonitoredService.objects.bulk_create([
-    MonitoredService(server=server, name=f"port-{{i}}", kind="tcp", params={{"port": 1}},
+    MonitoredService(server=server, name=f"port-{{i}}", kind="tcp", params={params},
                      max_check_attempts={attempts}, retry_interval=2, check_interval=600,
                      next_check_at=now + timedelta(seconds={delay} + i * {spread} / {services}))
     for i in range({services})
@@ -52,6 +53,7 @@ def base_env(var: Path, database_url: str = "", **extra: str) -> dict[str, str]:
         not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
     }
     env.update(CLAUSIER_VAR_DIR=str(var), PYTHONPATH=str(ROOT), EMAIL_PORT="1", LOG_LEVEL="INFO")
+    env["PYTHONUNBUFFERED"] = "1"  # the tests read the processes' lines as they come
     if database_url:
         env["DATABASE_URL"] = database_url
     env.update(extra)
@@ -65,6 +67,7 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def prepare(env: dict[str, str], **setup: Any) -> None:
+    setup.setdefault("params", {"port": 1})
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "shell", "-c", SETUP.format(**setup))
 
@@ -130,6 +133,32 @@ def worker(name: str, env: dict[str, str], queue: str) -> Process:
     command += ["--prefetch-multiplier", "1", "--without-gossip", "--without-mingle"]
     command += ["--without-heartbeat", "--hostname", f"{name}@%h"]
     return Process(name, command, env)
+
+
+class SilentServer:
+    """A TCP server on loopback that accepts and never says a word: a check expecting a
+    banner from it waits for its own timeout (a probe batch that lasts)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1024)
+        self.port = int(self.sock.getsockname()[1])
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _address = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def close(self) -> None:
+        self.sock.close()
+        for connection in self.held:
+            connection.close()
 
 
 class Database:

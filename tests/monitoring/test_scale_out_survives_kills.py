@@ -23,6 +23,7 @@ import pytest
 from tests.monitoring.processes import (
     EXACTLY_ONCE,
     Database,
+    SilentServer,
     base_env,
     monitor,
     prepare,
@@ -59,7 +60,11 @@ def test_a_worker_killed_mid_batch_loses_no_check(tmp_path, broker):
         MONITOR_BATCH_TIMEOUT="8",
     )
     # One attempt: the first result of each service is its HARD problem and its alert.
-    prepare(env, services=services, attempts=1, delay=12, spread=10)
+    # Each check waits 3 s for a banner that never comes: a batch lasts, a kill lands in
+    # the middle of one.
+    silent = SilentServer()
+    params = {"port": silent.port, "expect": ["+OK"], "timeout": 3}
+    prepare(env, services=services, attempts=1, delay=12, spread=10, params=params)
     db = Database(sqlite_path=tmp_path / "clausier.sqlite3")
     doomed = worker("doomed", env, queue)
     survivor = worker("survivor", env, queue)
@@ -86,6 +91,7 @@ def test_a_worker_killed_mid_batch_loses_no_check(tmp_path, broker):
     finally:
         for process in processes:
             process.stop()
+        silent.close()
     assert db.count("select count(*) from monitoring_checkresult") == services, (
         scheduler.output()
     )
