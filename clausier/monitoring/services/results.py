@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from clausier.monitoring import statemachine as sm
@@ -212,9 +212,10 @@ def record_results(
             # Lock the service rows only: PostgreSQL refuses FOR UPDATE on the nullable side
             # of the outer joins select_related adds (the server's subscription). In id
             # order, so two writers never wait for each other in a cycle.
+            # No select_related: the server, its provider and client are read only for
+            # the few results that alert (lazily), not for every result.
             service.pk: service
-            for service in MonitoredService.objects.select_for_update(of=("self",))
-            .select_related("server__provider", "server__client", "server__subscription")
+            for service in MonitoredService.objects.select_for_update()
             .filter(pk__in={service_id for service_id, _ in items}, enabled=True)
             .order_by("pk")
         }
@@ -236,9 +237,30 @@ def record_results(
             changed[service.pk] = service
             out.append(transition)
         CheckResult.objects.bulk_create(rows)
-        for service in changed.values():
-            service.save(update_fields=_STATE_FIELDS)
+        _save_states(list(changed.values()))
     return out
+
+
+def _save_states(services: list[MonitoredService]) -> None:
+    """One UPDATE statement run for all the batch's services (executemany): what
+    `save(update_fields=_STATE_FIELDS)` writes, without its per-row overhead."""
+    if not services:
+        return
+    meta = MonitoredService._meta
+    fields = [meta.get_field(name) for name in _STATE_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    params = [
+        [field.get_db_prep_save(getattr(s, field.attname), connection) for field in fields]
+        + [s.pk]
+        for s in services
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _stale(service: MonitoredService, observation: Observation, at: datetime) -> bool:
@@ -320,9 +342,11 @@ def _follow_problem(
     pack = None
     if transition.hard_changed:
         if transition.current.last_hard_state == State.OK:
-            Escalation.objects.filter(
-                service=service, sent_at__isnull=True, suppressed_by=""
-            ).update(suppressed_by="recovered")
+            # A first result (OK after the initial OK) has no problem to close.
+            if transition.previous.last_hard_state != State.OK or service.problem_id is not None:
+                Escalation.objects.filter(
+                    service=service, sent_at__isnull=True, suppressed_by=""
+                ).update(suppressed_by="recovered")
         else:
             pack = server_pack(service.server)
             # A new problem state (WARNING <-> CRITICAL) supersedes the previous problem.
