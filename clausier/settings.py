@@ -268,9 +268,22 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
-# Where callers read task results (optional: the tasks' effects are in the database).
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+# Where callers read task results. The tasks' effects are in the database, but the
+# monitor's probe batches come back through it (docs/monitoring.md, "Scale-out"), so a
+# broker implies one: Redis stores results itself, RabbitMQ sends them back on reply
+# queues (rpc://). The worker and the caller must agree: both read this setting.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (
+    (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "rpc://")
+    if CELERY_BROKER_URL
+    else None
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Monitoring scale-out (docs/monitoring.md): with a broker, the monitor sends probe
+# batches of this size to this queue and gives a batch up (reschedules it) after this long.
+MONITOR_CELERY_QUEUE = env_str("MONITOR_CELERY_QUEUE", "clausier-monitor")
+MONITOR_BATCH_SIZE = env_int("MONITOR_BATCH_SIZE", 200, minimum=1)
+MONITOR_BATCH_TIMEOUT = env_int("MONITOR_BATCH_TIMEOUT", 60, minimum=1)
 
 # API tokens
 API_TOKEN_PREFIX = "clz_"

@@ -89,3 +89,15 @@ def _fast_password_hashing(settings: Any) -> None:
 def _private_var_dir(settings: Any, tmp_path: Any) -> None:
     # Stored documents (invoices) go to a folder of the test's own.
     settings.VAR_DIR = tmp_path / "var"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`make test` runs the suite on SQLite, `make test-postgres` again on PostgreSQL: a
+    test that needs PostgreSQL (`postgres`) runs in the second only; a test of the real
+    brokers (`broker`), whose outcome does not depend on the suite's database, in the
+    first only (once, not twice)."""
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if item.get_closest_marker("postgres") and not on_postgres:
+        pytest.skip("needs PostgreSQL: runs in `make test-postgres`")
+    if item.get_closest_marker("broker") and on_postgres:
+        pytest.skip("broker test: ran once in `make test` (SQLite)")

@@ -15,6 +15,7 @@ from clausier.monitoring import sla
 from clausier.monitoring.models import AvailabilityReport, MonitorHeartbeat
 from clausier.monitoring.services.availability import (
     close_month,
+    month_window,
     close_previous_months,
     server_availability,
     service_availability,
@@ -172,3 +173,40 @@ def test_heartbeat_extends_a_run_and_starts_a_new_one_after_a_gap():
     assert beat(S + timedelta(seconds=30)).pk == first.pk
     second = beat(S + timedelta(minutes=10))
     assert second.pk != first.pk and MonitorHeartbeat.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_fleet_computation_gives_each_services_own_figures():
+    from clausier.monitoring.services.availability import fleet_availability
+
+    world = monitoring_world(MARCH_START - timedelta(days=40), subscribed=True)
+    feb = date(2026, 2, 1)
+    keep_monitor_alive(MARCH_START - timedelta(days=40), MARCH_START + timedelta(days=5))
+    keep_monitor_alive(MARCH_START + timedelta(days=6), APRIL_START + timedelta(days=20))
+    ping, http, smtp = world.service("Ping"), world.service("HTTP"), world.service("SMTP")
+    feed(ping, [State.OK], MARCH_START - timedelta(days=20))
+    feed(http, [State.OK], MARCH_START - timedelta(days=3))
+    # HTTP down from February into March (state before the month), up, down again in April.
+    last = feed(http, [State.CRITICAL] * 3, MARCH_START - timedelta(hours=5))
+    feed(http, [State.OK], last + timedelta(hours=12))
+    feed(http, [State.CRITICAL] * 3, APRIL_START + timedelta(days=2))
+    feed(smtp, [State.WARNING] * 3 + [State.CRITICAL] * 3, MARCH_START + timedelta(days=9))
+    schedule_downtime(
+        world.server,
+        starts_at=MARCH_START + timedelta(days=9, hours=1),
+        ends_at=MARCH_START + timedelta(days=9, hours=5),
+        reason="maintenance",
+        now=MARCH_START,
+    )
+    now = APRIL_START + timedelta(days=10)
+    months = [feb, MARCH, date(2026, 4, 1)]
+    fleet = fleet_availability(None, months, now)
+    checked = 0
+    for service in world.server.services.filter(enabled=True):
+        for month in months:
+            start, end = month_window(month, world.server)
+            alone = service_availability(service, start, end, now)
+            assert fleet[service.pk, month] == alone, (service.name, month)
+            checked += alone.percent is not None
+    assert checked >= 7  # Ping 3 months, HTTP 3, SMTP March and April
+    assert fleet[http.pk, MARCH].problem > timedelta(hours=6)

@@ -8,11 +8,13 @@ The month is the contract's local month (terms.zone).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from clausier.billing.invoicing.credits import record_sla_credit
 from clausier.core.calendar import add_months, local_midnight
@@ -214,3 +216,91 @@ def close_previous_months(now: datetime) -> int:
         if close_month(server, month, now) is not None:
             closed += 1
     return closed
+
+
+def fleet_availability(
+    services: Iterable[MonitoredService] | None, months: Sequence[date], now: datetime
+) -> dict[tuple[int, date], sla.Availability]:
+    """Each service's availability for each of `months` (contract-local months), the same
+    figures as `service_availability`, with five queries in all instead of five per
+    service and month: the hard changes of the whole span in one ordered pass, the state
+    before it, the downtimes, the heartbeat runs. For reports across many servers and
+    months (10,000 services × 12 months: docs/monitoring.md, "Figures")."""
+    rows = MonitoredService.objects.filter(enabled=True).select_related(
+        "server__subscription", "server__provider"
+    )
+    if services is not None:
+        rows = rows.filter(pk__in=[s.pk for s in services])
+    firsts = sorted(m.replace(day=1) for m in months)
+    if not firsts:
+        return {}
+    zones: dict[int, list[tuple[date, datetime, datetime]]] = {}
+    listed = list(rows)
+    for service in listed:
+        if service.server_id not in zones:
+            windows = [(m, *month_window(m, service.server)) for m in firsts]
+            zones[service.server_id] = [(m, s, min(e, now)) for m, s, e in windows]
+    if not listed:
+        return {}
+    start = min(w[0][1] for w in zones.values())
+    end = max(w[-1][2] for w in zones.values())
+    ids = [s.pk for s in listed]
+    before = dict(
+        MonitoredService.objects.filter(pk__in=ids)
+        .annotate(
+            before=Subquery(
+                StateChange.objects.filter(service=OuterRef("pk"), hard=True, at__lt=start)
+                .order_by("-at", "-id")
+                .values("hard_state")[:1]
+            )
+        )
+        .values_list("pk", "before")
+    )
+    changes: dict[int, list[tuple[datetime, int]]] = {}
+    for service_id, at, state in (
+        StateChange.objects.filter(service_id__in=ids, hard=True, at__gte=start, at__lt=end)
+        .order_by("service_id", "at", "id")
+        .values_list("service_id", "at", "hard_state")
+        .iterator(chunk_size=20000)
+    ):
+        changes.setdefault(service_id, []).append((at, state))
+    downtimes: dict[tuple[int, int | None], list[sla.Interval]] = {}
+    for server_id, service_id, d_start, d_end in Downtime.objects.filter(
+        server_id__in=zones, starts_at__lt=end, ends_at__gt=start, cancelled_at__isnull=True
+    ).values_list("server_id", "service_id", "starts_at", "ends_at"):
+        downtimes.setdefault((server_id, service_id), []).append((d_start, d_end))
+    blind = no_data_periods(start, end)
+    out: dict[tuple[int, date], sla.Availability] = {}
+    for service in listed:
+        history = changes.get(service.pk, [])
+        state = before.get(service.pk)
+        cursor = 0
+        spans = downtimes.get((service.server_id, None), []) + downtimes.get(
+            (service.server_id, service.pk), []
+        )
+        for month, m_start, m_end in zones[service.server_id]:
+            while cursor < len(history) and history[cursor][0] < m_start:
+                state = history[cursor][1]
+                cursor += 1
+            if m_end <= m_start:
+                out[service.pk, month] = sla.Availability(
+                    m_start, m_start, timedelta(0), timedelta(0), timedelta(0), None
+                )
+                continue
+            inside = []
+            index = cursor
+            while index < len(history) and history[index][0] < m_end:
+                at, hard = history[index]
+                inside.append(sla.HardChange(at, is_problem(service.is_host_check, hard)))
+                index += 1
+            state_before = None if state is None else is_problem(service.is_host_check, state)
+            problems, first = sla.problem_intervals(inside, state_before, m_start, m_end)
+            out[service.pk, month] = sla.sla_ok_percent(
+                problems,
+                first,
+                m_start,
+                m_end,
+                downtimes=spans,
+                no_data=blind,
+            )
+    return out

@@ -10,10 +10,12 @@ ignored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 
 from clausier.monitoring import statemachine as sm
 from clausier.monitoring.escalation import escalation_due
@@ -123,28 +125,170 @@ def is_acknowledged(service: MonitoredService) -> bool:
 
 def record_result(service_id: int, observation: Observation, now: datetime) -> sm.Transition | None:
     """Process one result; None when the service is gone, disabled or the result stale."""
-    at = observation.at or now
+    return record_results([(service_id, observation)], now)[0]
+
+
+# The columns a result changes on its service (one UPDATE of these, not of every column).
+_STATE_FIELDS = [
+    "state",
+    "state_type",
+    "attempt",
+    "last_hard_state",
+    "has_result",
+    "last_state_change_at",
+    "last_hard_change_at",
+    "flapping",
+    "flap_buffer",
+    "flap_index",
+    "flap_percent",
+    "output",
+    "perfdata",
+    "last_check_at",
+    "reachable",
+    "next_check_at",
+    "problem",
+]
+
+
+class _Batch:
+    """What the state machine needs to know about a batch's services, read once: the
+    host checks' hard states (reachability), the downtimes and the acknowledgements."""
+
+    def __init__(self, services: dict[int, MonitoredService], ats: list[datetime]) -> None:
+        server_ids = {s.server_id for s in services.values()}
+        self.hosts: dict[int, tuple[int, bool]] = {
+            server_id: (hard, has_result)
+            for server_id, hard, has_result in MonitoredService.objects.filter(
+                server_id__in=server_ids, is_host_check=True, enabled=True
+            ).values_list("server_id", "last_hard_state", "has_result")
+        }
+        self.downtimes = list(
+            Downtime.objects.filter(
+                Q(server_id__in=server_ids, service__isnull=True) | Q(service_id__in=services),
+                starts_at__lte=max(ats),
+                ends_at__gt=min(ats),
+                cancelled_at__isnull=True,
+            ).values_list("server_id", "service_id", "starts_at", "ends_at")
+        )
+        problems = [s.problem_id for s in services.values() if s.problem_id is not None]
+        self.acknowledged = set(
+            Acknowledgement.objects.filter(problem_id__in=problems).values_list(
+                "problem_id", flat=True
+            )
+            if problems
+            else ()
+        )
+
+    def reachable(self, service: MonitoredService) -> bool:
+        # Same rule as `is_reachable`, on the host states read (and updated) in this batch.
+        if service.is_host_check:
+            return True
+        host = self.hosts.get(service.server_id)
+        if host is None or not host[1]:
+            return True
+        return sm.host_is_up(State(host[0]))
+
+    def in_downtime(self, service: MonitoredService, at: datetime) -> bool:
+        return any(
+            starts <= at < ends
+            and ((service_id is None and server_id == service.server_id) or service_id == service.pk)
+            for server_id, service_id, starts, ends in self.downtimes
+        )
+
+
+def record_results(
+    items: Sequence[tuple[int, Observation]], now: datetime
+) -> list[sm.Transition | None]:
+    """Process a batch of results in one transaction, in order (one per service and
+    result: the same as calling `record_result` for each, with a few queries for the
+    whole batch instead of several per result). A result is skipped (None) when its
+    service is gone or disabled, when it is not newer than the service's last check, or
+    when it was scheduled before that last check (a late copy of a check already done,
+    e.g. a probe batch a Celery worker ran again after the scheduler had given up)."""
+    if not items:
+        return []
     with transaction.atomic():
-        service = (
-            # Lock the service row only: PostgreSQL refuses FOR UPDATE on the nullable side
-            # of the outer joins select_related adds (the server's subscription).
-            MonitoredService.objects.select_for_update(of=("self",))
-            .select_related("server__provider", "server__client", "server__subscription")
-            .filter(pk=service_id, enabled=True)
-            .first()
-        )
-        if service is None or (service.last_check_at is not None and at <= service.last_check_at):
-            return None
-        transition = sm.process(
-            check_state(service),
-            observation.state,
-            at,
-            max_check_attempts=service.max_check_attempts,
-            reachable=is_reachable(service),
-            in_downtime=in_downtime(service, at),
-            acknowledged=is_acknowledged(service),
-        )
-        CheckResult.objects.create(
+        services = {
+            # Lock the service rows only: PostgreSQL refuses FOR UPDATE on the nullable side
+            # of the outer joins select_related adds (the server's subscription). In id
+            # order, so two writers never wait for each other in a cycle.
+            # No select_related: the server, its provider and client are read only for
+            # the few results that alert (lazily), not for every result.
+            service.pk: service
+            for service in MonitoredService.objects.select_for_update()
+            .filter(pk__in={service_id for service_id, _ in items}, enabled=True)
+            .order_by("pk")
+        }
+        if not services:
+            return [None] * len(items)
+        batch = _Batch(services, [observation.at or now for _, observation in items])
+        rows: list[CheckResult] = []
+        changed: dict[int, MonitoredService] = {}
+        out: list[sm.Transition | None] = []
+        for service_id, observation in items:
+            service = services.get(service_id)
+            at = observation.at or now
+            if service is None or _stale(service, observation, at):
+                out.append(None)
+                continue
+            transition = _process(service, observation, at, now, batch, rows)
+            if service.is_host_check:
+                batch.hosts[service.server_id] = (service.last_hard_state, service.has_result)
+            changed[service.pk] = service
+            out.append(transition)
+        CheckResult.objects.bulk_create(rows)
+        _save_states(list(changed.values()))
+    return out
+
+
+def _save_states(services: list[MonitoredService]) -> None:
+    """One UPDATE statement run for all the batch's services (executemany): what
+    `save(update_fields=_STATE_FIELDS)` writes, without its per-row overhead."""
+    if not services:
+        return
+    meta = MonitoredService._meta
+    fields = [meta.get_field(name) for name in _STATE_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    params = [
+        [field.get_db_prep_save(getattr(s, field.attname), connection) for field in fields]
+        + [s.pk]
+        for s in services
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _stale(service: MonitoredService, observation: Observation, at: datetime) -> bool:
+    last = service.last_check_at
+    if last is None:
+        return False
+    return at <= last or (observation.scheduled_at is not None and observation.scheduled_at < last)
+
+
+def _process(
+    service: MonitoredService,
+    observation: Observation,
+    at: datetime,
+    now: datetime,
+    batch: _Batch,
+    rows: list[CheckResult],
+) -> sm.Transition:
+    transition = sm.process(
+        check_state(service),
+        observation.state,
+        at,
+        max_check_attempts=service.max_check_attempts,
+        reachable=batch.reachable(service),
+        in_downtime=batch.in_downtime(service, at),
+        acknowledged=service.problem_id is not None and service.problem_id in batch.acknowledged,
+    )
+    rows.append(
+        CheckResult(
             service=service,
             at=at,
             state=int(observation.state),
@@ -153,22 +297,21 @@ def record_result(service_id: int, observation: Observation, now: datetime) -> s
             duration=observation.duration,
             scheduled_at=observation.scheduled_at,
         )
-        _apply(service, transition.current)
-        service.output = observation.output[:4000]
-        service.perfdata = observation.perfdata[:4000]
-        service.last_check_at = at
-        service.reachable = transition.reachable
-        service.next_check_at = sm.next_check(
-            transition.current,
-            max(now, at),
-            timedelta(seconds=service.check_interval),
-            timedelta(seconds=service.retry_interval),
-        )
-        change = None
-        if transition.recorded:
-            change = _record_change(service, transition, observation, at)
-            _follow_problem(service, transition, change, at)
-        service.save()
+    )
+    _apply(service, transition.current)
+    service.output = observation.output[:4000]
+    service.perfdata = observation.perfdata[:4000]
+    service.last_check_at = at
+    service.reachable = transition.reachable
+    service.next_check_at = sm.next_check(
+        transition.current,
+        max(now, at),
+        timedelta(seconds=service.check_interval),
+        timedelta(seconds=service.retry_interval),
+    )
+    if transition.recorded:
+        change = _record_change(service, transition, observation, at)
+        _follow_problem(service, transition, change, at)
     return transition
 
 
@@ -199,9 +342,11 @@ def _follow_problem(
     pack = None
     if transition.hard_changed:
         if transition.current.last_hard_state == State.OK:
-            Escalation.objects.filter(
-                service=service, sent_at__isnull=True, suppressed_by=""
-            ).update(suppressed_by="recovered")
+            # A first result (OK after the initial OK) has no problem to close.
+            if transition.previous.last_hard_state != State.OK or service.problem_id is not None:
+                Escalation.objects.filter(
+                    service=service, sent_at__isnull=True, suppressed_by=""
+                ).update(suppressed_by="recovered")
         else:
             pack = server_pack(service.server)
             # A new problem state (WARNING <-> CRITICAL) supersedes the previous problem.

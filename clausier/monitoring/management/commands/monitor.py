@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from clausier.monitoring.monitor import Monitor
+from clausier.monitoring.monitor import configured_monitor
 
 
 class Command(BaseCommand):
@@ -16,9 +16,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--tick", type=float, default=0.5, help="seconds between two rounds")
+        parser.add_argument(
+            "--lookahead",
+            type=float,
+            default=1.0,
+            help="seconds ahead a round picks due checks (each starts at its due time)",
+        )
 
-    def handle(self, *args: Any, tick: float, **options: Any) -> None:
-        monitor = Monitor(tick=tick)
+    def handle(self, *args: Any, tick: float, lookahead: float, **options: Any) -> None:
+        monitor = configured_monitor(tick=tick, lookahead=lookahead)
+        # Standby / leader changes on stdout: an operator (and the failover test) sees them.
+        def told(held: bool) -> None:
+            role = "the leader" if held else "a standby"
+            self.stdout.write(f"Monitor {monitor.node} is now {role}")
+            self.stdout.flush()
+
+        monitor.on_leader = told
+        if monitor.leader is not None:
+            self.stdout.write(f"Monitor {monitor.node} elects a leader (PostgreSQL advisory lock)")
+        if monitor.dispatch is not None:
+            self.stdout.write(f"Monitor {monitor.node} sends probe batches to Celery")
+        self.stdout.flush()
 
         async def main() -> None:
             loop = asyncio.get_running_loop()
@@ -27,5 +45,6 @@ class Command(BaseCommand):
             await monitor.run()
 
         self.stdout.write(f"Monitor {monitor.node} running")
+        self.stdout.flush()
         asyncio.run(main())
         self.stdout.write(f"Monitor stopped after {monitor.recorded} results")

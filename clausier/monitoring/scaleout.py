@@ -1,0 +1,178 @@
+"""Scale-out: probe batches on Celery workers, results back to the scheduler.
+
+With `CELERY_BROKER_URL` set (RabbitMQ `amqp://` or Redis `redis://`), `clausier monitor`
+(the scheduler, `monitor.Monitor`) no longer runs the probes itself: each tick it sends
+the services falling due, in chunks of at most `MONITOR_BATCH_SIZE` checks due within
+a quarter of a second, each sent at its first check's due time, as the task
+`clausier.monitoring.run_checks` to the queue `MONITOR_CELERY_QUEUE`. A worker
+(`clausier worker -Q <queue>`) reads those services' definitions and credentials from the
+database (read only: credentials stay encrypted at rest and never cross the broker),
+waits for each check's due time, runs the probes on its own `Runner`, and returns the
+results. The scheduler writes them through `record_results`: the state machine, the
+history and the alerts stay in one process, one place.
+
+A batch that does not come back within `MONITOR_BATCH_TIMEOUT` seconds (a worker killed
+mid-batch, a broker outage) is given up: its services were never recorded, so they are
+still due and go out again at the next tick. The task expires after the same time (a
+late copy is not run), is acknowledged late and requeued when its worker is lost; a copy
+that runs anyway is recorded at most once (`record_results` ignores a result scheduled
+before the service's last check).
+
+Results come back through the result backend: `CELERY_RESULT_BACKEND` when set,
+otherwise the broker itself for Redis and `rpc://` (reply queues) for RabbitMQ (the
+settings' default, read by the scheduler and the workers alike). One
+thread publishes and one waits (Celery's result API blocks, and is not thread-safe
+with every backend); batches complete in schedule order, so one waiter keeps up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from clausier.celery import app
+from clausier.monitoring.models import MonitoredService
+from clausier.monitoring.services.results import Observation
+from clausier.probes.result import State
+from clausier.probes.runner import Runner
+
+TASK = "clausier.monitoring.run_checks"
+SPAN = 0.25  # seconds of due times one batch covers
+
+Row = list[Any]  # [service id, scheduled ISO, state, output, perfdata, duration, at ISO]
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class CeleryDispatch:
+    """The scheduler's side: send a batch, wait for its results."""
+
+    def __init__(
+        self,
+        celery: Any = None,
+        *,
+        queue: str | None = None,
+        batch_size: int | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.app = celery or app
+        self.queue = queue or settings.MONITOR_CELERY_QUEUE
+        self.batch_size = batch_size or settings.MONITOR_BATCH_SIZE
+        self.timeout = float(timeout or settings.MONITOR_BATCH_TIMEOUT)
+        self._publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clausier-pub")
+        self._waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clausier-wait")
+
+    def chunks(
+        self, due: Sequence[tuple[int, datetime | None]]
+    ) -> Iterator[list[tuple[int, datetime | None]]]:
+        """The due checks (soonest first) in batches of at most `batch_size` checks due
+        within `SPAN` seconds of the batch's first: the scheduler sends a batch at its
+        first check's due time, and the worker is busy with it for the span at most (plus
+        the probes), not for the scheduler's whole lookahead."""
+        chunk: list[tuple[int, datetime | None]] = []
+        first: datetime | None = None
+        for service_id, at in due:
+            late = at is not None and first is not None and (at - first).total_seconds() > SPAN
+            if chunk and (len(chunk) >= self.batch_size or late):
+                yield chunk
+                chunk, first = [], None
+            if not chunk:
+                first = at
+            chunk.append((service_id, at))
+        if chunk:
+            yield chunk
+
+    def _publish(self, payload: list[list[Any]]) -> Any:
+        return self.app.send_task(
+            TASK, args=[payload], queue=self.queue, expires=self.timeout, acks_late=True
+        )
+
+    def _wait(self, pending: Any) -> list[Row]:
+        try:
+            return list(pending.get(timeout=self.timeout, propagate=True))
+        finally:
+            with contextlib.suppress(Exception):
+                pending.forget()  # Redis: the result key goes now, not in a day
+
+    async def run(
+        self, chunk: Sequence[tuple[int, datetime | None]]
+    ) -> list[tuple[int, Observation]]:
+        loop = asyncio.get_running_loop()
+        payload = [[service_id, _iso(at)] for service_id, at in chunk]
+        pending = await loop.run_in_executor(self._publisher, self._publish, payload)
+        rows = await loop.run_in_executor(self._waiter, self._wait, pending)
+        return [
+            (
+                int(row[0]),
+                Observation(
+                    state=State(int(row[2])),
+                    output=str(row[3]),
+                    perfdata=str(row[4]),
+                    duration=float(row[5]),
+                    at=_instant(row[6]),
+                    scheduled_at=_instant(row[1]),
+                ),
+            )
+            for row in rows
+        ]
+
+
+def run_checks(items: list[list[Any]]) -> list[Row]:
+    """The worker's side: the batch's probes, each at its due time; one row per check."""
+    from clausier.monitoring.monitor import at_due_time, build_probes  # noqa: PLC0415
+
+    scheduled = {int(service_id): _instant(at) for service_id, at in items}
+    try:
+        services = list(
+            MonitoredService.objects.filter(pk__in=scheduled, enabled=True).select_related(
+                "server"
+            )
+        )
+        due = build_probes(services)
+    finally:
+        close_old_connections()
+
+    async def batch() -> list[Row]:
+        runner = Runner()
+
+        async def one(service_id: int, probe: Any, reason: str) -> Row:
+            at = scheduled.get(service_id)
+            if probe is None:
+                summary = f"UNKNOWN - invalid check parameters: {reason}"
+                return [service_id, _iso(at), int(State.UNKNOWN), summary, "", 0.0, None]
+            await at_due_time(at)
+            result = await runner.run_one(probe)
+            perfdata = " ".join(str(p) for p in result.perfdata)
+            return [
+                service_id,
+                _iso(at),
+                int(result.state),
+                result.summary,
+                perfdata,
+                result.duration,
+                _iso(result.timestamp),
+            ]
+
+        return list(
+            await asyncio.gather(*(one(service_id, probe, why) for service_id, _, probe, why in due))
+        )
+
+    return asyncio.run(batch())
+
+
+@app.task(name=TASK, acks_late=True, reject_on_worker_lost=True)
+def run_checks_task(items: list[list[Any]]) -> list[Row]:
+    return run_checks(items)
