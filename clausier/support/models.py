@@ -73,6 +73,8 @@ class Ticket(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when the ticket is solved or closed, cleared when it reopens (monthly report).
+    closed_at = models.DateTimeField(_("résolu le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:

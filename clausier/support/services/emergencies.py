@@ -127,6 +127,17 @@ def request_emergency(
     return request
 
 
+def _audit(action: str, request: EmergencyRequest, actor: Person, **details: object) -> None:
+    audit.record(
+        action,
+        request,
+        actor=actor,
+        provider=request.client.provider,
+        client=request.client,
+        details=details,
+    )
+
+
 def _contract_start(server: ManagedServer, pack: Pack) -> date:
     """The contract year counts from the subscription's start, else the server's entry."""
     subscription = server.subscription
@@ -147,6 +158,7 @@ def confirm_in_writing(
     if not changed:
         raise SupportError(_("Cette demande est déjà confirmée."), "already_confirmed")
     request.confirmed_at = now
+    _audit("support.emergency_confirmed", request, actor, clause="Art. 5")
     return request
 
 
@@ -170,6 +182,7 @@ def start_intervention(
         EmergencyRequest.objects.filter(pk=request.pk).update(engineer=actor)
         request.engineer = actor
         settle_gti(request, now)
+        _audit("support.intervention_started", request, actor, clause=request.gti_clause)
     return request
 
 
@@ -189,7 +202,10 @@ def pause(
         raise SupportError(_("Motif de pause inconnu."), "invalid_reason")
     if request.pauses.filter(ended_at__isnull=True).exists():
         raise SupportError(_("L'intervention est déjà en pause."), "invalid_state")
-    return InterventionPause.objects.create(request=request, reason=reason, started_at=now)
+    with transaction.atomic():
+        row = InterventionPause.objects.create(request=request, reason=reason, started_at=now)
+        _audit("support.intervention_paused", request, actor, reason=reason, clause="Art. 14")
+    return row
 
 
 def _close_pause(request: EmergencyRequest, now: datetime) -> bool:
@@ -199,8 +215,10 @@ def _close_pause(request: EmergencyRequest, now: datetime) -> bool:
 def resume(*, now: datetime, request: EmergencyRequest, actor: Person) -> EmergencyRequest:
     require_support_staff(actor, request.provider_id)
     _require_running(request)
-    if not _close_pause(request, now):
-        raise SupportError(_("L'intervention n'est pas en pause."), "invalid_state")
+    with transaction.atomic():
+        if not _close_pause(request, now):
+            raise SupportError(_("L'intervention n'est pas en pause."), "invalid_state")
+        _audit("support.intervention_resumed", request, actor)
     return request
 
 
@@ -212,6 +230,7 @@ def restore(*, now: datetime, request: EmergencyRequest, actor: Person) -> Emerg
         _close_pause(request, now)
         _transition(request, "restored_at", now, restored_at__isnull=True)
         settle_gtr(request, now)
+        _audit("support.service_restored", request, actor, clause="Art. 14")
     return request
 
 
@@ -240,6 +259,7 @@ def end_intervention(
                 ended_at=now,
                 within_quota=request.within_quota,
             )
+        _audit("support.intervention_ended", request, actor, worked_minutes=request.worked_minutes)
     return request
 
 
