@@ -25,6 +25,7 @@ from clausier.accounts.models import (
 from clausier.billing import services as billing
 from clausier.billing.models import Plan, Subscription
 from clausier.demo import content as content_demo
+from clausier.demo import support as support_demo
 from clausier.demo import training as training_demo
 from clausier.demo.monitoring import load_monitoring_demo
 from clausier.terms import services as terms_services
@@ -185,6 +186,7 @@ def load_demo() -> list[DemoLogin]:
         training_demo.load(provider, client)
     logins += [DemoLogin(*login) for login in content_demo.load(password_hash)]
     load_monitoring_demo()
+    support_demo.load()
     return logins
 
 

@@ -12,6 +12,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from clausier.support.errors import SupportError
 from clausier.support.models import PauseReason, ServerCredit
 from clausier.support.services import advice, emergencies, report, tickets
 from tests.helpers import make_client, make_client_user
@@ -156,3 +157,31 @@ def test_an_empty_month_says_so(client):
     client.force_login(w["admin"])
     text = client.get("/support/rapport/?mois=2026-03").content.decode()
     assert "Aucun ticket, aucune urgence et aucun crédit ce mois-ci." in text
+
+
+def test_an_emergency_before_the_contract_start_is_refused_and_a_past_month_reports(client):
+    w = support_world()
+    start = w["subscription"].start_date
+    assert start == date(2026, 1, 5)
+    with pytest.raises(SupportError) as refused:  # 4 January 23:30 Paris: the day before
+        emergencies.request_emergency(
+            now=at(2026, 1, 4, 22, 30),
+            server=w["server"],
+            channel="portal",
+            description="HS",
+            actor=w["admin"],
+        )
+    assert refused.value.code == "before_contract"
+    row = emergencies.request_emergency(  # 5 January 0:30 Paris: the day of
+        now=at(2026, 1, 4, 23, 30),
+        server=w["server"],
+        channel="portal",
+        description="HS",
+        actor=w["admin"],
+    )
+    assert row.number_in_year == 1
+    # The report of the month before the contract: counters at zero, no 500.
+    built = report.client_report(w["client"], date(2025, 12, 1), at(2026, 1, 10, 9))
+    assert built.servers[0].quota.used_before == 0 and built.empty
+    client.force_login(w["engineer"])
+    assert client.get("/support/rapport/?mois=2025-12").status_code == 200

@@ -89,6 +89,10 @@ def request_emergency(
         locked = ManagedServer.objects.select_for_update().get(pk=server.pk)
         start = _contract_start(locked, pack)
         requested_on = contract_day(contacted_at, pack)
+        if requested_on < start:
+            raise SupportError(
+                _("Cette date précède le début du contrat (art. 8.1)."), "before_contract"
+            )
         previous = [
             contract_day(at, pack)
             for at in EmergencyRequest.objects.filter(server=locked).values_list(
@@ -372,4 +376,6 @@ def quota_of(server: ManagedServer, now: datetime) -> EmergencyQuota:
             "contacted_at", flat=True
         )
     ]
-    return emergency_quota(_contract_start(server, pack), days, contract_day(now, pack), pack)
+    start = _contract_start(server, pack)
+    # Before the contract started, the counter is the first year's, still empty.
+    return emergency_quota(start, days, max(contract_day(now, pack), start), pack)
