@@ -26,6 +26,7 @@ from clausier.billing import services as billing
 from clausier.billing.models import Plan, Subscription
 from clausier.demo import coaching as coaching_demo
 from clausier.demo import content as content_demo
+from clausier.demo import support as support_demo
 from clausier.demo import training as training_demo
 from clausier.demo.monitoring import load_monitoring_demo
 from clausier.terms import services as terms_services
@@ -187,6 +188,7 @@ def load_demo() -> list[DemoLogin]:
     logins += [DemoLogin(*login) for login in content_demo.load(password_hash)]
     logins += [DemoLogin(*login) for login in coaching_demo.load(password_hash)]
     load_monitoring_demo()
+    support_demo.load()
     return logins
 
 

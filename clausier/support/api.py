@@ -4,7 +4,6 @@ advice time and quota counters. Objects a caller may not see answer 404."""
 from __future__ import annotations
 
 from datetime import timedelta
-from io import BytesIO
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -15,9 +14,8 @@ from ninja.pagination import paginate
 
 from clausier.accounts.api.people import caller
 from clausier.accounts.models import Person
-from clausier.accounts.selectors import visible_clients
 from clausier.apikit.pagination import Page
-from clausier.support import selectors
+from clausier.support import lookups, selectors
 from clausier.support.models import Channel, EmergencyRequest, Ticket, TicketMessage
 from clausier.support.schemas import (
     AdviceIn,
@@ -36,7 +34,7 @@ from clausier.support.schemas import (
     TicketIn,
     TicketOut,
 )
-from clausier.support.services import advice, attachments, emergencies, tickets
+from clausier.support.services import advice, emergencies, tickets
 
 router = Router(tags=["support"])
 _MINUTE = timedelta(minutes=1)
@@ -47,10 +45,7 @@ def _minutes(value: timedelta) -> int:
 
 
 def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
-    return get_object_or_404(
-        selectors.visible_tickets(caller(request)).select_related("client__provider"),
-        pk=ticket_id,
-    )
+    return lookups.ticket_for(caller(request), ticket_id)
 
 
 def ticket_detail(ticket: Ticket) -> dict[str, Any]:
@@ -76,12 +71,10 @@ def list_tickets(request: HttpRequest) -> Any:
 @router.post("/support/tickets", response={201: TicketDetailOut})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     person = caller(request)
-    client = get_object_or_404(visible_clients(person), pk=payload.client_id)
+    client = lookups.client_for(person, payload.client_id)
     server = None
     if payload.server_id is not None:
-        server = get_object_or_404(
-            selectors.visible_servers(person).filter(client=client), pk=payload.server_id
-        )
+        server = lookups.server_for(person, payload.server_id, client)
     ticket = tickets.open_ticket(
         now=timezone.now(),
         client=client,
@@ -128,7 +121,10 @@ def post_message(request: HttpRequest, ticket_id: int, payload: MessageIn) -> St
 @router.post("/support/tickets/{ticket_id}/status", response=TicketOut)
 def set_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> Ticket:
     return tickets.change_status(
-        ticket=_ticket(request, ticket_id), actor=caller(request), status=payload.status
+        now=timezone.now(),
+        ticket=_ticket(request, ticket_id),
+        actor=caller(request),
+        status=payload.status,
     )
 
 
@@ -151,25 +147,14 @@ def set_scope(request: HttpRequest, ticket_id: int, payload: ScopeIn) -> Ticket:
 @router.get("/support/attachments/{attachment_id}")
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Served only to those who see its message, as a download, never inline."""
-    attachment = get_object_or_404(selectors.visible_attachments(caller(request)), pk=attachment_id)
-    response = FileResponse(
-        BytesIO(attachments.read(attachment)),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.filename,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return lookups.attachment_response(caller(request), attachment_id)
 
 
 # -- emergencies ---------------------------------------------------------------------
 
 
 def _emergency(request: HttpRequest, emergency_id: int) -> EmergencyRequest:
-    return get_object_or_404(
-        selectors.visible_emergencies(caller(request)).select_related("server", "client__provider"),
-        pk=emergency_id,
-    )
+    return lookups.emergency_for(caller(request), emergency_id)
 
 
 def emergency_detail(request_row: EmergencyRequest) -> dict[str, Any]:
@@ -214,9 +199,7 @@ def list_emergencies(request: HttpRequest) -> Any:
 @router.post("/support/emergencies", response={201: EmergencyDetailOut})
 def create_emergency(request: HttpRequest, payload: EmergencyIn) -> Status[dict[str, Any]]:
     person = caller(request)
-    server = get_object_or_404(
-        selectors.visible_servers(person).select_related("client__provider"), pk=payload.server_id
-    )
+    server = lookups.server_for(person, payload.server_id)
     row = emergencies.request_emergency(
         now=timezone.now(),
         server=server,
@@ -281,10 +264,7 @@ def end(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
 
 @router.get("/support/servers/{server_id}/quota", response=QuotaOut)
 def quota(request: HttpRequest, server_id: int) -> dict[str, Any]:
-    server = get_object_or_404(
-        selectors.visible_servers(caller(request)).select_related("client__provider"),
-        pk=server_id,
-    )
+    server = lookups.server_for(caller(request), server_id)
     counter = emergencies.quota_of(server, timezone.now())
     return {
         "server_id": server.pk,
@@ -297,10 +277,7 @@ def quota(request: HttpRequest, server_id: int) -> dict[str, Any]:
 
 
 def _advice(server_id: int, request: HttpRequest) -> dict[str, Any]:
-    server = get_object_or_404(
-        selectors.visible_servers(caller(request)).select_related("client__provider"),
-        pk=server_id,
-    )
+    server = lookups.server_for(caller(request), server_id)
     balance = advice.balance_of(server, timezone.now())
     return {
         "server_id": server.pk,
@@ -318,7 +295,7 @@ def advice_balance(request: HttpRequest, server_id: int) -> dict[str, Any]:
 
 @router.post("/support/servers/{server_id}/advice", response={201: AdviceOut})
 def log_advice(request: HttpRequest, server_id: int, payload: AdviceIn) -> Status[dict[str, Any]]:
-    server = get_object_or_404(selectors.visible_servers(caller(request)), pk=server_id)
+    server = lookups.server_for(caller(request), server_id)
     advice.log_advice(
         now=timezone.now(),
         server=server,

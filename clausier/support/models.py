@@ -73,6 +73,8 @@ class Ticket(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when the ticket is solved or closed, cleared when it reopens (monthly report).
+    closed_at = models.DateTimeField(_("résolu le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -142,6 +144,13 @@ class PauseReason(models.TextChoices):
     BACKUP_RESTORE = "backup_restore", _("restauration des sauvegardes")
 
 
+class FaultKind(models.TextChoices):
+    # Art. 5: "une fausse manœuvre du client"; art. 7: "du fait du Client".
+    CLIENT_MISTAKE = "client_mistake", _("fausse manœuvre du client")
+    # Art. 5: "une cause non imputable aux serveurs maintenus"; art. 7: "un autre produit".
+    NOT_THE_SERVERS = "not_servers", _("cause non imputable aux serveurs maintenus")
+
+
 class EmergencyRequest(models.Model):
     """An emergency request (art. 3.3, 5) and the intervention that answers it."""
 
@@ -180,6 +189,16 @@ class EmergencyRequest(models.Model):
     restored_at = models.DateTimeField(_("service rétabli le"), null=True, blank=True)
     ended_at = models.DateTimeField(_("intervention terminée le"), null=True, blank=True)
     worked_minutes = models.PositiveIntegerField(_("temps passé (minutes)"), null=True, blank=True)
+    # Art. 5 "Panne non imputable au serveur", art. 7 (du fait du Client): the cause found,
+    # when the client was told, and what it changes (no GTR credit, billable time).
+    fault = models.CharField(_("cause"), max_length=16, choices=FaultKind.choices, blank=True)
+    fault_note = models.CharField(_("constat"), max_length=500, blank=True)
+    fault_informed_at = models.DateTimeField(_("client informé le"), null=True, blank=True)
+    # Art. 5 "Support": outside office hours, billable only after the client accepts.
+    out_of_hours = models.BooleanField(_("hors heures ouvrées"), default=False)
+    out_of_hours_accepted_at = models.DateTimeField(
+        _("facturation hors heures acceptée le"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -303,3 +322,59 @@ class MailBounce(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} {self.day}"
+
+
+class InterventionPlan(models.Model):
+    """An intervention that immobilises the system, whose date is agreed with the client
+    (art. 5: "leurs dates seraient fixées d'un commun accord"): staff propose slots, the
+    client accepts one."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "accounts.ClientOrganisation", on_delete=models.PROTECT, related_name="intervention_plans"
+    )
+    server = models.ForeignKey(
+        "monitoring.ManagedServer", on_delete=models.PROTECT, related_name="intervention_plans"
+    )
+    description = models.TextField(_("travaux prévus"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposé le"))
+    clause = models.CharField(_("clause"), max_length=200)
+    accepted_slot = models.OneToOneField(
+        "PlanSlot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("date convenue le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Art. 5 "Support": an out-of-hours slot is accepted together with its possible bill.
+    out_of_hours_accepted = models.BooleanField(_("hors heures ouvrées accepté"), default=False)
+
+    class Meta:
+        verbose_name = _("intervention planifiée")
+        verbose_name_plural = _("interventions planifiées")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"P-{self.pk}"
+
+
+class PlanSlot(models.Model):
+    plan = models.ForeignKey(InterventionPlan, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    out_of_hours = models.BooleanField(_("hors heures ouvrées"))
+
+    class Meta:
+        verbose_name = _("créneau proposé")
+        verbose_name_plural = _("créneaux proposés")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -8,10 +8,15 @@ portal_urlpatterns = [
     path("support/", views.support_home, name="support"),
     path("support/tickets/<int:ticket_id>/", views.ticket_detail, name="support_ticket"),
     path(
+        "support/tickets/<int:ticket_id>/action/", views.ticket_action, name="support_ticket_action"
+    ),
+    path(
         "support/pieces-jointes/<int:attachment_id>/",
         views.attachment_download,
         name="support_attachment",
     ),
+    path("support/rapport/", views.sla_report, name="support_report"),
+    path("support/rapport/pdf/", views.sla_report_pdf, name="support_report_pdf"),
     path("support/urgence/", views.emergency_button, name="support_emergency_button"),
     path(
         "support/urgences/<int:emergency_id>/",

@@ -4,7 +4,7 @@ the queue sorted by the next breach, filtered by client, server or engineer."""
 
 from __future__ import annotations
 
-from io import BytesIO
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -13,18 +13,21 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clausier.accounts.models import Provider
 from clausier.accounts.reach import request_reach
-from clausier.accounts.scoping import staff_provider_ids
 from clausier.accounts.selectors import visible_clients
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
 from clausier.monitoring.models import ManagedServer
-from clausier.support import selectors
-from clausier.support.models import Channel, EmergencyRequest, Ticket
-from clausier.support.services import advice, attachments, emergencies, tickets
+from clausier.support import documents, lookups, selectors
+from clausier.support.errors import SupportError
+from clausier.support.models import Channel, EmergencyRequest, PauseReason, Ticket, TicketStatus
+from clausier.support.services import advice, attachments, emergencies, report, tickets
+from clausier.support.services.contract import is_client_user, is_support_staff, support_staff
 
 QUEUE_SIZE = 100
 
@@ -96,22 +99,17 @@ def support_home(request: HttpRequest) -> HttpResponse:
             for s in servers
         ],
         "clients": visible_clients(person).order_by("legal_name")[:200],
+        "engineers": support_staff(min(reach.staff)) if staff else [],
     }
     return render(request, "support/home.html", context)
 
 
 def _open_ticket(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
-    client = visible_clients(person).filter(pk=_pk(request.POST.get("client"))).first()
-    if client is None:
-        raise Http404
+    client = lookups.client_for(person, _pk(request.POST.get("client")))
     server = None
     if _int(request.POST.get("server")):
-        server = (
-            selectors.visible_servers(person)
-            .filter(client=client, pk=_pk(request.POST.get("server")))
-            .first()
-        )
+        server = lookups.server_for(person, _pk(request.POST.get("server")), client)
     try:
         ticket = tickets.open_ticket(
             now=timezone.now(),
@@ -129,15 +127,7 @@ def _open_ticket(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
-    ticket = (
-        selectors.visible_tickets(current_person(request))
-        .select_related("client__provider", "server", "assignee")
-        .filter(pk=ticket_id)
-        .first()
-    )
-    if ticket is None:
-        raise Http404
-    return ticket
+    return lookups.ticket_for(current_person(request), ticket_id)
 
 
 @login_required
@@ -173,51 +163,38 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+    staff = is_support_staff(person, ticket.provider_id)
     context = {
         "ticket": ticket,
         "clock": tickets.clock_of(ticket, timezone.now()),
         "thread": thread,
-        "staff": ticket.provider_id in staff_provider_ids(person),
+        "staff": staff,
+        "statuses": TicketStatus.choices,
+        "engineers": support_staff(ticket.provider_id) if staff else [],
     }
     return render(request, "support/ticket.html", context)
 
 
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = (
-        selectors.visible_attachments(current_person(request)).filter(pk=attachment_id).first()
-    )
-    if attachment is None:
-        raise Http404
-    response = FileResponse(
-        BytesIO(attachments.read(attachment)),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.filename,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return lookups.attachment_response(current_person(request), attachment_id)
 
 
 @login_required
 @require_POST
 def emergency_button(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
-    server = (
-        selectors.visible_servers(person)
-        .select_related("client__provider")
-        .filter(pk=_pk(request.POST.get("server")))
-        .first()
-    )
-    if server is None:
-        raise Http404
+    server = lookups.server_for(person, _pk(request.POST.get("server")))
+    phone = request.POST.get("channel") == Channel.PHONE
     try:
         row = emergencies.request_emergency(
             now=timezone.now(),
             server=server,
-            channel=Channel.PORTAL,
+            # Staff log a call with its time (the clock starts at contact, art. 5).
+            channel=Channel.PHONE if phone else Channel.PORTAL,
             description=request.POST.get("description", ""),
             actor=person,
+            contacted_at=_local_time(request.POST.get("contacted_at")) if phone else None,
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
@@ -227,15 +204,7 @@ def emergency_button(request: HttpRequest) -> HttpResponse:
 
 
 def _emergency(request: HttpRequest, emergency_id: int) -> EmergencyRequest:
-    row = (
-        selectors.visible_emergencies(current_person(request))
-        .select_related("server", "client__provider")
-        .filter(pk=emergency_id)
-        .first()
-    )
-    if row is None:
-        raise Http404
-    return row
+    return lookups.emergency_for(current_person(request), emergency_id)
 
 
 @login_required
@@ -243,16 +212,155 @@ def _emergency(request: HttpRequest, emergency_id: int) -> EmergencyRequest:
 def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
     row = _emergency(request, emergency_id)
     now = timezone.now()
+    person = current_person(request)
     if request.method == "POST":
+        action = request.POST.get("action", "confirm")
         try:
-            emergencies.confirm_in_writing(now=now, request=row, actor=current_person(request))
+            _emergency_action(action, row, person, now, request.POST)
         except DomainError as exc:
             messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("C'est enregistré."))
         return redirect("portal:support_emergency", row.pk)
+    open_pause = next((p for p in row.pauses.all() if p.ended_at is None), None)
     context = {
         "request_row": row,
         "gti": emergencies.gti_status(row, now),
         "gtr": emergencies.gtr_status(row, now),
         "credits": row.credits.all(),
+        "pauses": row.pauses.all(),
+        "open_pause": open_pause,
+        "pause_reasons": PauseReason.choices,
+        "staff": is_support_staff(person, row.provider_id),
+        "client_user": is_client_user(person, row.client_id),
     }
     return render(request, "support/emergency.html", context)
+
+
+def _emergency_action(action: str, row: EmergencyRequest, person: Any, now: Any, data: Any) -> None:
+    """The intervention's steps from the portal: the API's services, rules and audit."""
+    if action == "confirm":
+        emergencies.confirm_in_writing(now=now, request=row, actor=person)
+    elif action == "start":
+        emergencies.start_intervention(now=now, request=row, actor=person)
+    elif action == "pause":
+        emergencies.pause(now=now, request=row, actor=person, reason=data.get("reason", ""))
+    elif action == "resume":
+        emergencies.resume(now=now, request=row, actor=person)
+    elif action == "restore":
+        emergencies.restore(now=now, request=row, actor=person)
+    elif action == "end":
+        emergencies.end_intervention(now=now, request=row, actor=person)
+    else:
+        raise SupportError(_("Action inconnue."), "invalid_action")
+
+
+@login_required
+@require_POST
+def ticket_action(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Staff change a ticket's status, its engineer or its scope (art. 3.3)."""
+    ticket = _ticket(request, ticket_id)
+    person = current_person(request)
+    action = request.POST.get("action", "")
+    try:
+        if action == "status":
+            tickets.change_status(
+                now=timezone.now(),
+                ticket=ticket,
+                actor=person,
+                status=request.POST.get("status", ""),
+            )
+        elif action == "assign":
+            engineer = None
+            if _int(request.POST.get("engineer")):
+                engineer = (
+                    support_staff(ticket.provider_id)
+                    .filter(pk=_pk(request.POST.get("engineer")))
+                    .first()
+                )
+                if engineer is None:
+                    raise SupportError(
+                        _("Seul un ingénieur du prestataire peut être assigné."),
+                        "invalid_assignee",
+                    )
+            tickets.assign(ticket=ticket, actor=person, engineer=engineer)
+        elif action == "scope":
+            tickets.mark_out_of_scope(
+                ticket=ticket, actor=person, out_of_scope=request.POST.get("out_of_scope") == "on"
+            )
+        else:
+            raise SupportError(_("Action inconnue."), "invalid_action")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("C'est enregistré."))
+    return redirect("portal:support_ticket", ticket.pk)
+
+
+def _local_time(value: str | None) -> datetime | None:
+    """A `datetime-local` field, read in the portal's time zone; None when unreadable."""
+    parsed = parse_datetime(value or "")
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    return parsed
+
+
+def _report(request: HttpRequest) -> tuple[report.MonthlyReport, dict[str, Any]]:
+    """The report the reader may see: staff over their provider's clients (one or all),
+    a client's users over their own organisation. 404 for a client out of reach."""
+    person = current_person(request)
+    now = timezone.now()
+    month = report.parse_month(request.GET.get("mois"), now)
+    reach = selectors.Reach.of(person)
+    with_servers = ManagedServer.objects.values("client_id")
+    choices = list(
+        visible_clients(person)
+        .filter(pk__in=with_servers)
+        .select_related("provider")
+        .order_by("legal_name")
+    )
+    staff = bool(reach.staff)
+    if staff:
+        provider_id = min(reach.staff)
+        choices = [c for c in choices if c.provider_id == provider_id]
+    chosen = _int(request.GET.get("client"))
+    if chosen is not None:
+        clients = [c for c in choices if c.pk == chosen]
+        if not clients:
+            raise Http404
+    elif staff:
+        clients = choices
+    else:
+        clients = choices[:1]
+    provider = (
+        clients[0].provider if clients else Provider.objects.filter(pk__in=reach.staff).first()
+    )
+    built = report.monthly_report(provider=provider, month=month, now=now, clients=clients)
+    selected = clients[0].pk if len(clients) == 1 else None
+    return built, {"choices": choices, "staff": staff, "selected": selected}
+
+
+@login_required
+def sla_report(request: HttpRequest) -> HttpResponse:
+    try:
+        built, extra = _report(request)
+    except DomainError as exc:
+        return render(request, "support/report_error.html", {"error": exc.message}, status=400)
+    return render(request, "support/report.html", {"report": built, **extra})
+
+
+@login_required
+def sla_report_pdf(request: HttpRequest) -> HttpResponse:
+    try:
+        built, extra = _report(request)
+    except DomainError as exc:
+        return render(request, "support/report_error.html", {"error": exc.message}, status=400)
+    content = documents.report_pdf(built, request)
+    name = f"rapport-sla-{built.month:%Y-%m}"
+    if extra["selected"]:
+        name += f"-{extra['selected']}"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

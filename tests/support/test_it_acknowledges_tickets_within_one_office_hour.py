@@ -110,7 +110,12 @@ def test_a_reply_at_the_deadline_is_in_time_a_minute_after_is_late(w):
 
 def test_the_client_answering_reopens_a_waiting_ticket_an_auto_reply_does_not(w):
     ticket = open_at(w, at(2026, 1, 6, 9))
-    tickets.change_status(ticket=ticket, actor=w["engineer"], status=TicketStatus.WAITING_CLIENT)
+    tickets.change_status(
+        now=datetime(2026, 1, 6, 12, tzinfo=UTC),
+        ticket=ticket,
+        actor=w["engineer"],
+        status=TicketStatus.WAITING_CLIENT,
+    )
     tickets.post_message(
         now=at(2026, 1, 6, 9, 30),
         ticket=ticket,

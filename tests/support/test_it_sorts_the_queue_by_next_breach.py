@@ -33,11 +33,21 @@ def test_next_breach_first():
     later = ticket("later", 3)
     ticket("sooner", 1, server=w["server"])
     paused = ticket("paused", 0)
-    tickets.change_status(ticket=paused, actor=w["engineer"], status=TicketStatus.WAITING_CLIENT)
+    tickets.change_status(
+        now=datetime(2026, 1, 6, 12, tzinfo=UTC),
+        ticket=paused,
+        actor=w["engineer"],
+        status=TicketStatus.WAITING_CLIENT,
+    )
     answered = ticket("answered", 0)
     tickets.acknowledge(ticket=answered, actor=w["engineer"], at=MONDAY)
     closed = ticket("closed", 0)
-    tickets.change_status(ticket=closed, actor=w["engineer"], status=TicketStatus.CLOSED)
+    tickets.change_status(
+        now=datetime(2026, 1, 6, 12, tzinfo=UTC),
+        ticket=closed,
+        actor=w["engineer"],
+        status=TicketStatus.CLOSED,
+    )
     tickets.assign(ticket=later, actor=w["engineer"], engineer=w["engineer2"])
     tickets.open_ticket(
         now=MONDAY, client=other["client"], subject="elsewhere", body="b", channel=Channel.PORTAL

@@ -68,7 +68,12 @@ def test_a_reply_threads_by_our_message_id_and_by_the_subject(w):
 def test_an_out_of_office_is_stored_never_answered_never_an_acknowledgement(w):
     outcome = ingest(eml("new_from_client.eml"), w["provider"], NOW)
     ticket = Ticket.objects.get(pk=outcome.ticket_id)
-    tickets.change_status(ticket=ticket, actor=w["engineer"], status=TicketStatus.WAITING_CLIENT)
+    tickets.change_status(
+        now=datetime(2026, 1, 6, 12, tzinfo=UTC),
+        ticket=ticket,
+        actor=w["engineer"],
+        status=TicketStatus.WAITING_CLIENT,
+    )
     before = OutboxMessage.objects.count()
     raw = eml("out_of_office.eml").replace(b"[#T-1]", f"[#{ticket.reference}]".encode())
     result = ingest(raw, w["provider"], NOW + timedelta(minutes=5))

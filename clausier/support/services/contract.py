@@ -3,9 +3,10 @@ provider's office calendar (its seat's holidays, art. 2, 5)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import ClientOrganisation, Person, Role
+from clausier.accounts.models import ClientOrganisation, Membership, Person, Role
 from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.core.businesstime import Calendar
 from clausier.support.errors import NotSupportStaff, SupportError
@@ -48,3 +49,15 @@ def require_party(person: Person, provider_id: int, client_id: int) -> None:
     """The client's own users or the provider's support staff."""
     if not (is_support_staff(person, provider_id) or is_client_user(person, client_id)):
         raise SupportError(_("Ce ticket n'existe pas."), "not_found")
+
+
+def support_staff(provider_id: int) -> QuerySet[Person]:
+    """The provider's engineers and owners: who a ticket may be assigned to."""
+    ids = Membership.objects.filter(
+        provider_id=provider_id,
+        client__isnull=True,
+        role__in=SUPPORT_ROLES,
+        revoked_at__isnull=True,
+        suspended_at__isnull=True,
+    ).values_list("person_id", flat=True)
+    return Person.objects.filter(pk__in=ids).order_by("email")

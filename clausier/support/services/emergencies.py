@@ -24,6 +24,7 @@ from clausier.support.models import (
     Channel,
     CreditKind,
     EmergencyRequest,
+    FaultKind,
     InterventionPause,
     PauseReason,
 )
@@ -89,6 +90,10 @@ def request_emergency(
         locked = ManagedServer.objects.select_for_update().get(pk=server.pk)
         start = _contract_start(locked, pack)
         requested_on = contract_day(contacted_at, pack)
+        if requested_on < start:
+            raise SupportError(
+                _("Cette date précède le début du contrat (art. 8.1)."), "before_contract"
+            )
         previous = [
             contract_day(at, pack)
             for at in EmergencyRequest.objects.filter(server=locked).values_list(
@@ -127,6 +132,17 @@ def request_emergency(
     return request
 
 
+def _audit(action: str, request: EmergencyRequest, actor: Person, **details: object) -> None:
+    audit.record(
+        action,
+        request,
+        actor=actor,
+        provider=request.client.provider,
+        client=request.client,
+        details=details,
+    )
+
+
 def _contract_start(server: ManagedServer, pack: Pack) -> date:
     """The contract year counts from the subscription's start, else the server's entry."""
     subscription = server.subscription
@@ -147,6 +163,7 @@ def confirm_in_writing(
     if not changed:
         raise SupportError(_("Cette demande est déjà confirmée."), "already_confirmed")
     request.confirmed_at = now
+    _audit("support.emergency_confirmed", request, actor, clause="Art. 5")
     return request
 
 
@@ -167,9 +184,15 @@ def start_intervention(
         raise SupportError(_("Une intervention ne commence pas avant la demande."), "invalid_state")
     with transaction.atomic():
         _transition(request, "started_at", now, started_at__isnull=True)
-        EmergencyRequest.objects.filter(pk=request.pk).update(engineer=actor)
-        request.engineer = actor
+        # Art. 5 "Support": outside office hours, billable only after the client accepts.
+        pack = pack_of_client(request.client)
+        out_of_hours = not calendar_of(request.client, pack).is_open(now)
+        EmergencyRequest.objects.filter(pk=request.pk).update(
+            engineer=actor, out_of_hours=out_of_hours
+        )
+        request.engineer, request.out_of_hours = actor, out_of_hours
         settle_gti(request, now)
+        _audit("support.intervention_started", request, actor, clause=request.gti_clause)
     return request
 
 
@@ -189,7 +212,10 @@ def pause(
         raise SupportError(_("Motif de pause inconnu."), "invalid_reason")
     if request.pauses.filter(ended_at__isnull=True).exists():
         raise SupportError(_("L'intervention est déjà en pause."), "invalid_state")
-    return InterventionPause.objects.create(request=request, reason=reason, started_at=now)
+    with transaction.atomic():
+        row = InterventionPause.objects.create(request=request, reason=reason, started_at=now)
+        _audit("support.intervention_paused", request, actor, reason=reason, clause="Art. 14")
+    return row
 
 
 def _close_pause(request: EmergencyRequest, now: datetime) -> bool:
@@ -199,8 +225,10 @@ def _close_pause(request: EmergencyRequest, now: datetime) -> bool:
 def resume(*, now: datetime, request: EmergencyRequest, actor: Person) -> EmergencyRequest:
     require_support_staff(actor, request.provider_id)
     _require_running(request)
-    if not _close_pause(request, now):
-        raise SupportError(_("L'intervention n'est pas en pause."), "invalid_state")
+    with transaction.atomic():
+        if not _close_pause(request, now):
+            raise SupportError(_("L'intervention n'est pas en pause."), "invalid_state")
+        _audit("support.intervention_resumed", request, actor)
     return request
 
 
@@ -212,6 +240,7 @@ def restore(*, now: datetime, request: EmergencyRequest, actor: Person) -> Emerg
         _close_pause(request, now)
         _transition(request, "restored_at", now, restored_at__isnull=True)
         settle_gtr(request, now)
+        _audit("support.service_restored", request, actor, clause="Art. 14")
     return request
 
 
@@ -238,8 +267,61 @@ def end_intervention(
                 intervention=request.reference,
                 started_at=request.started_at,
                 ended_at=now,
-                within_quota=request.within_quota,
+                # A failure not attributable to the servers is billable as a whole (art.
+                # 5), still only after the client's recorded agreement.
+                within_quota=request.within_quota and not request.fault,
             )
+        _audit("support.intervention_ended", request, actor, worked_minutes=request.worked_minutes)
+    return request
+
+
+def record_fault(
+    *, now: datetime, request: EmergencyRequest, actor: Person, fault: str, note: str
+) -> EmergencyRequest:
+    """Art. 5 "Panne non imputable au serveur": the engineer finds a client's mistake or a
+    cause outside the maintained servers and informs the client at once (`now` is when
+    the client was told, shown on the request). Effects: no GTR credit (art. 14 covers
+    failures "imputable exclusivement à l'un des serveurs"; art. 7), and the intervention
+    is billable at the rate in force once the client accepts the quote (art. 5). The GTI
+    credit, if any, stands: the delay in starting was the provider's whatever the cause.
+    Recorded before the service is restored, so that no GTR credit was issued yet."""
+    require_support_staff(actor, request.provider_id)
+    if fault not in FaultKind.values:
+        raise SupportError(_("Cause inconnue."), "invalid_fault")
+    if not note.strip():
+        raise SupportError(_("Décrivez ce qui a été constaté."), "invalid_fault")
+    if request.started_at is None:
+        raise SupportError(_("La cause se constate pendant l'intervention."), "invalid_state")
+    with transaction.atomic():
+        changed = EmergencyRequest.objects.filter(
+            pk=request.pk, fault="", restored_at__isnull=True
+        ).update(fault=fault, fault_note=note.strip()[:500], fault_informed_at=now)
+        if not changed:
+            raise SupportError(
+                _("La cause se constate une fois, avant le rétablissement."), "invalid_state"
+            )
+        request.fault, request.fault_note, request.fault_informed_at = fault, note.strip(), now
+        _audit("support.fault_recorded", request, actor, fault=fault, clause="Art. 5, art. 7")
+    return request
+
+
+def accept_out_of_hours(
+    *, now: datetime, request: EmergencyRequest, actor: Person
+) -> EmergencyRequest:
+    """Art. 5 "Support": the client accepts that an intervention outside office hours may
+    be billed on top of the fee."""
+    if not is_client_user(actor, request.client_id):
+        raise NotSupportStaff(_("Seul le client accepte cette facturation."))
+    changed = EmergencyRequest.objects.filter(
+        pk=request.pk, out_of_hours=True, out_of_hours_accepted_at__isnull=True
+    ).update(out_of_hours_accepted_at=now)
+    if not changed:
+        raise SupportError(
+            _("Rien à accepter : intervention en heures ouvrées ou déjà acceptée."),
+            "invalid_state",
+        )
+    request.out_of_hours_accepted_at = now
+    _audit("support.out_of_hours_accepted", request, actor, clause="Art. 5")
     return request
 
 
@@ -295,7 +377,9 @@ def gtr_status(request: EmergencyRequest, now: datetime) -> GtrCredit | None:
         now,
         pauses=pauses_of(request, request.restored_at or now),
         full_backup=request.server.full_backup,
-        blocking=request.blocking,
+        # Art. 14: "panne bloquante imputable exclusivement à l'un des serveurs"; art. 7
+        # excludes what comes "du fait du Client" or from another product.
+        blocking=request.blocking and not request.fault,
     )
 
 
@@ -335,7 +419,7 @@ def settle_month_end(now: datetime) -> int:
         settle_gti(request, now)
         issued += 1
     gtr_pending = EmergencyRequest.objects.filter(
-        restored_at__isnull=False, blocking=True, server__full_backup=True
+        restored_at__isnull=False, blocking=True, server__full_backup=True, fault=""
     ).exclude(credits__kind=CreditKind.GTR)
     for request in gtr_pending.order_by("contacted_at", "pk").select_related("server").iterator():
         settle_gtr(request, now)
@@ -352,4 +436,6 @@ def quota_of(server: ManagedServer, now: datetime) -> EmergencyQuota:
             "contacted_at", flat=True
         )
     ]
-    return emergency_quota(_contract_start(server, pack), days, contract_day(now, pack), pack)
+    start = _contract_start(server, pack)
+    # Before the contract started, the counter is the first year's, still empty.
+    return emergency_quota(start, days, max(contract_day(now, pack), start), pack)

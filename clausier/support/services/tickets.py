@@ -136,7 +136,7 @@ def post_message(
             acknowledge(ticket=ticket, actor=actor, at=now)
             mail_reply(ticket, message, now)
             if ticket.status == TicketStatus.NEW:
-                _set_status(ticket, TicketStatus.OPEN)
+                _set_status(ticket, TicketStatus.OPEN, now)
         elif (
             not staff
             and human
@@ -148,7 +148,7 @@ def post_message(
         ):
             # The client answered, or wrote again about a solved problem: work resumes.
             # An automatic message (out-of-office) never reopens a ticket.
-            _set_status(ticket, TicketStatus.OPEN)
+            _set_status(ticket, TicketStatus.OPEN, now)
     return message
 
 
@@ -164,16 +164,34 @@ def acknowledge(*, ticket: Ticket, actor: Person | None, at: datetime) -> bool:
     return changed == 1
 
 
-def _set_status(ticket: Ticket, status: str) -> None:
-    Ticket.objects.filter(pk=ticket.pk).update(status=status)
-    ticket.status = status
+def _set_status(ticket: Ticket, status: str, now: datetime) -> None:
+    """The status, and when the ticket was solved (kept while it stays solved or closed;
+    cleared when it reopens) for the monthly report."""
+    closed_at = None
+    if status in CLOSED_STATUSES:
+        closed_at = ticket.closed_at if ticket.status in CLOSED_STATUSES else now
+    Ticket.objects.filter(pk=ticket.pk).update(status=status, closed_at=closed_at)
+    ticket.status, ticket.closed_at = status, closed_at
 
 
-def change_status(*, ticket: Ticket, actor: Person, status: str) -> Ticket:
+def _audit(action: str, ticket: Ticket, actor: Person, **details: object) -> None:
+    audit.record(
+        action,
+        ticket,
+        actor=actor,
+        provider=ticket.client.provider,
+        client=ticket.client,
+        details=details,
+    )
+
+
+def change_status(*, now: datetime, ticket: Ticket, actor: Person, status: str) -> Ticket:
     require_support_staff(actor, ticket.provider_id)
     if status not in TicketStatus.values:
         raise SupportError(_("Statut inconnu."), "invalid_status")
-    _set_status(ticket, status)
+    with transaction.atomic():
+        _set_status(ticket, status, now)
+        _audit("support.ticket_status", ticket, actor, status=status)
     return ticket
 
 
@@ -183,16 +201,20 @@ def assign(*, ticket: Ticket, actor: Person, engineer: Person | None) -> Ticket:
         raise SupportError(
             _("Seul un ingénieur du prestataire peut être assigné."), "invalid_assignee"
         )
-    Ticket.objects.filter(pk=ticket.pk).update(assignee=engineer)
-    ticket.assignee = engineer
+    with transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(assignee=engineer)
+        ticket.assignee = engineer
+        _audit("support.ticket_assigned", ticket, actor, engineer=engineer.pk if engineer else None)
     return ticket
 
 
 def mark_out_of_scope(*, ticket: Ticket, actor: Person, out_of_scope: bool = True) -> Ticket:
     """Art. 3.3: help with the client's own software is not support; it is quoted."""
     require_support_staff(actor, ticket.provider_id)
-    Ticket.objects.filter(pk=ticket.pk).update(out_of_scope=out_of_scope)
-    ticket.out_of_scope = out_of_scope
+    with transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(out_of_scope=out_of_scope)
+        ticket.out_of_scope = out_of_scope
+        _audit("support.ticket_scope", ticket, actor, out_of_scope=out_of_scope, clause="Art. 3.3")
     return ticket
 
 

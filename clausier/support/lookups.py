@@ -1,0 +1,60 @@
+"""What the API and the portal pages share: the rows a person may act on (404 otherwise,
+so a stranger cannot tell a hidden row from a missing one) and the attachment download.
+Both call the same services with these rows; nothing here decides a rule."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+
+from clausier.accounts.models import ClientOrganisation
+from clausier.accounts.selectors import visible_clients
+from clausier.monitoring.models import ManagedServer
+from clausier.support import selectors
+from clausier.support.models import EmergencyRequest, Ticket
+from clausier.support.services import attachments
+
+
+def ticket_for(person: Any, ticket_id: int) -> Ticket:
+    return get_object_or_404(
+        selectors.visible_tickets(person).select_related("client__provider", "server", "assignee"),
+        pk=ticket_id,
+    )
+
+
+def emergency_for(person: Any, emergency_id: int) -> EmergencyRequest:
+    return get_object_or_404(
+        selectors.visible_emergencies(person).select_related(
+            "server", "client__provider", "engineer"
+        ),
+        pk=emergency_id,
+    )
+
+
+def client_for(person: Any, client_id: int) -> ClientOrganisation:
+    return get_object_or_404(visible_clients(person).select_related("provider"), pk=client_id)
+
+
+def server_for(
+    person: Any, server_id: int, client: ClientOrganisation | None = None
+) -> ManagedServer:
+    servers = selectors.visible_servers(person).select_related("client__provider")
+    if client is not None:
+        servers = servers.filter(client=client)
+    return get_object_or_404(servers, pk=server_id)
+
+
+def attachment_response(person: Any, attachment_id: int) -> FileResponse:
+    """Served only to those who see its message, as a download, never inline."""
+    attachment = get_object_or_404(selectors.visible_attachments(person), pk=attachment_id)
+    response = FileResponse(
+        BytesIO(attachments.read(attachment)),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
