@@ -166,6 +166,8 @@ class TrainingSession(models.Model):
         _("statut"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    # The convocations' iCalendar SEQUENCE (RFC 5545): raised on each change sent again.
+    ical_sequence = models.PositiveIntegerField(_("version des convocations"), default=0)
 
     class Meta:
         verbose_name = _("session de formation")
@@ -317,6 +319,9 @@ class Enrolment(models.Model):
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     # Art. 8.1.2: a change after the first slot is recorded as affecting the funding.
     affects_funding = models.BooleanField(_("affecte la prise en charge"), default=False)
+    # The last convocation sent (its iCalendar SEQUENCE); null: never convoked.
+    convoked_at = models.DateTimeField(_("convoqué le"), null=True, blank=True)
+    convoked_sequence = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("inscription")
@@ -471,6 +476,9 @@ class FundingRequest(models.Model):
     )
     agreement_received_at = models.DateTimeField(_("accord reçu le"), null=True, blank=True)
     non_payment_at = models.DateTimeField(_("défaut de paiement le"), null=True, blank=True)
+    # The OPCO's refusal (then art. 8.2.4: the whole training is due by the client).
+    refused_at = models.DateTimeField(_("refus reçu le"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
     fallback_invoice = models.ForeignKey(
         "billing.Invoice",
         on_delete=models.PROTECT,
