@@ -95,9 +95,7 @@ def calendar(
         event.add("url", access_url())
         event.add("description", description)
         event.add("organizer", _address(trainer.email, trainer.full_name))
-        event.add(
-            "attendee", _address(participant.email, participant.full_name, "REQ-PARTICIPANT")
-        )
+        event.add("attendee", _address(participant.email, participant.full_name, "REQ-PARTICIPANT"))
         cal.add_component(event)
     return cal.to_ical()
 
@@ -176,8 +174,7 @@ def _drafts(
                 enrolment.participant.email,
                 enrolment.participant.language,
                 _context(session, enrolment),
-                f"training:session:{session.pk}:{sequence}:{method.lower()}:"
-                f"{enrolment.pk}",
+                f"training:session:{session.pk}:{sequence}:{method.lower()}:{enrolment.pk}",
                 session.provider,
                 attachments=(attachment,),
             )
@@ -195,9 +192,7 @@ def send_convocations(*, now: datetime, actor: object, session: TrainingSession)
     first = session.slots.order_by("starts_at").first()
     if first is not None and now >= first.ends_at:
         raise TrainingError(_("La session a commencé : plus de convocation."), "already_started")
-    enrolments = [
-        e for e in _enrolled(session) if e.convoked_sequence != session.ical_sequence
-    ]
+    enrolments = [e for e in _enrolled(session) if e.convoked_sequence != session.ical_sequence]
     if not enrolments and not _enrolled(session):
         raise TrainingError(
             _("Aucun participant à convoquer : établissez d'abord un devis."), "no_participant"

@@ -6,7 +6,7 @@ a refused action 403/400 with the rule's message."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 from typing import Any
 
 from django.contrib import messages
@@ -22,8 +22,8 @@ from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
-from clausier.training import convocations, forms, funding, selectors, services, views
 from clausier.terms.zone import contract_zone
+from clausier.training import convocations, forms, funding, selectors, services, views
 from clausier.training.models import (
     Enrolment,
     EnrolmentStatus,
@@ -39,6 +39,10 @@ def _editor_providers(request: HttpRequest) -> set[int]:
     if not ids:
         raise Http404
     return ids
+
+
+def _has_choices(form: Any, name: str) -> bool:
+    return bool(form.fields[name].queryset.exists())
 
 
 def _refused(exc: DomainError) -> int:
@@ -80,13 +84,15 @@ def new_session(request: HttpRequest) -> HttpResponse:
                 status = _refused(exc)
             else:
                 messages.success(request, _("Session programmée."))
-                return HttpResponseRedirect(
-                    reverse("portal:training_session", args=[session.pk])
-                )
+                return HttpResponseRedirect(reverse("portal:training_session", args=[session.pk]))
     return render(
         request,
         "training/staff/new_session.html",
-        {"form": form, "halves": halves, "has_trainings": form.fields["training"].queryset.exists()},  # type: ignore[attr-defined]
+        {
+            "form": form,
+            "halves": halves,
+            "has_trainings": _has_choices(form, "training"),
+        },
         status=status,
     )
 
@@ -121,7 +127,7 @@ def new_quote(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/staff/new_quote.html",
-        {"form": form, "has_sessions": form.fields["session"].queryset.exists()},  # type: ignore[attr-defined]
+        {"form": form, "has_sessions": _has_choices(form, "session")},
         status=status,
     )
 
@@ -348,7 +354,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def _time(text: str) -> time | None:
     try:
-        return datetime.strptime(text.strip(), "%H:%M").time()
+        return time.fromisoformat(text.strip()) if len(text.strip()) == 5 else None
     except ValueError:
         return None
 
@@ -365,9 +371,7 @@ def change_session(request: HttpRequest, session_id: int) -> HttpResponse:
             continue
         starts, ends = _time(starts_text or ""), _time(ends_text or "")
         if starts is None or ends is None:
-            return _session_page(
-                request, session, 400, _("Horaire illisible : indiquez HH:MM.")
-            )
+            return _session_page(request, session, 400, _("Horaire illisible : indiquez HH:MM."))
         times[slot.pk] = (starts, ends)
     try:
         sent = services.change_session(

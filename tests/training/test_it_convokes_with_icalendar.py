@@ -147,9 +147,7 @@ def test_only_editors_convoke_and_not_once_begun():
         convocations.send_convocations(now=ORDERED, actor=w["admin"], session=w["session"])
     last = w["session"].slots.order_by("-ends_at").first()
     with pytest.raises(TrainingError):
-        convocations.send_convocations(
-            now=last.ends_at, actor=w["owner"], session=w["session"]
-        )
+        convocations.send_convocations(now=last.ends_at, actor=w["owner"], session=w["session"])
 
 
 def test_the_session_page_convokes_and_changes(client):

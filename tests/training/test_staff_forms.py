@@ -173,7 +173,8 @@ def test_funding_then_agreement_from_the_quote_page(client):
         )
         assert refused.status_code == 403
         client.force_login(w["owner"])
-        assert "Enregistrer l'accord" in client.get(f"/formations/devis/{quote.pk}/").content.decode()
+        owner_page = client.get(f"/formations/devis/{quote.pk}/").content.decode()
+        assert "Enregistrer l'accord" in owner_page
         future = client.post(
             f"/formations/devis/{quote.pk}/accord/",
             {
@@ -252,9 +253,10 @@ def test_the_board_groups_requests_by_opco_with_status_deadline_and_what_is_miss
         assert refused.status_code == 302
         only_refused = client.get("/formations/financements/?statut=refused").content.decode()
         assert "Hors critères" in only_refused
-        assert "Aucune demande dans ce statut" in client.get(
-            "/formations/financements/?statut=paid"
-        ).content.decode()
+        assert (
+            "Aucune demande dans ce statut"
+            in client.get("/formations/financements/?statut=paid").content.decode()
+        )
     assert AuditEntry.objects.filter(action="training.funding_refused").exists()
 
 
