@@ -35,6 +35,12 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         register_template("training_convocation", CONVOCATION_CONTEXT)
         register_template("training_convocation_cancelled", CONVOCATION_CONTEXT)
+        register_template(
+            "training_evaluation",
+            frozenset({"provider", "title", "kind", "url", "reminder", "clause"}),
+            secret=frozenset({"url"}),
+        )
+        register_job(Job("training evaluations", 3600.0, "clausier.training.evaluations.run"))
         register_job(
             Job("training first-day billing", 3600.0, "clausier.training.services.bill_first_days")
         )

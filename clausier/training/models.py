@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -574,6 +575,14 @@ class OrganisationProfile(models.Model):
     declaration_number = models.CharField(_("n° de déclaration d'activité"), max_length=11)
     signatory_name = models.CharField(_("signataire"), max_length=200)
     signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+    # The cold evaluation goes this many days after the last half-day (Qualiopi ind. 30).
+    cold_evaluation_days = models.PositiveIntegerField(
+        _("évaluation à froid après (jours)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    # CGI art. 261-4-4° a: training exempt from VAT (the organisation holds the exemption).
+    vat_exempt = models.BooleanField(_("exonéré de TVA (CGI art. 261-4-4°)"), default=False)
 
     class Meta:
         verbose_name = _("organisme de formation")
@@ -581,3 +590,39 @@ class OrganisationProfile(models.Model):
 
     def __str__(self) -> str:
         return self.declaration_number
+
+
+class EvaluationKind(models.TextChoices):
+    HOT = "hot", _("à chaud")
+    COLD = "cold", _("à froid")
+
+
+class Evaluation(models.Model):
+    """A participant's questionnaire (Qualiopi indicator 30): hot at the end of the
+    training, cold some days later. Answered without login through a link whose token is
+    kept only as its SHA-256; a reminder sends a fresh token (the previous link stops)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("inscription"),
+    )
+    kind = models.CharField(_("type"), max_length=8, choices=EvaluationKind.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(_("envoyée le"))
+    reminded_at = models.DateTimeField(_("relancée le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answers = models.JSONField(_("réponses"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "kind"], name="evaluation_once_per_enrolment_and_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.enrolment}"

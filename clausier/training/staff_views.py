@@ -23,7 +23,15 @@ from clausier.accounts.errors import NotAllowed
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
 from clausier.terms.zone import contract_zone
-from clausier.training import convocations, forms, funding, selectors, services, views
+from clausier.training import (
+    convocations,
+    evaluations,
+    forms,
+    funding,
+    selectors,
+    services,
+    views,
+)
 from clausier.training.models import (
     Enrolment,
     EnrolmentStatus,
@@ -387,3 +395,37 @@ def change_session(request: HttpRequest, session_id: int) -> HttpResponse:
         request, _("Session modifiée ; %(count)s convocation(s) renvoyée(s).") % {"count": sent}
     )
     return HttpResponseRedirect(reverse("portal:training_session", args=[session.pk]))
+
+
+def evaluation(request: HttpRequest, token: str) -> HttpResponse:
+    """The participant's questionnaire, without login: the link's token is the key."""
+    found = evaluations.by_token(token)
+    if found is None:
+        return render(request, "training/evaluation.html", {"unknown": True}, status=404)
+    context: dict[str, Any] = {
+        "evaluation": found,
+        "training": found.enrolment.quote.session.training,
+        "questions": evaluations.QUESTIONS[found.kind],
+        "scale": list(evaluations.SCALE),
+        "values": {},
+        "done": found.answered_at is not None,
+    }
+    if request.method == "POST" and not context["done"]:
+        try:
+            evaluations.answer(now=timezone.now(), evaluation=found, data=request.POST.dict())
+        except DomainError as exc:
+            context |= {"error": str(exc.message), "values": request.POST.dict()}
+            return render(request, "training/evaluation.html", context, status=400)
+        context["done"] = True
+        context["thanks"] = True
+    return render(request, "training/evaluation.html", context)
+
+
+@login_required
+def evaluation_results(request: HttpRequest) -> HttpResponse:
+    providers = scoping.staff_provider_ids(current_person(request))
+    if not providers:
+        raise Http404
+    return render(
+        request, "training/staff/evaluations.html", {"trainings": evaluations.results(providers)}
+    )

@@ -52,6 +52,12 @@ portal_urlpatterns = [
         name="training_refusal",
     ),
     path("formations/financements/", staff_views.funding_board, name="training_funding"),
+    path("formations/evaluations/", staff_views.evaluation_results, name="training_evaluations"),
+    path(
+        "formations/evaluation/<str:token>/",
+        staff_views.evaluation,
+        name="training_evaluation",
+    ),
     path("formations/devis/<int:quote_id>/facturer/", views.settle, name="training_settle"),
     path("formations/demi-journees/<int:slot_id>/signer/", views.sign, name="training_sign"),
     path(
