@@ -163,6 +163,20 @@ class RefusalForm(forms.Form):
     received_at = ReceivedAtField(label=_("Reçu le"))
 
 
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Jours de plus"), min_value=1, max_value=365)
+    clause = forms.ChoiceField(
+        label=_("Cause"),
+        choices=[
+            ("7.3", _("Panne de plus de 48 heures ouvrées (art. 7.3)")),
+            ("7.4", _("Maintenance (art. 7.4)")),
+            ("", _("Geste commercial")),
+        ],
+        required=False,
+    )
+    reason = forms.CharField(label=_("Motif"), max_length=300)
+
+
 def scheduled_sessions(provider_ids: set[int]) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(
         provider_id__in=provider_ids, status=SessionStatus.SCHEDULED

@@ -64,6 +64,13 @@ class Training(models.Model):
         _("nature de l'action"), max_length=24, choices=Nature.choices, default=Nature.TRAINING
     )
     price_ht = models.DecimalField(_("prix HT"), max_digits=12, decimal_places=2)
+    # Art. 7.2.1: access to the training's content lasts the duration ordered, counted
+    # from the first half-day (the participant has it from enrolment for the modules).
+    access_days = models.PositiveIntegerField(
+        _("durée d'accès (jours après le début)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
     pricing = models.CharField(
         _("tarification"), max_length=16, choices=Pricing.choices, default=Pricing.PER_PARTICIPANT
     )
@@ -626,3 +633,37 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.enrolment}"
+
+
+class AccessExtension(models.Model):
+    """Staff extend a participant's access (art. 7.3: an outage beyond 48 business hours;
+    art. 7.4: maintenance; or a commercial gesture), with the reason, audited."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="access_extensions",
+        verbose_name=_("inscription"),
+    )
+    days = models.PositiveIntegerField(
+        _("jours"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    clause = models.CharField(_("clause"), max_length=32, blank=True)
+    reason = models.CharField(_("motif"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(_("accordée le"))
+
+    class Meta:
+        verbose_name = _("prolongation d'accès")
+        verbose_name_plural = _("prolongations d'accès")
+        ordering = ["enrolment", "pk"]
+
+    def __str__(self) -> str:
+        return f"+{self.days} j — {self.enrolment}"

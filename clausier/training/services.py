@@ -30,7 +30,7 @@ from clausier.accounts.models import (
     ServiceLine,
 )
 from clausier.billing.invoicing.issue import InvoiceDraft, LineDraft, issue_many
-from clausier.billing.models import Invoice, InvoiceKind
+from clausier.billing.models import Invoice, InvoiceKind, VatCategory
 from clausier.billing.models_funders import Funder
 from clausier.core import audit
 from clausier.core.clauses import ClauseRef
@@ -44,7 +44,7 @@ from clausier.terms.rules.coaching_training import (
 )
 from clausier.terms.services import pack_for
 from clausier.terms.zone import contract_day, contract_zone
-from clausier.training import convocations
+from clausier.training import access, convocations
 from clausier.training import split as splitting
 from clausier.training.errors import HoursMismatch, TrainingError
 from clausier.training.models import (
@@ -57,6 +57,7 @@ from clausier.training.models import (
     HalfDay,
     Module,
     ModuleProgress,
+    OrganisationProfile,
     Payment,
     Presence,
     Pricing,
@@ -456,11 +457,20 @@ def _client_invoice_draft(
     )
 
 
-def _line(description: str, amount: Decimal, clause: ClauseRef) -> LineDraft:
+def vat_of(provider_id: int) -> tuple[Decimal, str]:
+    """The VAT of a training line: exempt (category E, rate 0) when the organisation
+    states it is exempt under CGI art. 261-4-4° a, else the standard rate."""
+    exempt = OrganisationProfile.objects.filter(provider_id=provider_id, vat_exempt=True).exists()
+    return (Decimal("0.00"), VatCategory.EXEMPT) if exempt else (VAT_RATE, VatCategory.STANDARD)
+
+
+def _line(quote: Quote, description: str, amount: Decimal, clause: ClauseRef) -> LineDraft:
+    rate, category = vat_of(quote.provider_id)
     return LineDraft(
         description=description[:300],
         unit_price_ht=to_cents(amount),
-        vat_rate=VAT_RATE,
+        vat_rate=rate,
+        vat_category=category,
         clause=str(clause.short),
     )
 
@@ -481,6 +491,7 @@ def cancel_by_client(*, now: datetime, actor: Any, quote: Quote) -> Quote:
         if change.billed:
             title = quote.session.training.title
             line = _line(
+                quote,
                 _("Formation « %(title)s » annulée après le %(day)s : due en totalité")
                 % {"title": title, "day": change.last_day.isoformat()},
                 quote.price_ht,
@@ -567,6 +578,7 @@ def choose_settlement(*, now: datetime, actor: Any, quote: Quote, settlement: st
                         description=line.description,
                         unit_price_ht=line.unit_price_ht,
                         vat_rate=line.vat_rate,
+                        vat_category=line.vat_category,
                         quantity=line.quantity,
                         clause="Art. 10.2",
                     )
@@ -791,6 +803,7 @@ def record_module_progress(
         raise NotAllowed(_("Module introuvable."))
     if minutes < 0 or minutes > 24 * 60:
         raise TrainingError(_("Durée invalide."), "invalid_minutes")
+    access.require_open(now, enrolment)  # art. 7.2.1
     with transaction.atomic():
         progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
             enrolment=enrolment, module=module
@@ -1006,7 +1019,7 @@ def bill_first_day(*, now: datetime, quote: Quote) -> Invoice | None:
         (line,) = split.lines
         draft = _client_invoice_draft(
             quote,
-            [_line(_describe(quote, line), line.amount_ht, line.clause)],
+            [_line(quote, _describe(quote, line), line.amount_ht, line.clause)],
             f"training:quote:{quote.pk}:client",
             now,
         )
@@ -1091,7 +1104,7 @@ def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
                 provider=quote.client.provider,
                 client=quote.client,
                 lines=[
-                    _line(_describe(quote, part), part.amount_ht, part.clause)
+                    _line(quote, _describe(quote, part), part.amount_ht, part.clause)
                     for part in opco_lines
                 ],
                 idempotency_key=f"training:quote:{quote.pk}:opco",
@@ -1106,7 +1119,7 @@ def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
             _client_invoice_draft(
                 quote,
                 [
-                    _line(_describe(quote, part), part.amount_ht, part.clause)
+                    _line(quote, _describe(quote, part), part.amount_ht, part.clause)
                     for part in client_lines
                 ],
                 f"training:quote:{quote.pk}:client",
@@ -1160,6 +1173,7 @@ def funder_non_payment(*, now: datetime, actor: Any, request: FundingRequest) ->
                 description=line.description,
                 unit_price_ht=line.unit_price_ht,
                 vat_rate=line.vat_rate,
+                vat_category=line.vat_category,
                 quantity=line.quantity,
                 clause=clause.short,
             )
@@ -1177,6 +1191,7 @@ def funder_non_payment(*, now: datetime, actor: Any, request: FundingRequest) ->
         quote,
         [
             _line(
+                quote,
                 _describe(
                     quote,
                     splitting.SplitLine(

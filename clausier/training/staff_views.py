@@ -24,6 +24,7 @@ from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
 from clausier.terms.zone import contract_zone
 from clausier.training import (
+    access,
     convocations,
     evaluations,
     forms,
@@ -429,3 +430,30 @@ def evaluation_results(request: HttpRequest) -> HttpResponse:
     return render(
         request, "training/staff/evaluations.html", {"trainings": evaluations.results(providers)}
     )
+
+
+@login_required
+@require_POST
+def extend_access(request: HttpRequest, quote_id: int, enrolment_id: int) -> HttpResponse:
+    quote = _quote(request, quote_id)
+    enrolment = Enrolment.objects.filter(quote=quote, pk=enrolment_id).first()
+    if enrolment is None:
+        raise Http404
+    form = forms.ExtensionForm(request.POST)
+    if not form.is_valid():
+        return _quote_error(request, quote, 400, extension_form=form)
+    data = form.cleaned_data
+    try:
+        access.extend(
+            now=timezone.now(),
+            actor=current_person(request),
+            enrolment=enrolment,
+            days=data["days"],
+            reason=data["reason"],
+            clause=data["clause"],
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return _quote_error(request, quote, _refused(exc), extension_form=form)
+    messages.success(request, _("Accès prolongé."))
+    return _back(quote)

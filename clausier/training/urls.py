@@ -37,6 +37,11 @@ portal_urlpatterns = [
         name="training_withdraw",
     ),
     path(
+        "formations/devis/<int:quote_id>/participants/<int:enrolment_id>/prolonger/",
+        staff_views.extend_access,
+        name="training_extend_access",
+    ),
+    path(
         "formations/devis/<int:quote_id>/financement/",
         staff_views.request_funding,
         name="training_request_funding",

@@ -21,7 +21,7 @@ from clausier.accounts import scoping
 from clausier.accounts.models import Provider, Role
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
-from clausier.training import bpf, documents, forms, selectors, services
+from clausier.training import access, bpf, documents, forms, selectors, services
 from clausier.training.models import (
     DocumentKind,
     Enrolment,
@@ -78,6 +78,7 @@ def _participant_rows(person: Any, now: datetime) -> list[dict[str, Any]]:
         rows.append(
             {
                 "enrolment": enrolment,
+                "access": access.window(enrolment),
                 "training": session.training,
                 "slots": slots,
                 "modules": modules,
@@ -158,7 +159,11 @@ def quote_page(request: HttpRequest, quote: Any, status: int = 200, **bound: Any
     """The quote's page; `bound` carries a form sent back with its errors (status 400)."""
     person = current_person(request)
     enrolments = [
-        {"enrolment": e, "hours": services.enrolment_hours(e, require_validated=False)}
+        {
+            "enrolment": e,
+            "hours": services.enrolment_hours(e, require_validated=False),
+            "access": access.window(e),
+        }
         for e in quote.enrolments.select_related("participant").order_by("pk")
     ]
     staff = quote.provider_id in scoping.staff_provider_ids(person)
@@ -176,6 +181,9 @@ def quote_page(request: HttpRequest, quote: Any, status: int = 200, **bound: Any
         or forms.FundingForm(provider_id=quote.provider_id),
         "agreement_form": bound.get("agreement_form") or forms.AgreementForm(),
         "refusal_form": bound.get("refusal_form") or forms.RefusalForm(),
+        "extension_form": bound.get("extension_form") or forms.ExtensionForm(),
+        "can_extend": quote.provider_id
+        in scoping.staff_provider_ids(person, services.STAFF_EDITORS),
         "can_decide": staff
         and funding_request is not None
         and not funding_request.has_agreement
@@ -270,6 +278,11 @@ def module_player(request: HttpRequest, enrolment_id: int, module_id: int) -> Ht
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Module terminé."))
+        return HttpResponseRedirect(_home_url())
+    try:
+        access.require_open(now, enrolment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return HttpResponseRedirect(_home_url())
     request.session.setdefault(key, now.isoformat())
     return render(request, "training/module.html", {"enrolment": enrolment, "module": module})
