@@ -108,14 +108,18 @@ def _due_enrolments(now: datetime) -> list[tuple[Enrolment, str]]:
     sessions = (
         TrainingSession.objects.exclude(status=SessionStatus.CANCELLED)
         .annotate(last_end=Max("slots__ends_at"))
-        .filter(last_end__lte=now)
+        # The cold evaluation comes at most a year after the end (the profile's bound).
+        .filter(last_end__lte=now, last_end__gt=now - timedelta(days=365) - SEND_WINDOW)
     )
     due: list[tuple[Enrolment, str]] = []
+    cold_days: dict[int, int] = {}
     for session in sessions:
         last_end: datetime = session.last_end
+        if session.provider_id not in cold_days:
+            cold_days[session.provider_id] = _cold_days(session.provider_id)
         moments = {
             EvaluationKind.HOT: last_end,
-            EvaluationKind.COLD: last_end + timedelta(days=_cold_days(session.provider_id)),
+            EvaluationKind.COLD: last_end + timedelta(days=cold_days[session.provider_id]),
         }
         kinds = [k for k, at in moments.items() if at <= now < at + SEND_WINDOW]
         if not kinds:
