@@ -174,6 +174,9 @@ class VatCategory(models.TextChoices):
     # Late-payment interest and the recovery indemnity are damages, not the price of a
     # supply: outside the scope of VAT (CGI art. 256).
     OUT_OF_SCOPE = "O", _("hors du champ de la TVA")
+    # Exempt: vocational training by a training organisation, CGI art. 261-4-4° a (EU VAT
+    # directive art. 132(1)(i)); the only exemption stated so far (reason VATEX-EU-132-1I).
+    EXEMPT = "E", _("exonéré de TVA")
 
 
 class InvoiceCounter(models.Model):

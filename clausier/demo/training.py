@@ -10,9 +10,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from clausier.accounts.models import ClientOrganisation, Membership, Provider, Role
+from clausier.billing.models_funders import Funder
 from clausier.terms.zone import contract_zone
 from clausier.training.models import (
     Enrolment,
+    FundingRequest,
     Module,
     OrganisationProfile,
     Quote,
@@ -80,3 +82,24 @@ def load(provider: Provider, client: ClientOrganisation) -> None:
         price_ht=training.price_ht * len(members),
     )
     Enrolment.objects.bulk_create(Enrolment(quote=quote, participant=p) for p in members)
+    # A funding request waiting for the OPCO's agreement: the staff's funding board shows it
+    # with its deadline (the first half-day, art. 8.2.4).
+    funder, _created = Funder.objects.get_or_create(
+        provider=provider,
+        siret="85199293300016",
+        defaults={
+            "legal_name": "OPCO Atlas",
+            "billing_email": "factures@opco-atlas.example",
+            "address_line1": "25 quai Panhard et Levassor",
+            "postal_code": "75013",
+            "city": "Paris",
+        },
+    )
+    if quote.price_ht >= Decimal("3000.00"):
+        FundingRequest.objects.create(
+            quote=quote,
+            funder=funder,
+            file_number="AT-DEMO-0001",
+            amount_requested_ht=quote.price_ht,
+        )
+        Quote.objects.filter(pk=quote.pk).update(payment="funder")

@@ -87,11 +87,16 @@ SECRET_CONTEXT: dict[str, frozenset[str]] = {
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
 
 
-def register_template(name: str, context_keys: frozenset[str]) -> None:
+def register_template(
+    name: str, context_keys: frozenset[str], secret: frozenset[str] = frozenset()
+) -> None:
     """An app above notify adds its own message templates to the catalogue (from its
     AppConfig.ready()); the files are `notify/email/<name>.{subject,body}.txt` in the app's
-    templates folder."""
+    templates folder. `secret` names the context values kept out of the stored body (a
+    link that lets its reader act as the recipient)."""
     CATALOGUE[name] = frozenset(context_keys)
+    if secret:
+        SECRET_CONTEXT[name] = frozenset(secret)
 
 
 def secret_keys(template: str) -> frozenset[str]:

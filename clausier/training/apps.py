@@ -9,6 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from clausier.core.navigation import NavItem, register
 from clausier.core.scheduler import Job
 from clausier.core.scheduler import register as register_job
+from clausier.notify.templates import register_template
+
+CONVOCATION_CONTEXT = frozenset(
+    {
+        "provider",
+        "title",
+        "half_days",
+        "hours",
+        "place",
+        "url",
+        "programme",
+        "prerequisites",
+        "trainer",
+        "clause",
+    }
+)
 
 
 class TrainingConfig(AppConfig):
@@ -17,6 +33,14 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Formations")
 
     def ready(self) -> None:
+        register_template("training_convocation", CONVOCATION_CONTEXT)
+        register_template("training_convocation_cancelled", CONVOCATION_CONTEXT)
+        register_template(
+            "training_evaluation",
+            frozenset({"provider", "title", "kind", "url", "reminder", "clause"}),
+            secret=frozenset({"url"}),
+        )
+        register_job(Job("training evaluations", 3600.0, "clausier.training.evaluations.run"))
         register_job(
             Job("training first-day billing", 3600.0, "clausier.training.services.bill_first_days")
         )

@@ -8,6 +8,9 @@ year, from its training invoices and its validated attendance.
   completed module in the year)
   and hours-trainees (validated half-days attended, partial presence in minutes, plus
   e-learning modules completed in the year);
+  all of them F-1 a (employees of private employers: the client enrols its own people);
+- F-3: the same trainees and hours-trainees by nature of the action (L6313-1: training,
+  skills assessment, VAE, apprenticeship);
 - E: trainers and their hours (validated half-days they taught in the year).
 
 A session spanning two years is split by the day of each half-day (and of each module's
@@ -23,13 +26,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from clausier.accounts.models import Provider
 from clausier.billing.models import Invoice, InvoiceKind
 from clausier.billing.models_funders import FunderKind
 from clausier.terms.zone import contract_zone
-from clausier.training.models import HOURS, Attendance, ModuleProgress, Slot
+from clausier.training.models import HOURS, Attendance, ModuleProgress, Nature, Slot
 
 TRAINING_KEYS = "training:quote:"
 
@@ -41,6 +44,14 @@ class TrainerHours:
 
 
 @dataclass(frozen=True, slots=True)
+class NatureFigures:
+    nature: str
+    label: str
+    trainees: int
+    hours_trainees: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Bpf:
     year: int
     revenue_companies: Decimal  # C-1
@@ -49,6 +60,8 @@ class Bpf:
     trainees: int  # F-1
     hours_trainees: Decimal  # F-1
     trainers: tuple[TrainerHours, ...] = field(default=())
+    # F-3: trainees and hours-trainees by nature of the action (L6313-1).
+    by_nature: tuple[NatureFigures, ...] = field(default=())
 
     @property
     def revenue_total(self) -> Decimal:
@@ -117,6 +130,7 @@ def compute(provider: Provider, year: int) -> Bpf:
     )
     revenue = _revenue(provider, start, end)
     return Bpf(
+        by_nature=_by_nature(attended, completed),
         year=year,
         revenue_companies=revenue["companies"],
         revenue_opco=revenue["opco"],
@@ -124,6 +138,42 @@ def compute(provider: Provider, year: int) -> Bpf:
         trainees=len(people),
         hours_trainees=(Decimal(minutes + module_minutes) / 60).quantize(HOURS),
         trainers=trainers,
+    )
+
+
+def _by_nature(
+    attended: QuerySet[Attendance], completed: QuerySet[ModuleProgress]
+) -> tuple[NatureFigures, ...]:
+    """F-3: the same trainees and hours, grouped by the nature of the training (two
+    grouped queries each side; a person counts once per action and nature)."""
+    minutes: dict[str, int] = {}
+    people: dict[str, set[int]] = {}
+    for row in attended.values("slot__session__training__nature").annotate(total=Sum("minutes")):
+        nature = row["slot__session__training__nature"]
+        minutes[nature] = minutes.get(nature, 0) + (row["total"] or 0)
+    for module_nature, total in (
+        completed.values("module__training__nature")
+        .annotate(total=Sum("module__duration_minutes"))
+        .values_list("module__training__nature", "total")
+    ):
+        minutes[module_nature] = minutes.get(module_nature, 0) + (total or 0)
+    for nature, enrolment in attended.values_list(
+        "slot__session__training__nature", "enrolment_id"
+    ).distinct():
+        people.setdefault(nature, set()).add(enrolment)
+    for nature, enrolment in completed.values_list(
+        "module__training__nature", "enrolment_id"
+    ).distinct():
+        people.setdefault(nature, set()).add(enrolment)
+    return tuple(
+        NatureFigures(
+            nature,
+            str(Nature(nature).label),
+            len(people.get(nature, ())),
+            (Decimal(minutes.get(nature, 0)) / 60).quantize(HOURS),
+        )
+        for nature in Nature.values
+        if nature in minutes or nature in people
     )
 
 
@@ -140,6 +190,16 @@ def as_csv(figures: Bpf) -> str:
     writer.writerow(["C-total", "total des produits", figures.revenue_total])
     writer.writerow(["F-1", "stagiaires", figures.trainees])
     writer.writerow(["F-1", "heures-stagiaires", figures.hours_trainees])
+    # Every trainee is enrolled by the client, their employer: all are F-1 a.
+    writer.writerow(["F-1a", "salariés d'employeurs privés : stagiaires", figures.trainees])
+    writer.writerow(
+        ["F-1a", "salariés d'employeurs privés : heures-stagiaires", figures.hours_trainees]
+    )
+    for nature in figures.by_nature:
+        writer.writerow([f"F-3 {nature.nature}", f"{nature.label} : stagiaires", nature.trainees])
+        writer.writerow(
+            [f"F-3 {nature.nature}", f"{nature.label} : heures-stagiaires", nature.hours_trainees]
+        )
     writer.writerow(["E", "formateurs", len(figures.trainers)])
     writer.writerow(["E", "heures de formation dispensées", figures.trainer_hours])
     for trainer in figures.trainers:

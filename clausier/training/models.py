@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,13 @@ class Training(models.Model):
         _("nature de l'action"), max_length=24, choices=Nature.choices, default=Nature.TRAINING
     )
     price_ht = models.DecimalField(_("prix HT"), max_digits=12, decimal_places=2)
+    # Art. 7.2.1: access to the training's content lasts the duration ordered, counted
+    # from the first half-day (the participant has it from enrolment for the modules).
+    access_days = models.PositiveIntegerField(
+        _("durée d'accès (jours après le début)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
     pricing = models.CharField(
         _("tarification"), max_length=16, choices=Pricing.choices, default=Pricing.PER_PARTICIPANT
     )
@@ -166,6 +174,8 @@ class TrainingSession(models.Model):
         _("statut"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    # The convocations' iCalendar SEQUENCE (RFC 5545): raised on each change sent again.
+    ical_sequence = models.PositiveIntegerField(_("version des convocations"), default=0)
 
     class Meta:
         verbose_name = _("session de formation")
@@ -317,6 +327,9 @@ class Enrolment(models.Model):
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     # Art. 8.1.2: a change after the first slot is recorded as affecting the funding.
     affects_funding = models.BooleanField(_("affecte la prise en charge"), default=False)
+    # The last convocation sent (its iCalendar SEQUENCE); null: never convoked.
+    convoked_at = models.DateTimeField(_("convoqué le"), null=True, blank=True)
+    convoked_sequence = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("inscription")
@@ -471,6 +484,9 @@ class FundingRequest(models.Model):
     )
     agreement_received_at = models.DateTimeField(_("accord reçu le"), null=True, blank=True)
     non_payment_at = models.DateTimeField(_("défaut de paiement le"), null=True, blank=True)
+    # The OPCO's refusal (then art. 8.2.4: the whole training is due by the client).
+    refused_at = models.DateTimeField(_("refus reçu le"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
     fallback_invoice = models.ForeignKey(
         "billing.Invoice",
         on_delete=models.PROTECT,
@@ -566,6 +582,14 @@ class OrganisationProfile(models.Model):
     declaration_number = models.CharField(_("n° de déclaration d'activité"), max_length=11)
     signatory_name = models.CharField(_("signataire"), max_length=200)
     signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+    # The cold evaluation goes this many days after the last half-day (Qualiopi ind. 30).
+    cold_evaluation_days = models.PositiveIntegerField(
+        _("évaluation à froid après (jours)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    # CGI art. 261-4-4° a: training exempt from VAT (the organisation holds the exemption).
+    vat_exempt = models.BooleanField(_("exonéré de TVA (CGI art. 261-4-4°)"), default=False)
 
     class Meta:
         verbose_name = _("organisme de formation")
@@ -573,3 +597,73 @@ class OrganisationProfile(models.Model):
 
     def __str__(self) -> str:
         return self.declaration_number
+
+
+class EvaluationKind(models.TextChoices):
+    HOT = "hot", _("à chaud")
+    COLD = "cold", _("à froid")
+
+
+class Evaluation(models.Model):
+    """A participant's questionnaire (Qualiopi indicator 30): hot at the end of the
+    training, cold some days later. Answered without login through a link whose token is
+    kept only as its SHA-256; a reminder sends a fresh token (the previous link stops)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("inscription"),
+    )
+    kind = models.CharField(_("type"), max_length=8, choices=EvaluationKind.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(_("envoyée le"))
+    reminded_at = models.DateTimeField(_("relancée le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answers = models.JSONField(_("réponses"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "kind"], name="evaluation_once_per_enrolment_and_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.enrolment}"
+
+
+class AccessExtension(models.Model):
+    """Staff extend a participant's access (art. 7.3: an outage beyond 48 business hours;
+    art. 7.4: maintenance; or a commercial gesture), with the reason, audited."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="access_extensions",
+        verbose_name=_("inscription"),
+    )
+    days = models.PositiveIntegerField(
+        _("jours"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    clause = models.CharField(_("clause"), max_length=32, blank=True)
+    reason = models.CharField(_("motif"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(_("accordée le"))
+
+    class Meta:
+        verbose_name = _("prolongation d'accès")
+        verbose_name_plural = _("prolongations d'accès")
+        ordering = ["enrolment", "pk"]
+
+    def __str__(self) -> str:
+        return f"+{self.days} j — {self.enrolment}"

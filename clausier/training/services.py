@@ -30,7 +30,7 @@ from clausier.accounts.models import (
     ServiceLine,
 )
 from clausier.billing.invoicing.issue import InvoiceDraft, LineDraft, issue_many
-from clausier.billing.models import Invoice, InvoiceKind
+from clausier.billing.models import Invoice, InvoiceKind, VatCategory
 from clausier.billing.models_funders import Funder
 from clausier.core import audit
 from clausier.core.clauses import ClauseRef
@@ -44,6 +44,7 @@ from clausier.terms.rules.coaching_training import (
 )
 from clausier.terms.services import pack_for
 from clausier.terms.zone import contract_day, contract_zone
+from clausier.training import access, convocations
 from clausier.training import split as splitting
 from clausier.training.errors import HoursMismatch, TrainingError
 from clausier.training.models import (
@@ -56,6 +57,7 @@ from clausier.training.models import (
     HalfDay,
     Module,
     ModuleProgress,
+    OrganisationProfile,
     Payment,
     Presence,
     Pricing,
@@ -227,6 +229,72 @@ def schedule_session(
     return session
 
 
+def change_session(
+    *,
+    now: datetime,
+    actor: Any,
+    session: TrainingSession,
+    location: str,
+    times: dict[int, tuple[time, time]],
+) -> int:
+    """A new place (or virtual class link) or new times for half-days not begun; the
+    convoked participants get the convocation again at SEQUENCE + 1. Returns the mails."""
+    _require_staff(actor, session.provider_id, STAFF_EDITORS)
+    if session.status != SessionStatus.SCHEDULED:
+        raise TrainingError(_("Cette session n'est plus programmée."))
+    location = " ".join((location or "").split())[:200]
+    slots = {slot.pk: slot for slot in session.slots.all()}
+    changed: list[Slot] = []
+    for slot_id, (starts, ends) in times.items():
+        slot = slots.get(slot_id)
+        if slot is None:
+            raise NotAllowed(_("Demi-journée introuvable."))
+        zone = contract_zone()
+        if (slot.starts_at.astimezone(zone).time(), slot.ends_at.astimezone(zone).time()) == (
+            starts,
+            ends,
+        ):
+            continue
+        if now >= slot.starts_at:
+            raise TrainingError(
+                _("La demi-journée du %(day)s a commencé : ses horaires ne changent plus.")
+                % {"day": slot.day.isoformat()},
+                "slot_started",
+            )
+        fresh = _slot(session, SlotDraft(slot.day, slot.half, starts, ends))
+        if fresh.minutes != slot.minutes:
+            raise TrainingError(
+                _(
+                    "La demi-journée du %(day)s doit garder sa durée (%(minutes)s min) : "
+                    "les heures font la durée de la formation."
+                )
+                % {"day": slot.day.isoformat(), "minutes": slot.minutes},
+                "duration_changed",
+            )
+        slot.starts_at, slot.ends_at = fresh.starts_at, fresh.ends_at
+        changed.append(slot)
+    if not changed and location == session.location:
+        raise TrainingError(_("Rien n'a changé."), "unchanged")
+    with transaction.atomic():
+        for slot in changed:
+            slot.save(update_fields=["starts_at", "ends_at"])
+        session.location = location
+        session.save(update_fields=["location"])
+        sent = convocations.changed(now=now, actor=actor, session=session)
+        audit.record(
+            "training.session_changed",
+            session,
+            actor=actor,
+            provider=session.provider,
+            details={
+                "location": location,
+                "slots": [s.pk for s in changed],
+                "sequence": session.ical_sequence,
+            },
+        )
+    return sent
+
+
 def _first_start(session: TrainingSession) -> datetime:
     first = session.slots.order_by("starts_at").first()
     if first is None:
@@ -347,6 +415,7 @@ def withdraw_participant(*, now: datetime, actor: Any, enrolment: Enrolment) -> 
         enrolment.save(update_fields=["status", "withdrawn_at", "affects_funding"])
         if not started:
             _reprice(quote)
+        convocations.send_withdrawal(now=now, enrolment=enrolment)
         audit.record(
             "training.participant_withdrawn",
             enrolment,
@@ -388,11 +457,20 @@ def _client_invoice_draft(
     )
 
 
-def _line(description: str, amount: Decimal, clause: ClauseRef) -> LineDraft:
+def vat_of(provider_id: int) -> tuple[Decimal, str]:
+    """The VAT of a training line: exempt (category E, rate 0) when the organisation
+    states it is exempt under CGI art. 261-4-4° a, else the standard rate."""
+    exempt = OrganisationProfile.objects.filter(provider_id=provider_id, vat_exempt=True).exists()
+    return (Decimal("0.00"), VatCategory.EXEMPT) if exempt else (VAT_RATE, VatCategory.STANDARD)
+
+
+def _line(quote: Quote, description: str, amount: Decimal, clause: ClauseRef) -> LineDraft:
+    rate, category = vat_of(quote.provider_id)
     return LineDraft(
         description=description[:300],
         unit_price_ht=to_cents(amount),
-        vat_rate=VAT_RATE,
+        vat_rate=rate,
+        vat_category=category,
         clause=str(clause.short),
     )
 
@@ -413,6 +491,7 @@ def cancel_by_client(*, now: datetime, actor: Any, quote: Quote) -> Quote:
         if change.billed:
             title = quote.session.training.title
             line = _line(
+                quote,
                 _("Formation « %(title)s » annulée après le %(day)s : due en totalité")
                 % {"title": title, "day": change.last_day.isoformat()},
                 quote.price_ht,
@@ -424,6 +503,9 @@ def cancel_by_client(*, now: datetime, actor: Any, quote: Quote) -> Quote:
             )
             quote.client_invoice = invoice
         quote.save()
+        convocations.send_cancellation(
+            now=now, session=quote.session, enrolments=active_enrolments(quote)
+        )
         audit.record(
             "training.cancelled_by_client",
             quote,
@@ -460,6 +542,11 @@ def cancel_by_provider(*, now: datetime, actor: Any, session: TrainingSession) -
             quote.cancelled_at = now
             quote.cancellation_clause = "Art. 10.2"
             quote.save(update_fields=["status", "cancelled_at", "cancellation_clause"])
+        convocations.send_cancellation(
+            now=now,
+            session=session,
+            enrolments=[e for quote in quotes for e in active_enrolments(quote)],
+        )
         audit.record(
             "training.cancelled_by_provider", session, actor=actor, provider=session.provider
         )
@@ -491,6 +578,7 @@ def choose_settlement(*, now: datetime, actor: Any, quote: Quote, settlement: st
                         description=line.description,
                         unit_price_ht=line.unit_price_ht,
                         vat_rate=line.vat_rate,
+                        vat_category=line.vat_category,
                         quantity=line.quantity,
                         clause="Art. 10.2",
                     )
@@ -715,6 +803,7 @@ def record_module_progress(
         raise NotAllowed(_("Module introuvable."))
     if minutes < 0 or minutes > 24 * 60:
         raise TrainingError(_("Durée invalide."), "invalid_minutes")
+    access.require_open(now, enrolment)  # art. 7.2.1
     with transaction.atomic():
         progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
             enrolment=enrolment, module=module
@@ -835,12 +924,42 @@ def record_agreement(
         raise TrainingError(_("Un accord ne peut pas être reçu dans le futur."))
     if request.has_agreement:
         raise TrainingError(_("L'accord est déjà enregistré."), "duplicate")
+    if request.refused_at is not None:
+        raise TrainingError(_("Cette demande a été refusée par l'OPCO."), "refused")
     request.agreement_reference = reference[:100]
     request.covered_ht = to_cents(covered_ht)
     request.covered_hours = covered_hours.quantize(HOURS)
     request.agreement_received_at = received_at
     request.save()
     audit.record("training.agreement_recorded", request, actor=actor, client=request.quote.client)
+    return request
+
+
+def record_refusal(
+    *, now: datetime, actor: Any, request: FundingRequest, reason: str, received_at: datetime
+) -> FundingRequest:
+    """The OPCO refuses the request: no agreement, so the whole training is due by the
+    client on its first day (art. 8.2.4), as when no agreement arrives in time."""
+    _require_staff(actor, request.quote.provider_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise TrainingError(_("Le motif du refus est obligatoire."), "reason_required")
+    if received_at > now:
+        raise TrainingError(_("Un refus ne peut pas être reçu dans le futur."))
+    if request.has_agreement:
+        raise TrainingError(_("L'accord est déjà enregistré."), "duplicate")
+    if request.refused_at is not None:
+        raise TrainingError(_("Le refus est déjà enregistré."), "duplicate")
+    request.refused_at = received_at
+    request.refusal_reason = reason[:300]
+    request.save(update_fields=["refused_at", "refusal_reason"])
+    audit.record(
+        "training.funding_refused",
+        request,
+        actor=actor,
+        client=request.quote.client,
+        details={"reason": request.refusal_reason, "clause": "Art. 8.2.4"},
+    )
     return request
 
 
@@ -900,7 +1019,7 @@ def bill_first_day(*, now: datetime, quote: Quote) -> Invoice | None:
         (line,) = split.lines
         draft = _client_invoice_draft(
             quote,
-            [_line(_describe(quote, line), line.amount_ht, line.clause)],
+            [_line(quote, _describe(quote, line), line.amount_ht, line.clause)],
             f"training:quote:{quote.pk}:client",
             now,
         )
@@ -985,7 +1104,7 @@ def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
                 provider=quote.client.provider,
                 client=quote.client,
                 lines=[
-                    _line(_describe(quote, part), part.amount_ht, part.clause)
+                    _line(quote, _describe(quote, part), part.amount_ht, part.clause)
                     for part in opco_lines
                 ],
                 idempotency_key=f"training:quote:{quote.pk}:opco",
@@ -1000,7 +1119,7 @@ def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
             _client_invoice_draft(
                 quote,
                 [
-                    _line(_describe(quote, part), part.amount_ht, part.clause)
+                    _line(quote, _describe(quote, part), part.amount_ht, part.clause)
                     for part in client_lines
                 ],
                 f"training:quote:{quote.pk}:client",
@@ -1054,6 +1173,7 @@ def funder_non_payment(*, now: datetime, actor: Any, request: FundingRequest) ->
                 description=line.description,
                 unit_price_ht=line.unit_price_ht,
                 vat_rate=line.vat_rate,
+                vat_category=line.vat_category,
                 quantity=line.quantity,
                 clause=clause.short,
             )
@@ -1071,6 +1191,7 @@ def funder_non_payment(*, now: datetime, actor: Any, request: FundingRequest) ->
         quote,
         [
             _line(
+                quote,
                 _describe(
                     quote,
                     splitting.SplitLine(

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clausier.accounts import scoping
-from clausier.accounts.models import Provider
+from clausier.accounts.models import Provider, Role
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
-from clausier.training import bpf, documents, selectors, services
+from clausier.training import access, bpf, documents, forms, selectors, services
 from clausier.training.models import (
     DocumentKind,
     Enrolment,
@@ -78,6 +78,7 @@ def _participant_rows(person: Any, now: datetime) -> list[dict[str, Any]]:
         rows.append(
             {
                 "enrolment": enrolment,
+                "access": access.window(enrolment),
                 "training": session.training,
                 "slots": slots,
                 "modules": modules,
@@ -140,6 +141,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if staff
         else [],
         "presence_choices": Presence.choices,
+        "staff": staff,
+        "editor": staff and bool(scoping.staff_provider_ids(person, services.STAFF_EDITORS)),
     }
     return render(request, "training/home.html", context)
 
@@ -149,19 +152,44 @@ def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     quote = selectors.visible_quotes(current_person(request)).filter(pk=quote_id).first()
     if quote is None:
         raise Http404
+    return quote_page(request, quote)
+
+
+def quote_page(request: HttpRequest, quote: Any, status: int = 200, **bound: Any) -> HttpResponse:
+    """The quote's page; `bound` carries a form sent back with its errors (status 400)."""
+    person = current_person(request)
     enrolments = [
-        {"enrolment": e, "hours": services.enrolment_hours(e, require_validated=False)}
+        {
+            "enrolment": e,
+            "hours": services.enrolment_hours(e, require_validated=False),
+            "access": access.window(e),
+        }
         for e in quote.enrolments.select_related("participant").order_by("pk")
     ]
-    return render(
-        request,
-        "training/quote.html",
-        {
-            "quote": quote,
-            "enrolments": enrolments,
-            "funding": FundingRequest.objects.filter(quote=quote).first(),
-        },
-    )
+    staff = quote.provider_id in scoping.staff_provider_ids(person)
+    editor = staff or quote.client_id in scoping.client_ids(person, {Role.CLIENT_ADMIN.value})
+    funding_request = FundingRequest.objects.filter(quote=quote).first()
+    open_quote = quote.status == QuoteStatus.ACCEPTED
+    context = {
+        "quote": quote,
+        "enrolments": enrolments,
+        "funding": funding_request,
+        "can_edit": editor and open_quote,
+        "staff": staff,
+        "participant_form": bound.get("participant_form") or forms.ParticipantForm(),
+        "funding_form": bound.get("funding_form")
+        or forms.FundingForm(provider_id=quote.provider_id),
+        "agreement_form": bound.get("agreement_form") or forms.AgreementForm(),
+        "refusal_form": bound.get("refusal_form") or forms.RefusalForm(),
+        "extension_form": bound.get("extension_form") or forms.ExtensionForm(),
+        "can_extend": quote.provider_id
+        in scoping.staff_provider_ids(person, services.STAFF_EDITORS),
+        "can_decide": staff
+        and funding_request is not None
+        and not funding_request.has_agreement
+        and funding_request.refused_at is None,
+    }
+    return render(request, "training/quote.html", context, status=status)
 
 
 def _visible_slot(request: HttpRequest, slot_id: int) -> Slot:
@@ -250,6 +278,11 @@ def module_player(request: HttpRequest, enrolment_id: int, module_id: int) -> Ht
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Module terminé."))
+        return HttpResponseRedirect(_home_url())
+    try:
+        access.require_open(now, enrolment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return HttpResponseRedirect(_home_url())
     request.session.setdefault(key, now.isoformat())
     return render(request, "training/module.html", {"enrolment": enrolment, "module": module})

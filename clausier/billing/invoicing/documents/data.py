@@ -132,6 +132,10 @@ class VatSubtotal:
     def out_of_scope(self) -> bool:
         return self.category == VatCategory.OUT_OF_SCOPE
 
+    @property
+    def exempt(self) -> bool:
+        return self.category == VatCategory.EXEMPT
+
 
 @dataclass(frozen=True, slots=True)
 class LatePaymentTerms:
@@ -175,6 +179,11 @@ class InvoiceDocument:
     def out_of_scope(self) -> bool:
         """Not subject to VAT (category O): EN 16931 BR-O-02 then forbids VAT numbers."""
         return any(sub.out_of_scope for sub in self.vat_breakdown)
+
+    @property
+    def exempt(self) -> bool:
+        """Some lines exempt from VAT (category E, CGI art. 261-4-4°): the reason is stated."""
+        return any(sub.exempt for sub in self.vat_breakdown)
 
     @property
     def business_process(self) -> str:
@@ -303,6 +312,16 @@ def _check_vat_categories(number: str, lines: tuple[DocumentLine, ...]) -> dict[
             raise DocumentError(
                 f"{number}: line {line.position} is outside the scope of VAT (category O) "
                 f"but has VAT rate {line.vat_rate} %"
+            )
+        if line.vat_category == VatCategory.EXEMPT and line.vat_rate != 0:
+            raise DocumentError(
+                f"{number}: line {line.position} is exempt from VAT (category E) "
+                f"but has VAT rate {line.vat_rate} % (EN 16931 BR-E-05)"
+            )
+        if categories.get(line.vat_rate, line.vat_category) != line.vat_category:
+            raise DocumentError(
+                f"{number}: line {line.position} mixes VAT categories "
+                f"{categories[line.vat_rate]} and {line.vat_category} at {line.vat_rate} %"
             )
         if line.vat_category not in VatCategory.values:
             raise DocumentError(

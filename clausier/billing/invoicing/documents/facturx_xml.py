@@ -152,10 +152,14 @@ def _settlement(parent: Any, doc: InvoiceDocument) -> None:
         _sub(tax, RAM, "TypeCode", "VAT")
         if subtotal.out_of_scope:  # BT-120
             _sub(tax, RAM, "ExemptionReason", legal.mention("out_of_scope", doc, "fr"))
+        elif subtotal.exempt:  # BT-120, BR-E-10
+            _sub(tax, RAM, "ExemptionReason", legal.mention("exempt_training", doc, "fr"))
         _sub(tax, RAM, "BasisAmount", amount(subtotal.base))
         _sub(tax, RAM, "CategoryCode", subtotal.category)
         if subtotal.out_of_scope:  # BT-121
             _sub(tax, RAM, "ExemptionReasonCode", legal.OUT_OF_SCOPE_REASON_CODE)
+        elif subtotal.exempt:  # BT-121
+            _sub(tax, RAM, "ExemptionReasonCode", legal.EXEMPT_REASON_CODE)
         elif "vat_on_debits" in legal.tax_keys(doc):  # BT-8
             _sub(tax, RAM, "DueDateTypeCode", TAX_POINT_INVOICE_DATE)
         if not subtotal.out_of_scope:

@@ -68,6 +68,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The French version prevails:",
     },
     "out_of_scope": {"fr": "Hors champ", "de": "Nicht steuerbar", "en": "Out of scope"},
+    "exempt": {"fr": "Exonéré", "de": "Steuerfrei", "en": "Exempt"},
     "operation": {"fr": "Opération", "de": "Umsatzart", "en": "Operation"},
     "category_services": {
         "fr": "Prestations de services",

@@ -47,6 +47,11 @@ MENTIONS: dict[str, dict[str, str]] = {
         "(« d'après les débits »).",
         "en": "Option for payment of VAT on an accruals basis (« d'après les débits »).",
     },
+    "exempt_training": {
+        "fr": "Exonération de TVA, article 261-4-4° a du CGI (formation professionnelle continue).",
+        "de": ("Von der Umsatzsteuer befreit, Art. 261-4-4° a CGI (berufliche Weiterbildung)."),
+        "en": "VAT exempt, article 261-4-4° a of the French tax code (vocational training).",
+    },
     "out_of_scope": {
         "fr": (
             "TVA non applicable : intérêts de retard et indemnité forfaitaire de recouvrement "
@@ -121,6 +126,9 @@ def _law(article: str, lang: str) -> str:
 
 # EN 16931 BT-121, VATEX code list: "not subject to VAT".
 OUT_OF_SCOPE_REASON_CODE = "VATEX-EU-O"
+# BT-121 for category E: exempt under art. 132(1)(i) of directive 2006/112/EC (education
+# and vocational training), which CGI art. 261-4-4° a transposes.
+EXEMPT_REASON_CODE = "VATEX-EU-132-1I"
 
 REGISTRATION = {
     "capital": {
@@ -190,9 +198,11 @@ def tax_keys(doc: InvoiceDocument) -> list[str]:
     taxed services)."""
     if doc.out_of_scope:
         return ["out_of_scope"]
-    if doc.seller.vat_on_debits and doc.seller.operation_category != "goods":
-        return ["vat_on_debits"]
-    return []
+    keys = ["exempt_training"] if doc.exempt else []
+    taxed = any(not sub.exempt for sub in doc.vat_breakdown)
+    if taxed and doc.seller.vat_on_debits and doc.seller.operation_category != "goods":
+        keys.append("vat_on_debits")
+    return keys
 
 
 def mentions(doc: InvoiceDocument, lang: str, with_correction: bool = True) -> list[str]:

@@ -73,7 +73,9 @@ class LineRow:
     total: str
 
 
-def _rate(rate: Any, out_of_scope: bool, lang: str) -> str:
+def _rate(rate: Any, out_of_scope: bool, lang: str, exempt: bool = False) -> str:
+    if exempt:
+        return labels.WORDS["exempt"][lang]
     return labels.WORDS["out_of_scope"][lang] if out_of_scope else labels.percent(rate, lang)
 
 
@@ -91,7 +93,12 @@ def _line_row(line: DocumentLine, currency: str, lang: str) -> LineRow:
         period=period,
         quantity=labels.quantity(line.quantity, lang),
         unit_price=labels.money(line.unit_price_ht, currency, lang),
-        vat_rate=_rate(line.vat_rate, line.vat_category == VatCategory.OUT_OF_SCOPE, lang),
+        vat_rate=_rate(
+            line.vat_rate,
+            line.vat_category == VatCategory.OUT_OF_SCOPE,
+            lang,
+            line.vat_category == VatCategory.EXEMPT,
+        ),
         total=labels.money(line.total_ht, currency, lang),
     )
 
@@ -120,7 +127,7 @@ def template_context(doc: InvoiceDocument, lang: str) -> dict[str, Any]:
         "rows": [_line_row(line, cur, lang) for line in doc.lines],
         "vat_rows": [
             {
-                "rate": _rate(sub.rate, sub.out_of_scope, lang),
+                "rate": _rate(sub.rate, sub.out_of_scope, lang, sub.exempt),
                 "base": labels.money(sub.base, cur, lang),
                 "amount": labels.money(sub.amount, cur, lang),
             }
