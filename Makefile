@@ -67,6 +67,7 @@ test-postgres: $(STAMP) messages system-deps
 	PYTEST_ARGS="$(PG_SKIP)"; $(PYTEST_RUN)
 
 bench: $(STAMP)
+	@if [ -x scripts/ensure-wrk ]; then scripts/ensure-wrk; fi
 	$(BIN)/python -m bench
 
 clean:

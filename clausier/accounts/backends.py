@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from clausier.accounts.models import Person
+from clausier.accounts.reach import reach_of, remember_reach
 from clausier.accounts.services import may_log_in
 
 
@@ -36,8 +37,17 @@ class EmailBackend(ModelBackend):
         return isinstance(user, Person) and may_log_in(user)
 
     def get_user(self, user_id: int) -> Person | None:
+        """The session's person, if they may still be signed in (`may_log_in`: active,
+        with a live membership, or a superuser). Their live memberships are read here
+        once and kept for the request's menus and selectors (accounts.reach)."""
         person = Person.objects.filter(pk=user_id).first()
-        return person if person is not None and may_log_in(person) else None
+        if person is None or not person.is_active:
+            return None
+        person_reach = reach_of(person)
+        if not person.is_superuser and not (person_reach.staff or person_reach.clients):
+            return None
+        remember_reach(person, person_reach)
+        return person
 
 
 class LoginLimitBackend(AxesStandaloneBackend):

@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts import validators
 from clausier.core.businesstime import HolidaySeat
+from clausier.core.fields import EncryptedTextField
 
 
 class Language(models.TextChoices):
@@ -308,6 +310,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     # Django admin access; set for provider staff by the membership services.
     is_staff = models.BooleanField(_("accès back-office"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Raised by "log out everywhere": it enters the session's authentication hash, so
+    # every session opened before is refused at its next request (get_session_auth_hash).
+    session_epoch = models.PositiveIntegerField(_("génération de sessions"), default=0)
 
     objects = PersonManager()
 
@@ -331,6 +336,17 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, plus the session epoch once it was raised:
+        a password change or "log out everywhere" ends every other session."""
+        if not self.session_epoch:
+            return super().get_session_auth_hash()
+        return salted_hmac(
+            "clausier.accounts.Person.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -494,6 +510,33 @@ class Invitation(models.Model):
         if self.expires_at <= now:  # type: ignore[operator]
             return "expired"
         return "pending"
+
+
+class SignedInSession(models.Model):
+    """One browser session of a person, for their sessions page (issue 16).
+
+    Recorded at login, removed at logout. The session key is a bearer secret: it is kept
+    sealed (`EncryptedTextField`) to end that session from the page, and found again by
+    its SHA-256 (`key_hash`)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sealed_key = EncryptedTextField(editable=False)
+    created_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
+    user_agent = models.CharField(_("navigateur"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session ouverte")
+        verbose_name_plural = _("sessions ouvertes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash_key(session_key: str) -> str:
+        return hashlib.sha256(session_key.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

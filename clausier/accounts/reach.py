@@ -22,6 +22,7 @@ CLIENT_ADMIN = "client_admin"
 COLLABORATOR = "collaborator"
 
 _CACHE_ATTRIBUTE = "_clausier_reach"
+_PERSON_ATTRIBUTE = "_clausier_reach"
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,24 @@ class Reach:
 
 
 def reach_of(person: Any) -> Reach:
-    """One query over the person's live memberships."""
+    """One query over the person's live memberships.
+
+    The session's person comes with it: `EmailBackend.get_user` reads it to decide whether
+    the person may still be signed in and keeps it on the person (`_PERSON_ATTRIBUTE`),
+    so a signed-in request reads the memberships once, not twice."""
     if not getattr(person, "is_authenticated", False):
         return Reach()
+    known = remembered_reach(person)
+    if known is not None:
+        return known
     staff: dict[int, set[str]] = {}
     clients: dict[int, set[str]] = {}
     client_providers: dict[int, int] = {}
     rows = (
         Membership.objects.filter(person=person)
         .active()
+        # No ordering: Membership's default one joins three tables for nothing here.
+        .order_by()
         .values_list("role", "provider_id", "client_id")
     )
     for role, provider_id, client_id in rows:
@@ -91,6 +101,17 @@ def reach_of(person: Any) -> Reach:
         clients={k: frozenset(v) for k, v in clients.items()},
         client_providers=client_providers,
     )
+
+
+def remember_reach(person: Any, reach: Reach) -> None:
+    """Keep `reach` on the person object: reach_of(person) answers it without a query.
+    Only for the object read for this request (EmailBackend.get_user)."""
+    setattr(person, _PERSON_ATTRIBUTE, reach)
+
+
+def remembered_reach(person: Any) -> Reach | None:
+    """The reach `remember_reach` kept on this person object, if any."""
+    return getattr(person, _PERSON_ATTRIBUTE, None)
 
 
 def request_reach(request: HttpRequest) -> Reach:

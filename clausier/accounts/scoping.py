@@ -17,6 +17,7 @@ from clausier.accounts.models import (
     Person,
     Role,
 )
+from clausier.accounts.reach import Reach, remembered_reach
 
 
 def _active(person: Any) -> MembershipQuerySet:
@@ -25,7 +26,17 @@ def _active(person: Any) -> MembershipQuerySet:
     return cast(MembershipQuerySet, Membership.objects.filter(person=person)).active()
 
 
+def _known_reach(person: Any) -> Reach | None:
+    """The live memberships already read for this request's person (accounts.reach:
+    EmailBackend.get_user keeps them on the session's person), so that the selectors
+    under every page do not read them again; None for any other person object."""
+    return remembered_reach(person)
+
+
 def staff_provider_ids(person: Any, roles: set[str] | None = None) -> set[int]:
+    known = _known_reach(person)
+    if known is not None:
+        return known.staff_provider_ids(roles)
     memberships = _active(person).staff()
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
@@ -33,6 +44,9 @@ def staff_provider_ids(person: Any, roles: set[str] | None = None) -> set[int]:
 
 
 def client_ids(person: Any, roles: set[str] | None = None) -> set[int]:
+    known = _known_reach(person)
+    if known is not None:
+        return {c for c, held in known.clients.items() if roles is None or held & set(roles)}
     memberships = _active(person).client_side()
     if roles is not None:
         memberships = memberships.filter(role__in=roles)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clausier.accounts import recovery_views, views
+from clausier.accounts import recovery_views, security_views, views
 
 portal_urlpatterns = [
     path("connexion/", views.login_view, name="login"),
@@ -28,6 +28,13 @@ portal_urlpatterns = [
         "reinitialiser/<uidb64>/<token>/",
         recovery_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
+    ),
+    path("profil/sessions/", security_views.session_list, name="sessions"),
+    path("profil/sessions/partout/", security_views.sessions_end_all, name="sessions_end_all"),
+    path("profil/sessions/<int:record_id>/fermer/", security_views.session_end, name="session_end"),
+    path("profil/jetons/", security_views.token_list, name="tokens"),
+    path(
+        "profil/jetons/<int:token_id>/revoquer/", security_views.token_revoke, name="token_revoke"
     ),
     path("profil/adresse/", recovery_views.email_change, name="email_change"),
     path("profil/adresse/<str:token>/", recovery_views.email_confirm, name="email_confirm"),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clausier.core.fields import EncryptedTextField
 
@@ -220,7 +221,7 @@ class Participant(models.Model):
     attended_seconds = models.PositiveIntegerField(_("durée de présence (s)"), default=0)
 
     class Meta:
-        verbose_name = _("participant")
+        verbose_name = pgettext_lazy("coaching session", "participant")
         verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="participant_once")

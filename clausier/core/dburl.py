@@ -36,9 +36,14 @@ def parse_database_url(url: str) -> dict[str, Any]:
 def sqlite_database(path: str) -> dict[str, Any]:
     # WAL lets the web server, the scheduler and the monitor read while one writes;
     # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
+    # Connections are kept (CONN_MAX_AGE): opening one runs the three PRAGMAs below, and
+    # without it every request of the web server's threads opened its own — a signed-in
+    # page did a fifth of the login page's rate (docs/portal.md, "Speed").
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

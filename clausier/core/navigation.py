@@ -55,13 +55,29 @@ def _predicate(path: str) -> Callable[[HttpRequest], bool]:
     return import_string(path)
 
 
-def links_for(request: HttpRequest) -> list[NavLink]:
-    """The entries this request's person may see, in order, the current one marked."""
+def visible_keys(request: HttpRequest) -> frozenset[str]:
+    """The keys of the entries whose predicate accepts this request (one question each)."""
+    if not request.user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        item.key
+        for item in registered_items()
+        if item.visible is None or _predicate(item.visible)(request)
+    )
+
+
+def links_for(request: HttpRequest, keys: frozenset[str] | None = None) -> list[NavLink]:
+    """The entries this request's person may see, in order, the current one marked.
+
+    `keys`: the visible entries when the caller already knows them (the portal keeps them
+    for a minute per person, clausier.portal.context); otherwise each predicate is asked."""
     if not request.user.is_authenticated:
         return []
+    if keys is None:
+        keys = visible_keys(request)
     links = []
     for item in registered_items():
-        if item.visible is not None and not _predicate(item.visible)(request):
+        if item.key not in keys:
             continue
         url = reverse(item.url_name)
         links.append(NavLink(item.key, item.label, url, request.path.startswith(url)))

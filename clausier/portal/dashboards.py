@@ -19,7 +19,7 @@ from django.db.models import Count, Q, Sum
 
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Role
 from clausier.billing import services as billing
-from clausier.billing.invoicing.balances import annotated_balance, with_balances
+from clausier.billing.invoicing.balances import with_balances
 from clausier.billing.invoicing.issue import local_date
 from clausier.billing.models import (
     DebitStatus,
@@ -50,23 +50,30 @@ class OpenInvoices:
 
 
 def _open_invoices(invoices: Any, today: date) -> OpenInvoices:
-    """Invoices with something left to pay (one query; the rows are few by nature)."""
+    """Invoices with something left to pay: their number, balances and due dates in one
+    light query (no model rows: an owner's list can be long), then the SHOWN first ones."""
     rows = list(
         with_balances(invoices.filter(kind="invoice"))
         .filter(Q(balance_total__gt=0))
-        .select_related("client")
         .order_by("due_on", "pk")
+        .values_list("pk", "due_on", "balance_total")  # type: ignore[misc]
     )
     result = OpenInvoices(count=len(rows))
-    for invoice in rows:
-        balance = annotated_balance(invoice)
-        invoice.balance = balance  # type: ignore[attr-defined]
-        invoice.overdue = invoice.due_on < today  # type: ignore[attr-defined]
+    for _pk, due_on, balance_total in rows:
+        balance = to_cents(balance_total)
         result.total += balance
-        if invoice.due_on < today:
+        if due_on < today:
             result.overdue_count += 1
             result.overdue_total += balance
-    result.first = rows[:SHOWN]
+    shown = {pk: to_cents(balance) for pk, _due, balance in rows[:SHOWN]}
+    if shown:
+        first = Invoice.objects.filter(pk__in=shown).only(
+            "pk", "series", "number", "due_on", "currency"
+        )
+        for invoice in first:
+            invoice.balance = shown[invoice.pk]  # type: ignore[attr-defined]
+            invoice.overdue = invoice.due_on < today  # type: ignore[attr-defined]
+        result.first = sorted(first, key=lambda i: (i.due_on, i.pk))
     return result
 
 

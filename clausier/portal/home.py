@@ -26,7 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
     elif reach.kind == COLLABORATOR:
         context["collaborator"] = dashboards.collaborator(reach, person)
     context["memberships"] = (
-        Membership.objects.filter(person=person).active().select_related("provider", "client")
+        Membership.objects.filter(person=person)
+        .active()
+        .select_related("provider", "client")
+        .only("role", "provider__legal_name", "client__legal_name")
         if reach.kind in {STAFF, CLIENT_ADMIN, COLLABORATOR}
         else []
     )

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 HOURS = Decimal("0.01")
 
@@ -315,7 +316,7 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="training_enrolments",
-        verbose_name=_("participant"),
+        verbose_name=pgettext_lazy("training", "participant"),
     )
     status = models.CharField(
         _("statut"),
@@ -378,7 +379,7 @@ class Attendance(models.Model):
 
 
 class SignerRole(models.TextChoices):
-    PARTICIPANT = "participant", _("participant")
+    PARTICIPANT = "participant", pgettext_lazy("training", "participant")
     TRAINER = "trainer", _("formateur")
 
 

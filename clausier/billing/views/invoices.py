@@ -35,11 +35,28 @@ def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
     return invoice
 
 
+LIST_FIELDS = (
+    "pk",
+    "kind",
+    "series",
+    "number",
+    "issued_at",
+    "due_on",
+    "currency",
+    "total_ttc",
+    "buyer",
+    "client__legal_name",
+)
+
+
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
     invoices = with_balances(
         visible_invoices(current_person(request))
         .select_related("client")
+        # What the rows show: loading the seller's snapshot and the rest for 50 rows
+        # was a fifth of the page's time.
+        .only(*LIST_FIELDS)
         .order_by("-issued_at", "-pk")
     )
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
