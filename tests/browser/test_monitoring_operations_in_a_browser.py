@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from clausier.monitoring import windows as rules
-from clausier.monitoring.models import Acknowledgement, Downtime
+from clausier.monitoring.models import Acknowledgement, Downtime, ReportKind, ServerReport
 from clausier.monitoring.services import maintenance
 from clausier.notify.models import OutboxMessage
 from clausier.probes.result import State
@@ -95,3 +95,24 @@ def test_windows_maintenance_and_the_problems_board(
     assert Acknowledgement.objects.get().author == world.engineer
     screenshot("board")
     fits_390(page, "/supervision/problemes/")
+
+    # A weekly log report (art. 3.2), overdue, read with a comment.
+    now = timezone.now()
+    report = ServerReport.objects.create(
+        server=world.server,
+        kind=ReportKind.WEEKLY_LOGS,
+        period_start=(now - timedelta(days=9)).date(),
+        due_at=now - timedelta(days=2),
+        command="logwatch",
+        collected_at=now - timedelta(days=9),
+        exit_status=0,
+        output="Logwatch summary: " + "sshd failed logins " * 30,
+        clause="Art. 3.2",
+    )
+    page.open("/supervision/problemes/")
+    page.navigates(page.find(f"a[href='/supervision/rapports/{report.pk}/']").click)
+    assert "en retard" in page.text()
+    page.find("#read-form textarea").send_keys("RAS")
+    page.submit("#read-form")
+    assert "Rapport lu le" in page.text()
+    fits_390(page, f"/supervision/rapports/{report.pk}/")
