@@ -389,7 +389,6 @@ def sla_report_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-
 @login_required
 @require_POST
 def propose_plan(request: HttpRequest) -> HttpResponse:
