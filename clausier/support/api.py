@@ -16,7 +16,13 @@ from clausier.accounts.api.people import caller
 from clausier.accounts.models import Person
 from clausier.apikit.pagination import Page
 from clausier.support import lookups, selectors
-from clausier.support.models import Channel, EmergencyRequest, Ticket, TicketMessage
+from clausier.support.models import (
+    Channel,
+    EmergencyRequest,
+    InterventionPlan,
+    Ticket,
+    TicketMessage,
+)
 from clausier.support.schemas import (
     AdviceIn,
     AdviceOut,
@@ -24,9 +30,13 @@ from clausier.support.schemas import (
     EmergencyDetailOut,
     EmergencyIn,
     EmergencyOut,
+    FaultIn,
     MessageIn,
     MessageOut,
     PauseIn,
+    PlanAcceptIn,
+    PlanIn,
+    PlanOut,
     QuotaOut,
     ScopeIn,
     StatusIn,
@@ -34,7 +44,7 @@ from clausier.support.schemas import (
     TicketIn,
     TicketOut,
 )
-from clausier.support.services import advice, emergencies, tickets
+from clausier.support.services import advice, emergencies, plans, tickets
 
 router = Router(tags=["support"])
 _MINUTE = timedelta(minutes=1)
@@ -257,6 +267,72 @@ def end(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
     row = _emergency(request, emergency_id)
     emergencies.end_intervention(now=timezone.now(), request=row, actor=caller(request))
     return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/fault", response=EmergencyDetailOut)
+def fault(request: HttpRequest, emergency_id: int, payload: FaultIn) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.record_fault(
+        now=timezone.now(),
+        request=row,
+        actor=caller(request),
+        fault=payload.fault,
+        note=payload.note,
+    )
+    return emergency_detail(row)
+
+
+@router.post("/support/emergencies/{emergency_id}/accept-out-of-hours", response=EmergencyDetailOut)
+def accept_out_of_hours(request: HttpRequest, emergency_id: int) -> dict[str, Any]:
+    row = _emergency(request, emergency_id)
+    emergencies.accept_out_of_hours(now=timezone.now(), request=row, actor=caller(request))
+    return emergency_detail(row)
+
+
+# -- interventions that immobilise the system: dates agreed (art. 5) ---------------------
+
+
+def _plan(request: HttpRequest, plan_id: int) -> InterventionPlan:
+    return lookups.plan_for(caller(request), plan_id)
+
+
+@router.get("/support/plans", response=list[PlanOut])
+@paginate(Page)
+def list_plans(request: HttpRequest) -> Any:
+    return (
+        selectors.visible_plans(caller(request))
+        .prefetch_related("slots")
+        .order_by("-proposed_at", "-pk")
+    )
+
+
+@router.post("/support/servers/{server_id}/plans", response={201: PlanOut})
+def propose_plan(request: HttpRequest, server_id: int, payload: PlanIn) -> Status[InterventionPlan]:
+    server = lookups.server_for(caller(request), server_id)
+    plan = plans.propose(
+        now=timezone.now(),
+        server=server,
+        actor=caller(request),
+        description=payload.description,
+        slots=[(slot.starts_at, slot.ends_at) for slot in payload.slots],
+    )
+    return Status(201, plan)
+
+
+@router.get("/support/plans/{plan_id}", response=PlanOut)
+def get_plan(request: HttpRequest, plan_id: int) -> InterventionPlan:
+    return _plan(request, plan_id)
+
+
+@router.post("/support/plans/{plan_id}/accept", response=PlanOut)
+def accept_plan(request: HttpRequest, plan_id: int, payload: PlanAcceptIn) -> InterventionPlan:
+    return plans.accept(
+        now=timezone.now(),
+        plan=_plan(request, plan_id),
+        slot_id=payload.slot_id,
+        actor=caller(request),
+        accept_out_of_hours=payload.accept_out_of_hours,
+    )
 
 
 # -- per server: quota and advice ----------------------------------------------------------

@@ -14,7 +14,7 @@ from clausier.accounts.models import ClientOrganisation
 from clausier.accounts.selectors import visible_clients
 from clausier.monitoring.models import ManagedServer
 from clausier.support import selectors
-from clausier.support.models import EmergencyRequest, Ticket
+from clausier.support.models import EmergencyRequest, InterventionPlan, Ticket
 from clausier.support.services import attachments
 
 
@@ -31,6 +31,15 @@ def emergency_for(person: Any, emergency_id: int) -> EmergencyRequest:
             "server", "client__provider", "engineer"
         ),
         pk=emergency_id,
+    )
+
+
+def plan_for(person: Any, plan_id: int) -> InterventionPlan:
+    return get_object_or_404(
+        selectors.visible_plans(person)
+        .select_related("server", "client__provider", "accepted_slot")
+        .prefetch_related("slots"),
+        pk=plan_id,
     )
 
 

@@ -19,6 +19,16 @@ TICKET_IN_SUBJECT = re.compile(r"\[#T-(\d{1,12})\]")
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _BULK = {"bulk", "list", "junk"}
 _NULL_SENDERS = {"", "<>", "mailer-daemon", "postmaster"}
+# Autoresponders that ignore RFC 3834 still mark themselves somewhere: a vendor header,
+# or a subject prefix in the client's language (checked at the subject's start only, so
+# that "Absence de sauvegarde ?" written by a person is not taken for one).
+_AUTOREPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Reply", "X-Autoresponder")
+_AUTOREPLY_SUBJECT = re.compile(
+    r"^\s*(auto(matic)?[ -]?(reply|response|antwort)\b|autoreply\b|auto\s*:|"
+    r"out of (the )?office\b|ooo\s*:|réponse automatique\b|absent(e)? du bureau\b|"
+    r"absence du bureau\b|abwesenheitsnotiz\b|automatische antwort\b|abwesend\s*:)",
+    re.IGNORECASE,
+)
 # Where a reply's quoted part starts, in the languages our clients write.
 _QUOTE_HEADERS = (
     re.compile(r"^On .{1,200} wrote:\s*$"),
@@ -73,6 +83,10 @@ def automatic_reason(message: EmailMessage, own_domain: str) -> str | None:
     sender = parseaddr(str(message.get("From", "")))[1].lower()
     if sender.partition("@")[0] in _NULL_SENDERS:
         return "null-sender"
+    if any(message.get(name) is not None for name in _AUTOREPLY_HEADERS):
+        return "autoreply-header"
+    if _AUTOREPLY_SUBJECT.match(str(message.get("Subject", ""))):
+        return "autoreply-subject"
     return None
 
 

@@ -127,6 +127,11 @@ class EmergencyOut(Schema):
     restored_at: datetime | None
     ended_at: datetime | None
     worked_minutes: int | None
+    fault: str
+    fault_note: str
+    fault_informed_at: datetime | None
+    out_of_hours: bool
+    out_of_hours_accepted_at: datetime | None
 
 
 class GuaranteeOut(Schema):
@@ -163,3 +168,47 @@ class AdviceOut(Schema):
     used_minutes: int
     balance_minutes: int
     clause: str
+
+
+class FaultIn(StrictIn):
+    """Art. 5 "Panne non imputable au serveur": client_mistake or not_servers."""
+
+    fault: str = Field(min_length=1, max_length=16)
+    note: str = Field(min_length=1, max_length=500)
+
+
+class SlotIn(StrictIn):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class PlanIn(StrictIn):
+    description: str = Field(min_length=1, max_length=5_000)
+    slots: list[SlotIn] = Field(min_length=1, max_length=5)
+
+
+class PlanAcceptIn(StrictIn):
+    slot_id: int
+    accept_out_of_hours: bool = False
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    out_of_hours: bool
+
+
+class PlanOut(Schema):
+    id: int
+    reference: str
+    provider_id: int
+    client_id: int
+    server_id: int
+    description: str
+    proposed_at: datetime
+    clause: str
+    accepted_slot_id: int | None
+    accepted_at: datetime | None
+    out_of_hours_accepted: bool
+    slots: list[SlotOut]

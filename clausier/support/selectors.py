@@ -17,6 +17,7 @@ from clausier.support.models import (
     AdviceSession,
     Attachment,
     EmergencyRequest,
+    InterventionPlan,
     Ticket,
     TicketMessage,
 )
@@ -62,6 +63,10 @@ def visible_attachments(person: Any) -> QuerySet[Attachment]:
 
 def visible_emergencies(person: Any) -> QuerySet[EmergencyRequest]:
     return EmergencyRequest.objects.filter(_reach(person))
+
+
+def visible_plans(person: Any) -> QuerySet[InterventionPlan]:
+    return InterventionPlan.objects.filter(_reach(person))
 
 
 def visible_servers(person: Any) -> QuerySet[ManagedServer]:

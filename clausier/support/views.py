@@ -4,7 +4,7 @@ the queue sorted by the next breach, filtered by client, server or engineer."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -25,11 +25,19 @@ from clausier.core.errors import DomainError
 from clausier.monitoring.models import ManagedServer
 from clausier.support import documents, lookups, selectors
 from clausier.support.errors import SupportError
-from clausier.support.models import Channel, EmergencyRequest, PauseReason, Ticket, TicketStatus
-from clausier.support.services import advice, attachments, emergencies, report, tickets
+from clausier.support.models import (
+    Channel,
+    EmergencyRequest,
+    FaultKind,
+    PauseReason,
+    Ticket,
+    TicketStatus,
+)
+from clausier.support.services import advice, attachments, emergencies, plans, report, tickets
 from clausier.support.services.contract import is_client_user, is_support_staff, support_staff
 
 QUEUE_SIZE = 100
+PLAN_SLOTS = 3  # slots a proposal form offers (the service takes up to 5)
 
 
 def is_support_user(request: HttpRequest) -> bool:
@@ -98,6 +106,10 @@ def support_home(request: HttpRequest) -> HttpResponse:
             }
             for s in servers
         ],
+        "plans": selectors.visible_plans(reach)
+        .select_related("server", "accepted_slot")
+        .order_by("-proposed_at", "-pk")[:20],
+        "plan_slots": range(1, PLAN_SLOTS + 1),
         "clients": visible_clients(person).order_by("legal_name")[:200],
         "engineers": support_staff(min(reach.staff)) if staff else [],
     }
@@ -231,6 +243,7 @@ def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
         "pauses": row.pauses.all(),
         "open_pause": open_pause,
         "pause_reasons": PauseReason.choices,
+        "faults": FaultKind.choices,
         "staff": is_support_staff(person, row.provider_id),
         "client_user": is_client_user(person, row.client_id),
     }
@@ -251,6 +264,16 @@ def _emergency_action(action: str, row: EmergencyRequest, person: Any, now: Any,
         emergencies.restore(now=now, request=row, actor=person)
     elif action == "end":
         emergencies.end_intervention(now=now, request=row, actor=person)
+    elif action == "fault":
+        emergencies.record_fault(
+            now=now,
+            request=row,
+            actor=person,
+            fault=data.get("fault", ""),
+            note=data.get("note", ""),
+        )
+    elif action == "accept_out_of_hours":
+        emergencies.accept_out_of_hours(now=now, request=row, actor=person)
     else:
         raise SupportError(_("Action inconnue."), "invalid_action")
 
@@ -364,3 +387,57 @@ def sla_report_pdf(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def propose_plan(request: HttpRequest) -> HttpResponse:
+    """Staff propose dates for an intervention that immobilises the system (art. 5)."""
+    person = current_person(request)
+    server = lookups.server_for(person, _pk(request.POST.get("server")))
+    slots = []
+    for n in range(1, PLAN_SLOTS + 1):
+        start = _local_time(request.POST.get(f"slot{n}_start"))
+        minutes = _int(request.POST.get(f"slot{n}_minutes"))
+        if start is not None and minutes:
+            slots.append((start, start + timedelta(minutes=minutes)))
+    try:
+        plan = plans.propose(
+            now=timezone.now(),
+            server=server,
+            actor=person,
+            description=request.POST.get("description", ""),
+            slots=slots,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("portal:support")
+    return redirect("portal:support_plan", plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The proposed slots; the client's users accept one."""
+    person = current_person(request)
+    plan = lookups.plan_for(person, plan_id)
+    if request.method == "POST":
+        try:
+            plans.accept(
+                now=timezone.now(),
+                plan=plan,
+                slot_id=_pk(request.POST.get("slot")),
+                actor=person,
+                accept_out_of_hours=request.POST.get("accept_out_of_hours") == "on",
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Date convenue."))
+        return redirect("portal:support_plan", plan.pk)
+    context = {
+        "plan": plan,
+        "slots": plan.slots.all(),
+        "client_user": is_client_user(person, plan.client_id),
+    }
+    return render(request, "support/plan.html", context)

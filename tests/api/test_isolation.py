@@ -149,6 +149,19 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("GET", "/api/support/servers/{server_id}/quota"): None,
     ("GET", "/api/support/servers/{server_id}/advice"): None,
     ("POST", "/api/support/servers/{server_id}/advice"): {"minutes": 10},
+    ("POST", "/api/support/emergencies/{emergency_id}/fault"): {
+        "fault": "client_mistake",
+        "note": "intrus",
+    },
+    ("POST", "/api/support/emergencies/{emergency_id}/accept-out-of-hours"): None,
+    ("GET", "/api/support/plans/{plan_id}"): None,
+    ("POST", "/api/support/plans/{plan_id}/accept"): "support_slot",
+    ("POST", "/api/support/servers/{server_id}/plans"): {
+        "description": "intrus",
+        "slots": [
+            {"starts_at": "2030-01-08T14:00:00+01:00", "ends_at": "2030-01-08T15:00:00+01:00"}
+        ],
+    },
 }
 # Provider A's own clients legitimately read its public record and its published terms.
 SAME_TENANT_READS = {
@@ -267,6 +280,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/training/enrolments"),
     ("GET", "/api/support/tickets"),
     ("GET", "/api/support/emergencies"),
+    ("GET", "/api/support/plans"),
 }
 LIST_BODIES = {
     ("PATCH", "/api/me"): {"first_name": "X"},
@@ -303,6 +317,9 @@ PORTAL_PAGES = [
     ("GET", "/support/pieces-jointes/{attachment_id}/"),
     ("GET", "/support/urgences/{emergency_id}/"),
     ("POST", "/support/urgences/{emergency_id}/"),
+    ("POST", "/support/tickets/{ticket_id}/action/"),
+    ("GET", "/support/interventions/{plan_id}/"),
+    ("POST", "/support/interventions/{plan_id}/"),
 ]
 # Support pages are the whole client organisation's, members included (ticket authors).
 MEMBER_PAGES = {page for _method, page in PORTAL_PAGES if page.startswith("/support/")}
@@ -322,6 +339,8 @@ def body_for(world: Any, spec: Any) -> Any:
     """Bodies aimed at client A1; the accept body carries a token A1's admin really got."""
     if spec == "client_a1":
         return {"client_id": world.client_a1.pk, "language": "fr"}
+    if spec == "support_slot":
+        return {"slot_id": world.support["slot_id"], "accept_out_of_hours": True}
     if spec == "client_a1+token":
         first, _text = terms_services.review(
             now=timezone.now(),

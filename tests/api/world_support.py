@@ -3,14 +3,21 @@ attachment, an emergency), and the check that an outsider changed none of them."
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from clausier.monitoring.models import ManagedServer
-from clausier.support.models import Channel, EmergencyRequest, Ticket, TicketMessage
-from clausier.support.services import attachments, emergencies, tickets
+from clausier.support.models import (
+    Channel,
+    EmergencyRequest,
+    InterventionPlan,
+    Ticket,
+    TicketMessage,
+)
+from clausier.support.services import attachments, emergencies, plans, tickets
 
 
 def support_objects(world: Any) -> dict[str, int]:
@@ -47,11 +54,20 @@ def support_objects(world: Any) -> dict[str, int]:
         description="SECRET-A1 panne",
         actor=admin,
     )
+    plan = plans.propose(
+        now=now,
+        server=server,
+        actor=world.people["owner_a"],
+        description="SECRET-A1 plan",
+        slots=[(now + timedelta(days=2), now + timedelta(days=2, hours=1))],
+    )
     return {
         "server_id": server.pk,
         "ticket_id": ticket.pk,
         "attachment_id": attachment.pk,
         "emergency_id": emergency.pk,
+        "plan_id": plan.pk,
+        "slot_id": plan.slots.get().pk,
     }
 
 
@@ -67,3 +83,6 @@ def assert_support_untouched(world: Any) -> None:
     assert not emergency.pauses.exists()
     assert EmergencyRequest.objects.count() == 1
     assert Ticket.objects.count() == 1
+    assert emergency.fault == "" and emergency.out_of_hours_accepted_at is None
+    plan = InterventionPlan.objects.get(pk=ids["plan_id"])
+    assert plan.accepted_at is None and InterventionPlan.objects.count() == 1

@@ -149,3 +149,38 @@ def test_an_engineer_reads_a_clients_monthly_sla_report(
     )
     screenshot(f"sla report {language} 390")
     page.driver.set_window_size(1280, 1400)
+
+
+def test_a_date_is_proposed_by_the_engineer_and_agreed_by_the_client(
+    page: Page, screenshot: Callable[[str], Path]
+) -> None:
+    from clausier.support.models import InterventionPlan
+
+    w = support_world()
+    page.log_in(w["engineer"].email, PASSWORD)
+    page.open("/support/")
+    form = f"form#propose-{w['server'].pk}"
+    page.find("details.plan-propose summary").click()
+    page.find(f"{form} textarea[name=description]").send_keys("Mise à niveau MySQL 8.4")
+    page.driver.execute_script(
+        "document.querySelector(arguments[0] + ' input[name=slot1_start]').value ="
+        " '2030-01-12T10:00'",
+        form,
+    )
+    page.submit(form)
+    plan = InterventionPlan.objects.get()
+    assert page.path() == f"/support/interventions/{plan.pk}/"
+    assert "En attente du choix du client" in page.text()
+    page.log_out()
+    page.log_in(w["admin"].email, PASSWORD)
+    page.open(f"/support/interventions/{plan.pk}/")
+    assert "hors heures ouvrées" in page.text()  # a Saturday
+    page.find("#accept-slot input[name=accept_out_of_hours]").click()
+    page.submit("form#accept-slot")
+    plan.refresh_from_db()
+    assert plan.accepted_at is not None and "Date convenue" in page.text()
+    page.driver.set_window_size(390, 900)
+    assert page.driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+    screenshot("plan agreed 390")

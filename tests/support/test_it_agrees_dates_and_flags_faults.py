@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils.timezone import now as timezone_now
 
 from clausier.core.errors import DomainError
 from clausier.core.models import AuditEntry
@@ -175,3 +176,84 @@ def test_dates_of_an_immobilising_intervention_are_agreed(w):
     with pytest.raises(DomainError) as again:
         plans.accept(now=now, plan=plan, slot_id=slots[0].pk, actor=w["admin"])
     assert again.value.code == "already_agreed"
+
+
+def test_the_api_proposes_and_agrees_a_date_and_records_a_fault(client, w):
+    import json
+
+    from tests.support.test_it_answers_the_api import bearer, post
+
+    admin, engineer = bearer(w["admin"]), bearer(w["engineer"])
+    slots = [
+        {"starts_at": "2030-01-08T14:00:00+01:00", "ends_at": "2030-01-08T15:00:00+01:00"},
+        {"starts_at": "2030-01-12T10:00:00+01:00", "ends_at": "2030-01-12T11:00:00+01:00"},
+    ]
+    path = f"/api/support/servers/{w['server'].pk}/plans"
+    assert post(client, path, {"description": "MySQL", "slots": slots}, admin).status_code == 403
+    assert post(client, path, {"description": "MySQL", "slots": []}, engineer).status_code == 422
+    bad = [{"starts_at": "2030-01-08T15:00:00+01:00", "ends_at": "2030-01-08T14:00:00+01:00"}]
+    assert post(client, path, {"description": "x", "slots": bad}, engineer).status_code == 400
+    created = post(client, path, {"description": "MySQL 8.4", "slots": slots}, engineer)
+    assert created.status_code == 201, created.content
+    plan = created.json()
+    assert [s["out_of_hours"] for s in plan["slots"]] == [False, True]
+    saturday = plan["slots"][1]["id"]
+    accept = f"/api/support/plans/{plan['id']}/accept"
+    refused = post(client, accept, {"slot_id": saturday}, admin)
+    assert refused.status_code == 400 and "out_of_hours" in refused.content.decode()
+    agreed = post(client, accept, {"slot_id": saturday, "accept_out_of_hours": True}, admin)
+    assert agreed.status_code == 200 and agreed.json()["accepted_slot_id"] == saturday
+    listed = client.get("/api/support/plans", **admin).json()
+    assert json.dumps(listed).count(plan["reference"]) == 1
+    row = _started(
+        w, timezone_now() - timedelta(minutes=20), timezone_now() - timedelta(minutes=10)
+    )
+    fault = f"/api/support/emergencies/{row.pk}/fault"
+    assert post(client, fault, {"fault": "bad", "note": "x"}, engineer).status_code == 400
+    done = post(client, fault, {"fault": "not_servers", "note": "Le DNS du registrar"}, engineer)
+    assert done.status_code == 200 and done.json()["fault_informed_at"]
+
+
+def test_the_portal_proposes_and_agrees_a_date_and_records_a_fault(client, w):
+    client.force_login(w["engineer"])
+    response = client.post(
+        "/support/interventions/",
+        {
+            "server": w["server"].pk,
+            "description": "Migration PHP 8.3",
+            "slot1_start": "2030-01-08T14:00",
+            "slot1_minutes": "90",
+            "slot2_start": "",
+            "slot3_start": "2030-01-12T10:00",
+            "slot3_minutes": "60",
+        },
+    )
+    plan = w["server"].intervention_plans.get()
+    assert response.status_code == 302 and plan.slots.count() == 2
+    first, saturday = plan.slots.all()
+    assert first.ends_at - first.starts_at == timedelta(minutes=90) and saturday.out_of_hours
+    page = client.get(f"/support/interventions/{plan.pk}/").content.decode()
+    assert "En attente du choix du client" in page and "Art. 5" in page
+    client.force_login(w["admin"])
+    assert 'id="accept-slot"' in client.get(f"/support/interventions/{plan.pk}/").content.decode()
+    client.post(f"/support/interventions/{plan.pk}/", {"slot": saturday.pk})
+    plan.refresh_from_db()
+    assert plan.accepted_at is None  # out of hours, not accepted as billable
+    client.post(
+        f"/support/interventions/{plan.pk}/", {"slot": saturday.pk, "accept_out_of_hours": "on"}
+    )
+    plan.refresh_from_db()
+    assert plan.accepted_slot == saturday
+    assert "date convenue" in client.get("/support/").content.decode()
+    # The engineer records a client's mistake on an intervention, the client sees it.
+    row = _started(
+        w, timezone_now() - timedelta(minutes=20), timezone_now() - timedelta(minutes=10)
+    )
+    client.force_login(w["engineer"])
+    client.post(
+        f"/support/urgences/{row.pk}/",
+        {"action": "fault", "fault": "client_mistake", "note": "Fichier .htaccess modifié"},
+    )
+    client.force_login(w["admin"])
+    page = client.get(f"/support/urgences/{row.pk}/").content.decode()
+    assert "Fichier .htaccess modifié" in page and "fausse manœuvre du client" in page

@@ -116,3 +116,83 @@ def test_a_refused_attachment_never_loses_the_message(w):
     assert outcome.action == "opened"
     assert list(Attachment.objects.values_list("filename", flat=True)) == ["error.log"]
     assert Ticket.objects.get().messages.get().body == "Voici les journaux et un programme."
+
+
+AUTORESPONDER = """From: Nina Martin <nina@boulangerie.example>
+To: support@kalanda.example
+Subject: {subject}
+Message-ID: <{mid}@mail.boulangerie.example>
+In-Reply-To: <{ours}>
+Date: Tue, 6 Jan 2026 11:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Je suis absente jusqu'au 12 janvier. Pour toute urgence : 05 56 00 00 00.
+"""
+
+
+def autoreply(ticket, reply, n, subject=None):
+    subject = subject or f"Re: [#{ticket.reference}] Le site est lent"
+    return AUTORESPONDER.format(subject=subject, mid=f"ar-{n}", ours=reply.message_id).encode()
+
+
+def test_an_autoresponder_without_headers_neither_loops_nor_reopens_again_and_again(w):
+    """X-Loop and Auto-Submitted are only on our automatic mails: a staff reply is human
+    mail, and a client's autoresponder that ignores RFC 3834 answers it. Marked by its
+    subject it is automatic at once; unmarked, its second identical answer is."""
+    ticket, _reply = opened_and_answered(w)
+    sent = OutboxMessage.objects.count()
+
+    def close_with_a_reply(at):
+        message = tickets.post_message(
+            now=at,
+            ticket=ticket,
+            body="Nous clôturons.",
+            channel=Channel.PORTAL,
+            actor=w["engineer"],
+        )
+        tickets.change_status(now=at, ticket=ticket, actor=w["engineer"], status="resolved")
+        return message
+
+    # Unmarked: the first answer looks human and reopens the ticket once...
+    first = close_with_a_reply(NOW + timedelta(hours=1))
+    result = ingest(autoreply(ticket, first, 1), w["provider"], NOW + timedelta(hours=1))
+    assert result.automatic is None
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    # ...and every later identical answer is known for an autoresponder: stored, inert.
+    for n in range(2, 5):
+        again = close_with_a_reply(NOW + timedelta(hours=n))
+        result = ingest(autoreply(ticket, again, n), w["provider"], NOW + timedelta(hours=n))
+        assert result.automatic == "repeated-text"
+        ticket.refresh_from_db()
+        assert ticket.status == "resolved" and ticket.messages.filter(human=False).count() == n - 1
+    # Marked by its subject (another text): automatic at once.
+    last = close_with_a_reply(NOW + timedelta(hours=5))
+    marked = autoreply(ticket, last, 5, f"Réponse automatique : Re: [#{ticket.reference}] x")
+    marked = marked.replace(b"absente jusqu'au 12", b"en formation jusqu'au 20")
+    outcome = ingest(marked, w["provider"], NOW + timedelta(hours=5, minutes=1))
+    assert outcome.action == "threaded" and outcome.automatic == "autoreply-subject"
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+    # No mail ever left because of an incoming one: only the staff's own replies did.
+    later = OutboxMessage.objects.order_by("pk").values_list("template", flat=True)[sent:]
+    assert list(later) == ["support_reply"] * 5
+
+
+@pytest.mark.parametrize(
+    ("subject", "header", "automatic"),
+    [
+        ("Automatic reply: Re: [#T-1] x", None, "autoreply-subject"),
+        ("Abwesenheitsnotiz: Re: [#T-1] x", None, "autoreply-subject"),
+        ("Out of Office: Re: [#T-1] x", None, "autoreply-subject"),
+        ("Re: [#T-1] x", "X-Autoreply: yes", "autoreply-header"),
+        ("Absence de sauvegarde depuis hier ?", None, None),  # a person asking
+        ("Re: [#T-1] réponse automatique ?", None, None),  # not at the start
+    ],
+)
+def test_autoresponder_markers(subject, header, automatic):
+    from clausier.support.mail import parse
+
+    raw = f"From: a@b.example\nSubject: {subject}\n" + (f"{header}\n" if header else "")
+    raw += "Message-ID: <m@b.example>\n\nBonjour\n"
+    assert parse(raw.encode(), "clausier.localhost").automatic == automatic

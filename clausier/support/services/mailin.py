@@ -81,6 +81,18 @@ def _may_write(ticket: Ticket, sender: str, client: ClientOrganisation | None) -
     )
 
 
+def _repeats_itself(ticket: Ticket, sender: str, body: str) -> bool:
+    """The same sender already mailed this very text on this ticket (an autoresponder)."""
+    return TicketMessage.objects.filter(
+        ticket=ticket,
+        channel=Channel.EMAIL,
+        from_staff=False,
+        author_email__iexact=sender,
+        body=body,
+        created_at__gte=ticket.received_at,
+    ).exists()
+
+
 def ingest(raw: bytes, provider: Provider, now: datetime) -> Outcome:
     inbound = parse(raw, settings.EMAIL_MESSAGE_ID_DOMAIN)
     if (
@@ -92,8 +104,13 @@ def ingest(raw: bytes, provider: Provider, now: datetime) -> Outcome:
         return Outcome("duplicate", automatic=inbound.automatic)
     client, person = _client_of(provider, inbound.sender)
     ticket = _thread(provider, inbound)
-    human = inbound.automatic is None
+    automatic = inbound.automatic
     body = inbound.body or "(message vide)"
+    if automatic is None and ticket is not None and _repeats_itself(ticket, inbound.sender, body):
+        # An autoresponder without any marker answers each staff reply with the same
+        # text: the second time it is known for what it is, and reopens nothing.
+        automatic = "repeated-text"
+    human = automatic is None
     if ticket is not None and _may_write(ticket, inbound.sender, client):
         message = tickets.post_message(
             now=now,
@@ -106,11 +123,11 @@ def ingest(raw: bytes, provider: Provider, now: datetime) -> Outcome:
             message_id=inbound.message_id,
         )
         _attach(message, inbound, now)
-        return Outcome("threaded", ticket.pk, inbound.automatic)
+        return Outcome("threaded", ticket.pk, automatic)
     if not human:
         # Never answered; without a ticket to hang it on, it is only logged.
-        log.info("support mail-in: automatic message (%s) not threaded", inbound.automatic)
-        return Outcome("ignored", automatic=inbound.automatic)
+        log.info("support mail-in: automatic message (%s) not threaded", automatic)
+        return Outcome("ignored", automatic=automatic)
     if client is None:
         bounced = bounce_unknown_sender(provider, inbound.sender, now)
         return Outcome("bounced" if bounced else "ignored")
