@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import Person, Provider
@@ -148,23 +148,20 @@ def recompute_attendance(session: CoachingSession, participant: str | None = Non
         if not seats:
             return
         keys = {k for s in seats for k in (str(s.person_id), s.person.email.lower())}
-        # The room's last instant comes with the participant's events, in one query.
-        room_last = rows.values("room_name").annotate(last=Max("occurred_at")).values("last")
+        # The participant's events, and any event after the session's end (what can move
+        # the room's last instant past it, `_until`), in one query.
         found = list(
-            rows.filter(participant_key__in=keys)
-            .annotate(room_last=Subquery(room_last[:1]))
-            .values_list("event_type", "participant_key", "occurred_at", "room_last")
+            rows.filter(
+                Q(participant_key__in=keys) | Q(occurred_at__gt=session.ends_at)
+            ).values_list("event_type", "participant_key", "occurred_at")
         )
-        last = found[0][3] if found else None
     else:
-        found = [
-            (*row, None) for row in rows.values_list("event_type", "participant_key", "occurred_at")
-        ]
-        last = max((row[2] for row in found), default=None)
+        found = list(rows.values_list("event_type", "participant_key", "occurred_at"))
+    last = max((row[2] for row in found), default=None)
     # The stored columns say all presence needs: no payload is parsed again.
     events = [
         jaas.Event("", event_type, "", session.room_name, occurred_at, key, "", "", False)
-        for event_type, key, occurred_at, _last in found
+        for event_type, key, occurred_at in found
     ]
     totals = jaas.presence(events, until=_until(session, last))
     for seat in seats:

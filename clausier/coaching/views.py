@@ -4,6 +4,7 @@ postponing or cancelling, the room; the coach's agenda; the client admin's team 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -265,5 +266,51 @@ def team_usage(request: HttpRequest) -> HttpResponse:
             )
             .order_by("participant__person__email")
         )
-        tables.append((subscription, summary, list(per_person)))
+        rows: list[dict[str, Any]] = [dict(row) for row in per_person]
+        tables.append((subscription, summary, rows, usage_chart(summary, rows)))
     return render(request, "coaching/team.html", {"tables": tables})
+
+
+CHART_WIDTH, BAR, GAP, LABEL = 360, 16, 8, 120
+# Used (held or consumed, art. 10.1), booked to come, remaining: the period's allowance.
+CHART_COLOURS = {"used": "#1565c0", "booked": "#90caf9", "remaining": "#e0e0e0"}
+
+
+def usage_chart(summary: ledger.Allowance, rows: list[dict[str, Any]]) -> dict[str, object]:
+    """An SVG drawn by the template: one bar for the team's allowance of the period
+    (used, booked, remaining) and one per collaborator (used, booked), same scale."""
+    scale = max(summary.granted, summary.used + summary.booked + summary.remaining, 1)
+    width = CHART_WIDTH - LABEL
+
+    def bar(label: str, y: int, parts: list[tuple[str, int]]) -> dict[str, object]:
+        x: float = LABEL
+        segments = []
+        for kind, count in parts:
+            w = round(width * count / scale, 1)
+            if count:
+                segments.append({"x": x, "w": w, "fill": CHART_COLOURS[kind], "count": count})
+            x += w
+        return {"label": label, "y": y, "text_y": y + BAR - 4, "segments": segments}
+
+    bars = [
+        bar(
+            _("Équipe"),
+            0,
+            [
+                ("used", summary.used),
+                ("booked", summary.booked),
+                ("remaining", summary.remaining),
+            ],
+        )
+    ]
+    for index, row in enumerate(rows, start=1):
+        used = int(row["held"]) + int(row["consumed"])
+        name = str(row["participant__person__first_name"] or row["participant__person__email"])
+        bars.append(
+            bar(
+                name[:18],
+                index * (BAR + GAP),
+                [("used", used), ("booked", int(row["booked"]))],
+            )
+        )
+    return {"bars": bars, "height": len(bars) * (BAR + GAP), "width": CHART_WIDTH, "bar": BAR}

@@ -144,3 +144,21 @@ def test_a_maintenance_extends_a_training_by_its_duration_and_a_chain_is_followe
     extension, clauses = access.training_extension(w.provider, start, until, pack, now)
     assert extension == timedelta(hours=4)
     assert all("7.4" in c for c in clauses) and len(clauses) == 2
+
+
+def test_the_team_page_draws_the_period_s_usage_as_an_svg(client):
+    from clausier.coaching import services  # noqa: PLC0415
+
+    w = coaching_world(ORDERED, PAID)
+    now = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    monday_10 = datetime(2027, 1, 11, 9, tzinfo=UTC)  # 10:00 Paris
+    services.book_session(
+        now=now, actor=w.members[0], subscription=w.subscription, coach=w.coach, starts_at=monday_10
+    )
+    with time_machine.travel(now, tick=False):
+        client.force_login(w.admin)
+        page = client.get(reverse("portal:coaching_team")).content.decode()
+    assert 'class="usage-chart"' in page
+    # The team's bar: one booked, eleven remaining (same scale: 240 px for 12 sessions).
+    assert 'width="20.0" height="16" fill="#90caf9"><title>1</title>' in page
+    assert 'width="220.0" height="16" fill="#e0e0e0"><title>11</title>' in page

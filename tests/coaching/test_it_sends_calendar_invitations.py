@@ -109,3 +109,29 @@ def test_the_private_feed_lists_the_persons_sessions_and_keeps_only_a_hash(clien
     assert client.get("/coaching/ical/not-a-token.ics").status_code == 404
     feeds.issue(w.members[0])  # a new link revokes the old one
     assert client.get(f"/coaching/ical/{token}.ics").status_code == 404
+
+
+def test_the_coach_is_told_of_each_change_in_the_coach_s_language_with_the_calendar_file():
+    w = coaching_world(ORDERED, PAID)
+    coach = w.coach.person
+    coach.language = "de"
+    coach.save(update_fields=["language"])
+    member = w.members[0]
+    session = services.book_session(
+        now=NOW, actor=member, subscription=w.subscription, coach=w.coach, starts_at=TUESDAY_10
+    )
+    change = services.postpone_session(
+        now=NOW, actor=member, session=session, starts_at=TUESDAY_10 + timedelta(days=1)
+    )
+    services.cancel_session(now=NOW, actor=member, session=change.replacement)
+    to_coach = OutboxMessage.objects.filter(to_email=coach.email).order_by("pk")
+    assert [m.template for m in to_coach] == [
+        "session_invitation",
+        "session_invitation",
+        "session_cancelled",
+    ]
+    assert {m.language for m in to_coach} == {"de"}
+    assert [_event(m)[0] for m in to_coach] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert "gutgeschrieben" in to_coach.last().body  # the German outcome, in time
+    # The coach reads the time in the coach's own zone.
+    assert "(Europe/Paris)" in to_coach.first().subject
