@@ -439,9 +439,9 @@ def extend_access(request: HttpRequest, quote_id: int, enrolment_id: int) -> Htt
     enrolment = Enrolment.objects.filter(quote=quote, pk=enrolment_id).first()
     if enrolment is None:
         raise Http404
-    form = forms.ExtensionForm(request.POST)
+    form = forms.ExtensionForm(request.POST, auto_id=f"id_ext{enrolment.pk}_%s")
     if not form.is_valid():
-        return _quote_error(request, quote, 400, extension_form=form)
+        return _quote_error(request, quote, 400, extension_form=form, extension_for=enrolment.pk)
     data = form.cleaned_data
     try:
         access.extend(
@@ -454,6 +454,8 @@ def extend_access(request: HttpRequest, quote_id: int, enrolment_id: int) -> Htt
         )
     except DomainError as exc:
         form.add_error(None, str(exc.message))
-        return _quote_error(request, quote, _refused(exc), extension_form=form)
+        return _quote_error(
+            request, quote, _refused(exc), extension_form=form, extension_for=enrolment.pk
+        )
     messages.success(request, _("Accès prolongé."))
     return _back(quote)

@@ -163,6 +163,10 @@ def quote_page(request: HttpRequest, quote: Any, status: int = 200, **bound: Any
             "enrolment": e,
             "hours": services.enrolment_hours(e, require_validated=False),
             "access": access.window(e),
+            # Its own ids: one extension form per participant on the page.
+            "extension_form": bound.get("extension_form")
+            if bound.get("extension_for") == e.pk
+            else forms.ExtensionForm(auto_id=f"id_ext{e.pk}_%s"),
         }
         for e in quote.enrolments.select_related("participant").order_by("pk")
     ]
@@ -181,7 +185,6 @@ def quote_page(request: HttpRequest, quote: Any, status: int = 200, **bound: Any
         or forms.FundingForm(provider_id=quote.provider_id),
         "agreement_form": bound.get("agreement_form") or forms.AgreementForm(),
         "refusal_form": bound.get("refusal_form") or forms.RefusalForm(),
-        "extension_form": bound.get("extension_form") or forms.ExtensionForm(),
         "can_extend": quote.provider_id
         in scoping.staff_provider_ids(person, services.STAFF_EDITORS),
         "can_decide": staff
