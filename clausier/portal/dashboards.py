@@ -49,7 +49,7 @@ class OpenInvoices:
     first: list[Invoice] = field(default_factory=list)
 
 
-def _open_invoices(invoices: Any, today: date) -> OpenInvoices:
+def _open_invoices(invoices: Any, today: date, shown_count: int = SHOWN) -> OpenInvoices:
     """Invoices with something left to pay: their number, balances and due dates in one
     light query (no model rows: an owner's list can be long), then the SHOWN first ones."""
     rows = list(
@@ -65,7 +65,8 @@ def _open_invoices(invoices: Any, today: date) -> OpenInvoices:
         if due_on < today:
             result.overdue_count += 1
             result.overdue_total += balance
-    shown = {pk: to_cents(balance) for pk, _due, balance in rows[:SHOWN]}
+    # Staff homes show the totals only (shown_count 0): no second query.
+    shown = {pk: to_cents(balance) for pk, _due, balance in rows[:shown_count]}
     if shown:
         first = Invoice.objects.filter(pk__in=shown).only(
             "pk", "series", "number", "due_on", "currency"
@@ -156,7 +157,7 @@ def staff(reach: Reach, now: datetime) -> dict[str, Any]:
         result["owner"] = {
             "year": today.year,
             "revenue": _year_total(invoices, today),
-            "open": _open_invoices(invoices, today),
+            "open": _open_invoices(invoices, today, shown_count=0),
             "clients": ClientOrganisation.objects.filter(provider_id__in=owned).count(),
             "active_subscriptions": Subscription.objects.filter(
                 provider_id__in=owned, status=SubscriptionStatus.ACTIVE
@@ -178,7 +179,9 @@ def staff(reach: Reach, now: datetime) -> dict[str, Any]:
             "open": (
                 result["owner"]["open"]
                 if result["owner"] is not None and billing_ids == owned
-                else _open_invoices(Invoice.objects.filter(provider_id__in=billing_ids), today)
+                else _open_invoices(
+                    Invoice.objects.filter(provider_id__in=billing_ids), today, shown_count=0
+                )
             ),
         }
     return result
