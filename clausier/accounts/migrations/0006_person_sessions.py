@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_provider_holiday_calendar'),
+        ('accounts', '0005_verbose_names'),
     ]
 
     operations = [
