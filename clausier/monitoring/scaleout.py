@@ -137,9 +137,7 @@ def run_checks(items: list[list[Any]]) -> list[Row]:
     scheduled = {int(service_id): _instant(at) for service_id, at in items}
     try:
         services = list(
-            MonitoredService.objects.filter(pk__in=scheduled, enabled=True).select_related(
-                "server"
-            )
+            MonitoredService.objects.filter(pk__in=scheduled, enabled=True).select_related("server")
         )
         due = build_probes(services)
     finally:
@@ -167,7 +165,9 @@ def run_checks(items: list[list[Any]]) -> list[Row]:
             ]
 
         return list(
-            await asyncio.gather(*(one(service_id, probe, why) for service_id, _, probe, why in due))
+            await asyncio.gather(
+                *(one(service_id, probe, why) for service_id, _, probe, why in due)
+            )
         )
 
     return asyncio.run(batch())
