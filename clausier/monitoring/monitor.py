@@ -100,6 +100,9 @@ def due_ids(until: datetime, exclude: set[int], limit: int) -> list[tuple[int, d
 # are spread rather than all started at once: at most this many per second, within
 # min(their interval, 60 s) as Icinga 2 does (Checkable::Start).
 STARTUP_RATE = 200.0
+# No result written for this long while checks are due: the heartbeat stops (the
+# watchdog warns after operations.WATCHDOG_AFTER, availability shows "no data").
+STALLED_AFTER = 60.0
 
 
 def spread_overdue(now: datetime) -> int:
@@ -196,6 +199,10 @@ class Monitor:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_beat = float("-inf")
+        # When checks last moved (a batch written, or nothing due): the heartbeat says
+        # "results are flowing", not merely "the process lives" — a scheduler whose
+        # Celery workers are all gone stops beating, and the watchdog tells the provider.
+        self._progress = time.monotonic()
 
     async def _db(self, executor: ThreadPoolExecutor, function: Callable[..., T], *args: Any) -> T:
         def call() -> T:
@@ -294,6 +301,8 @@ class Monitor:
         try:
             if self.dispatch is not None:
                 ids = await self._db(self._reader, due_ids, until, exclude, self.batch)
+                if not ids and not self.in_flight:
+                    self._progress = time.monotonic()
                 self.in_flight.update(service_id for service_id, _ in ids)
                 for chunk in self.dispatch.chunks(ids):
                     self._spawn(self._remote(chunk))
@@ -302,6 +311,8 @@ class Monitor:
         except Exception:
             log.exception("monitor tick failed")
             return 0
+        if not due and not self.in_flight:
+            self._progress = time.monotonic()  # nothing to do is progress too
         for service_id, scheduled_at, probe, reason in due:
             self.in_flight.add(service_id)
             if probe is None:
@@ -360,7 +371,14 @@ class Monitor:
 
     async def _write_loop(self) -> None:
         while True:
-            if time.monotonic() - self._last_beat >= self.beat_every:
+            stalled = time.monotonic() - self._progress > STALLED_AFTER
+            if stalled:
+                log.error(
+                    "monitor %s: no result for %.0f s: heartbeat withheld",
+                    self.node,
+                    time.monotonic() - self._progress,
+                )
+            elif time.monotonic() - self._last_beat >= self.beat_every:
                 try:
                     await self.db(beat, self.clock(), self.node)
                     self._last_beat = time.monotonic()
@@ -386,6 +404,7 @@ class Monitor:
             try:
                 await self.db(record_results, items, self.clock())
                 self.recorded += len(items)
+                self._progress = time.monotonic()
             except Exception:
                 log.exception("recording a batch of %d results failed: one by one", len(items))
                 for service_id, result in items:
