@@ -423,12 +423,16 @@ for service in MonitoredService.objects.all():
         rows = []
 StateChange.objects.bulk_create(rows)
 changes = StateChange.objects.count()
-t0 = time.perf_counter()
-figures = fleet_availability(None, months, now)
-seconds = time.perf_counter() - t0
-assert len(figures) == COUNT * 12
+t0, c0 = time.perf_counter(), time.process_time()
+last = fleet_availability(None, months[-1:], now)  # the month-end report of the fleet
+t1, c1 = time.perf_counter(), time.process_time()
+figures = fleet_availability(None, months, now)  # every month of the year
+t2, c2 = time.perf_counter(), time.process_time()
+assert len(last) == COUNT and len(figures) == COUNT * 12
 print(json.dumps({"services": COUNT, "months": 12, "hard_changes": changes,
-                  "figures": len(figures), "seconds": round(seconds, 2)}))
+                  "one_month_seconds": round(t1 - t0, 2), "one_month_cpu": round(c1 - c0, 2),
+                  "figures": len(figures), "seconds": round(t2 - t1, 2),
+                  "cpu": round(c2 - c1, 2)}))
 """
 
 
@@ -485,8 +489,10 @@ def report() -> None:
         )
     months = availability(count)
     print(
-        f"  availability, {count} services x 12 months ({months['hard_changes']} hard "
-        f"changes): {months['seconds']} s (goal < 2 s)"
+        f"  availability, {count} services with 12 months of history "
+        f"({months['hard_changes']} hard changes): the last month's {count} figures in "
+        f"{months['one_month_seconds']} s, all {months['figures']} in {months['seconds']} s "
+        f"(CPU {months['cpu']} s; goal < 2 s)"
     )
 
 

@@ -34,7 +34,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -43,7 +43,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from clausier.monitoring.models import MonitoredService
-from clausier.monitoring.services.inventory import credentials, probe_for
+from clausier.monitoring.probing import Due, at_due_time, build_probes
 from clausier.monitoring.services.operations import beat
 from clausier.monitoring.services.results import Observation, record_result, record_results
 from clausier.monitoring.statemachine import spread_offset
@@ -58,9 +58,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# (service id, when it is due, probe or None, why no probe could be built)
-Due = tuple[int, datetime | None, Probe | None, str]
-
 
 def _due_services(until: datetime, exclude: set[int], limit: int) -> Any:
     return (
@@ -68,22 +65,6 @@ def _due_services(until: datetime, exclude: set[int], limit: int) -> Any:
         .exclude(pk__in=exclude)
         .order_by("next_check_at")[:limit]
     )
-
-
-def build_probes(services: Sequence[MonitoredService]) -> list[Due]:
-    """A probe per service (credentials read once per server); a service whose
-    parameters no longer build a probe gets its reason instead (UNKNOWN, never a crash)."""
-    out: list[Due] = []
-    creds_by_server: dict[int, Any] = {}
-    for service in services:
-        creds = creds_by_server.get(service.server_id)
-        if creds is None:
-            creds = creds_by_server[service.server_id] = credentials(service.server)
-        try:
-            out.append((service.pk, service.next_check_at, probe_for(service, creds), ""))
-        except (TypeError, ValueError) as exc:
-            out.append((service.pk, service.next_check_at, None, str(exc)))
-    return out
 
 
 def due_probes(until: datetime, exclude: set[int], limit: int) -> list[Due]:
@@ -138,14 +119,6 @@ def observation(result: Result, scheduled_at: datetime | None) -> Observation:
         at=result.timestamp,
         scheduled_at=scheduled_at,
     )
-
-
-async def at_due_time(scheduled_at: datetime | None) -> None:
-    """Sleep until a check's due time (wall clock)."""
-    if scheduled_at is not None:
-        delay = (scheduled_at - timezone.now()).total_seconds()
-        if delay > 0:
-            await asyncio.sleep(delay)
 
 
 def _shared_memory_sqlite() -> bool:

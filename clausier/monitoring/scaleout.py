@@ -39,6 +39,7 @@ from django.db import close_old_connections
 
 from clausier.celery import app
 from clausier.monitoring.models import MonitoredService
+from clausier.monitoring.probing import at_due_time, build_probes
 from clausier.monitoring.services.results import Observation
 from clausier.probes.result import State
 from clausier.probes.runner import Runner
@@ -132,8 +133,6 @@ class CeleryDispatch:
 
 def run_checks(items: list[list[Any]]) -> list[Row]:
     """The worker's side: the batch's probes, each at its due time; one row per check."""
-    from clausier.monitoring.monitor import at_due_time, build_probes  # noqa: PLC0415
-
     scheduled = {int(service_id): _instant(at) for service_id, at in items}
     try:
         services = list(

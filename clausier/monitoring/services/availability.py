@@ -270,6 +270,7 @@ def fleet_availability(
     ).values_list("server_id", "service_id", "starts_at", "ends_at"):
         downtimes.setdefault((server_id, service_id), []).append((d_start, d_end))
     blind = no_data_periods(start, end)
+    blind_by_month: dict[tuple[datetime, datetime], list[sla.Interval]] = {}
     out: dict[tuple[int, date], sla.Availability] = {}
     for service in listed:
         history = changes.get(service.pk, [])
@@ -301,6 +302,9 @@ def fleet_availability(
                 m_start,
                 m_end,
                 downtimes=spans,
-                no_data=blind,
+                # The monitor's silences, clipped once per month window (not per service).
+                no_data=blind_by_month.setdefault(
+                    (m_start, m_end), sla.merge(blind, m_start, m_end)
+                ),
             )
     return out
