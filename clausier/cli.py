@@ -23,7 +23,14 @@ def main(argv: list[str] | None = None) -> int:
         # Imported here only: its command line costs seconds that no other command pays.
         from celery.bin.celery import main as celery_main  # noqa: PLC0415 - worker only
 
-        sys.argv = ["celery", "-A", "clausier.celery", "worker", *args[2:]]
+        options = args[2:]
+        if not any(o in ("-Q", "--queues") or o.startswith(("-Q", "--queues=")) for o in options):
+            # The default queue and the monitor's probe batches (docs/monitoring.md,
+            # "Scale-out"): a plain `clausier worker` serves both.
+            from django.conf import settings  # noqa: PLC0415 - read lazily, no app set-up
+
+            options = ["--queues", f"celery,{settings.MONITOR_CELERY_QUEUE}", *options]
+        sys.argv = ["celery", "-A", "clausier.celery", "worker", *options]
         celery_main()
         return 0
     if len(args) > 1 and args[1] == "simulate":

@@ -83,5 +83,5 @@ class LeaderLock:
         if conn is not None:
             try:
                 conn.close()  # the session ends: the lock is released with it
-            except Exception:  # noqa: BLE001 - closing a broken connection
+            except Exception:
                 log.debug("closing the leader lock connection failed", exc_info=True)

@@ -34,7 +34,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -43,7 +43,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from clausier.monitoring.models import MonitoredService
-from clausier.monitoring.services.inventory import credentials, probe_for
+from clausier.monitoring.probing import Due, at_due_time, build_probes
 from clausier.monitoring.services.operations import beat
 from clausier.monitoring.services.results import Observation, record_result, record_results
 from clausier.monitoring.statemachine import spread_offset
@@ -58,34 +58,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# (service id, when it is due, probe or None, why no probe could be built)
-Due = tuple[int, datetime | None, Probe | None, str]
-
 
 def _due_services(until: datetime, exclude: set[int], limit: int) -> Any:
     return (
-        MonitoredService.objects.filter(
-            enabled=True, server__active=True, next_check_at__lte=until
-        )
+        MonitoredService.objects.filter(enabled=True, server__active=True, next_check_at__lte=until)
         .exclude(pk__in=exclude)
         .order_by("next_check_at")[:limit]
     )
-
-
-def build_probes(services: Sequence[MonitoredService]) -> list[Due]:
-    """A probe per service (credentials read once per server); a service whose
-    parameters no longer build a probe gets its reason instead (UNKNOWN, never a crash)."""
-    out: list[Due] = []
-    creds_by_server: dict[int, Any] = {}
-    for service in services:
-        creds = creds_by_server.get(service.server_id)
-        if creds is None:
-            creds = creds_by_server[service.server_id] = credentials(service.server)
-        try:
-            out.append((service.pk, service.next_check_at, probe_for(service, creds), ""))
-        except (TypeError, ValueError) as exc:
-            out.append((service.pk, service.next_check_at, None, str(exc)))
-    return out
 
 
 def due_probes(until: datetime, exclude: set[int], limit: int) -> list[Due]:
@@ -102,6 +81,9 @@ def due_ids(until: datetime, exclude: set[int], limit: int) -> list[tuple[int, d
 # are spread rather than all started at once: at most this many per second, within
 # min(their interval, 60 s) as Icinga 2 does (Checkable::Start).
 STARTUP_RATE = 200.0
+# No result written for this long while checks are due: the heartbeat stops (the
+# watchdog warns after operations.WATCHDOG_AFTER, availability shows "no data").
+STALLED_AFTER = 60.0
 
 
 def spread_overdue(now: datetime) -> int:
@@ -139,18 +121,12 @@ def observation(result: Result, scheduled_at: datetime | None) -> Observation:
     )
 
 
-async def at_due_time(scheduled_at: datetime | None) -> None:
-    """Sleep until a check's due time (wall clock)."""
-    if scheduled_at is not None:
-        delay = (scheduled_at - timezone.now()).total_seconds()
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-
 def _shared_memory_sqlite() -> bool:
     # The tests' in-memory SQLite is shared between threads through SQLite's shared
     # cache, whose table locks do not wait: one thread for all database work there.
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return connection.vendor == "sqlite" and bool(
+        getattr(connection, "is_in_memory_db", lambda: False)()
+    )
 
 
 class Monitor:
@@ -196,6 +172,10 @@ class Monitor:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_beat = float("-inf")
+        # When checks last moved (a batch written, or nothing due): the heartbeat says
+        # "results are flowing", not merely "the process lives" — a scheduler whose
+        # Celery workers are all gone stops beating, and the watchdog tells the provider.
+        self._progress = time.monotonic()
 
     async def _db(self, executor: ThreadPoolExecutor, function: Callable[..., T], *args: Any) -> T:
         def call() -> T:
@@ -294,6 +274,8 @@ class Monitor:
         try:
             if self.dispatch is not None:
                 ids = await self._db(self._reader, due_ids, until, exclude, self.batch)
+                if not ids and not self.in_flight:
+                    self._progress = time.monotonic()
                 self.in_flight.update(service_id for service_id, _ in ids)
                 for chunk in self.dispatch.chunks(ids):
                     self._spawn(self._remote(chunk))
@@ -302,6 +284,8 @@ class Monitor:
         except Exception:
             log.exception("monitor tick failed")
             return 0
+        if not due and not self.in_flight:
+            self._progress = time.monotonic()  # nothing to do is progress too
         for service_id, scheduled_at, probe, reason in due:
             self.in_flight.add(service_id)
             if probe is None:
@@ -348,7 +332,7 @@ class Monitor:
         except asyncio.CancelledError:
             self.in_flight.difference_update(ids)
             raise
-        except Exception as exc:  # noqa: BLE001 - a lost batch is rescheduled, never fatal
+        except Exception as exc:
             log.warning("probe batch of %d checks lost (%s): rescheduled", len(ids), exc)
             self.in_flight.difference_update(ids)
             return
@@ -360,7 +344,14 @@ class Monitor:
 
     async def _write_loop(self) -> None:
         while True:
-            if time.monotonic() - self._last_beat >= self.beat_every:
+            stalled = time.monotonic() - self._progress > STALLED_AFTER
+            if stalled:
+                log.error(
+                    "monitor %s: no result for %.0f s: heartbeat withheld",
+                    self.node,
+                    time.monotonic() - self._progress,
+                )
+            elif time.monotonic() - self._last_beat >= self.beat_every:
                 try:
                     await self.db(beat, self.clock(), self.node)
                     self._last_beat = time.monotonic()
@@ -386,6 +377,7 @@ class Monitor:
             try:
                 await self.db(record_results, items, self.clock())
                 self.recorded += len(items)
+                self._progress = time.monotonic()
             except Exception:
                 log.exception("recording a batch of %d results failed: one by one", len(items))
                 for service_id, result in items:

@@ -39,6 +39,7 @@ from django.db import close_old_connections
 
 from clausier.celery import app
 from clausier.monitoring.models import MonitoredService
+from clausier.monitoring.probing import at_due_time, build_probes
 from clausier.monitoring.services.results import Observation
 from clausier.probes.result import State
 from clausier.probes.runner import Runner
@@ -132,14 +133,10 @@ class CeleryDispatch:
 
 def run_checks(items: list[list[Any]]) -> list[Row]:
     """The worker's side: the batch's probes, each at its due time; one row per check."""
-    from clausier.monitoring.monitor import at_due_time, build_probes  # noqa: PLC0415
-
     scheduled = {int(service_id): _instant(at) for service_id, at in items}
     try:
         services = list(
-            MonitoredService.objects.filter(pk__in=scheduled, enabled=True).select_related(
-                "server"
-            )
+            MonitoredService.objects.filter(pk__in=scheduled, enabled=True).select_related("server")
         )
         due = build_probes(services)
     finally:
@@ -167,7 +164,9 @@ def run_checks(items: list[list[Any]]) -> list[Row]:
             ]
 
         return list(
-            await asyncio.gather(*(one(service_id, probe, why) for service_id, _, probe, why in due))
+            await asyncio.gather(
+                *(one(service_id, probe, why) for service_id, _, probe, why in due)
+            )
         )
 
     return asyncio.run(batch())

@@ -50,7 +50,12 @@ def base_env(var: Path, database_url: str = "", **extra: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+        not in {
+            "DATABASE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "CELERY_BROKER_URL",
+            "CELERY_RESULT_BACKEND",
+        }
     }
     env.update(CLAUSIER_VAR_DIR=str(var), PYTHONPATH=str(ROOT), EMAIL_PORT="1", LOG_LEVEL="INFO")
     env["PYTHONUNBUFFERED"] = "1"  # the tests read the processes' lines as they come
@@ -78,7 +83,7 @@ class Process:
     def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
         self.name = name
         self.lines: list[tuple[float, str]] = []
-        self.popen = subprocess.Popen(  # noqa: S603 - our own interpreter and commands
+        self.popen = subprocess.Popen(
             command,
             env=env,
             cwd=ROOT,
@@ -186,7 +191,7 @@ class Database:
         while time.monotonic() < deadline:
             try:
                 value = self.count(sql)
-            except Exception:  # noqa: BLE001 - the database is being created or locked
+            except Exception:
                 value = -1
             if value >= at_least:
                 return value

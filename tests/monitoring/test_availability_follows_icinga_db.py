@@ -15,8 +15,8 @@ from clausier.monitoring import sla
 from clausier.monitoring.models import AvailabilityReport, MonitorHeartbeat
 from clausier.monitoring.services.availability import (
     close_month,
-    month_window,
     close_previous_months,
+    month_window,
     server_availability,
     service_availability,
 )

@@ -92,9 +92,7 @@ def test_a_worker_killed_mid_batch_loses_no_check(tmp_path, broker):
         for process in processes:
             process.stop()
         silent.close()
-    assert db.count("select count(*) from monitoring_checkresult") == services, (
-        scheduler.output()
-    )
+    assert db.count("select count(*) from monitoring_checkresult") == services, scheduler.output()
     assert db.count("select count(distinct service_id) from monitoring_checkresult") == services
     assert db.count("select count(*) from monitoring_statechange") == services
     assert db.count(EXACTLY_ONCE) == 0
@@ -119,9 +117,7 @@ def test_the_standby_takes_over_when_the_leader_is_killed(tmp_path):
             second = monitor("second", env, "--tick", "0.2")
             second.wait_for_line("elects a leader")
             time.sleep(2)
-            assert not any("is now the leader" in line for _, line in second.lines), (
-                second.output()
-            )
+            assert not any("is now the leader" in line for _, line in second.lines), second.output()
             recorded = db.wait_for(
                 "select count(*) from monitoring_checkresult", services, timeout=120
             )

@@ -4,6 +4,7 @@ the heartbeat written; the watchdog warns when it stops."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from datetime import timedelta
 
@@ -86,3 +87,35 @@ def test_the_watchdog_tells_the_provider_once_when_the_monitor_stops():
     watchdog(later + timedelta(minutes=1))
     mails = OutboxMessage.objects.filter(template="monitoring_watchdog")
     assert [m.to_email for m in mails] == [world.provider.support_email]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_monitor_whose_checks_stopped_moving_withholds_its_heartbeat():
+    # E.g. a scheduler whose Celery workers are all gone: the process lives, no result
+    # comes; its silence must reach the watchdog instead of a heartbeat saying "fine".
+    async def main(stalled: bool) -> None:
+        monitor = Monitor(beat_every=0.01)
+        if stalled:
+            monitor._progress -= 120
+        writer = asyncio.create_task(monitor._write_loop())
+        await asyncio.sleep(0.3)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer
+        monitor._shutdown()
+
+    asyncio.run(main(stalled=True))
+    assert not MonitorHeartbeat.objects.exists()
+    asyncio.run(main(stalled=False))
+    assert MonitorHeartbeat.objects.count() == 1
+
+
+def test_probe_batches_cover_a_quarter_second_of_due_times():
+    from clausier.monitoring.scaleout import CeleryDispatch
+
+    t0 = timezone.now()
+    due = [(i, t0 + timedelta(seconds=i * 0.1)) for i in range(10)]  # 0.0 .. 0.9 s
+    batches = list(CeleryDispatch(batch_size=2, timeout=5).chunks(due))
+    assert [[i for i, _ in b] for b in batches] == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+    batches = list(CeleryDispatch(batch_size=100, timeout=5).chunks(due))
+    assert [[i for i, _ in b] for b in batches] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]

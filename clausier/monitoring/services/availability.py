@@ -257,23 +257,24 @@ def fleet_availability(
         .values_list("pk", "before")
     )
     changes: dict[int, list[tuple[datetime, int]]] = {}
-    for service_id, at, state in (
+    for service_id, at, hard_state in (
         StateChange.objects.filter(service_id__in=ids, hard=True, at__gte=start, at__lt=end)
         .order_by("service_id", "at", "id")
         .values_list("service_id", "at", "hard_state")
         .iterator(chunk_size=20000)
     ):
-        changes.setdefault(service_id, []).append((at, state))
+        changes.setdefault(service_id, []).append((at, hard_state))
     downtimes: dict[tuple[int, int | None], list[sla.Interval]] = {}
     for server_id, service_id, d_start, d_end in Downtime.objects.filter(
         server_id__in=zones, starts_at__lt=end, ends_at__gt=start, cancelled_at__isnull=True
     ).values_list("server_id", "service_id", "starts_at", "ends_at"):
         downtimes.setdefault((server_id, service_id), []).append((d_start, d_end))
     blind = no_data_periods(start, end)
+    blind_by_month: dict[tuple[datetime, datetime], list[sla.Interval]] = {}
     out: dict[tuple[int, date], sla.Availability] = {}
     for service in listed:
         history = changes.get(service.pk, [])
-        state = before.get(service.pk)
+        state: int | None = before.get(service.pk)
         cursor = 0
         spans = downtimes.get((service.server_id, None), []) + downtimes.get(
             (service.server_id, service.pk), []
@@ -301,6 +302,9 @@ def fleet_availability(
                 m_start,
                 m_end,
                 downtimes=spans,
-                no_data=blind,
+                # The monitor's silences, clipped once per month window (not per service).
+                no_data=blind_by_month.setdefault(
+                    (m_start, m_end), sla.merge(blind, m_start, m_end)
+                ),
             )
     return out

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 
 from clausier.monitoring import statemachine as sm
 from clausier.monitoring.escalation import escalation_due
@@ -191,7 +192,9 @@ class _Batch:
     def in_downtime(self, service: MonitoredService, at: datetime) -> bool:
         return any(
             starts <= at < ends
-            and ((service_id is None and server_id == service.server_id) or service_id == service.pk)
+            and (
+                (service_id is None and server_id == service.server_id) or service_id == service.pk
+            )
             for server_id, service_id, starts, ends in self.downtimes
         )
 
@@ -247,16 +250,19 @@ def _save_states(services: list[MonitoredService]) -> None:
     if not services:
         return
     meta = MonitoredService._meta
-    fields = [meta.get_field(name) for name in _STATE_FIELDS]
+    fields: list[Field[Any, Any]] = []
+    for name in _STATE_FIELDS:
+        field = meta.get_field(name)
+        assert isinstance(field, Field)
+        fields.append(field)
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model
-        f"WHERE {quote(meta.pk.column)} = %s"
+        f"WHERE {quote(str(meta.pk.column if meta.pk else 'id'))} = %s"
     )
     params = [
-        [field.get_db_prep_save(getattr(s, field.attname), connection) for field in fields]
-        + [s.pk]
+        [field.get_db_prep_save(getattr(s, field.attname), connection) for field in fields] + [s.pk]
         for s in services
     ]
     with connection.cursor() as cursor:

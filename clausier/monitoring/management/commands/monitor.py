@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, tick: float, lookahead: float, **options: Any) -> None:
         monitor = configured_monitor(tick=tick, lookahead=lookahead)
+
         # Standby / leader changes on stdout: an operator (and the failover test) sees them.
         def told(held: bool) -> None:
             role = "the leader" if held else "a standby"
