@@ -519,9 +519,16 @@ class SignedInSession(models.Model):
     sealed (`EncryptedTextField`) to end that session from the page, and found again by
     its SHA-256 (`key_hash`)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="signed_in_sessions")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    sealed_key = EncryptedTextField(editable=False)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="signed_in_sessions",
+        verbose_name=_("personne"),
+    )
+    key_hash = models.CharField(
+        _("empreinte de la clé de session"), max_length=64, unique=True, editable=False
+    )
+    sealed_key = EncryptedTextField(_("clé de session chiffrée"), editable=False)
     created_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
     user_agent = models.CharField(_("navigateur"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)

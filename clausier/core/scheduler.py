@@ -6,12 +6,21 @@ function of `now`, named by its dotted path: ready() runs in every process (each
 each test worker) and must not import what only the scheduler needs (models, Celery,
 WeasyPrint); the path is imported when the job first runs. A heavy job only dispatches
 a Celery task, which runs inline when no broker is configured and on a worker when one is.
+
+Jobs run in lanes: `clausier run` starts one thread per lane (`start_schedulers`), so a
+slow job (the hourly reminders) never holds back a quick one in another lane (the outbox
+delivery, lane "outbox"). `wake(name)` runs a job at once instead of at its next period:
+notify wakes its delivery when a queued message commits, so an alert leaves within
+milliseconds instead of up to a period later. Periods are measured on the monotonic
+clock from each job's start, so a slow round does not push the schedule back.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +39,8 @@ class Job:
     every_seconds: float
     # A function of `now`, or its dotted path ("clausier.notify.services.deliver_due").
     target: Callable[[datetime], object] | str
+    # Jobs of one lane run one after another in one thread; lanes run side by side.
+    lane: str = "main"
 
     def run(self, now: datetime) -> object:
         function = import_string(self.target) if isinstance(self.target, str) else self.target
@@ -55,31 +66,74 @@ def registered_jobs() -> list[Job]:
 
 
 class Scheduler(threading.Thread):
-    def __init__(self, jobs: list[Job] | None = None, tick: float = 0.5) -> None:
-        super().__init__(name="clausier-scheduler", daemon=True)
+    """Runs `jobs` (default: every registered job) one after another in one thread, each
+    at its first tick and then every `every_seconds`, or at once when woken."""
+
+    def __init__(self, jobs: list[Job] | None = None, tick: float = 0.5, lane: str = "") -> None:
+        super().__init__(name=f"clausier-scheduler{'-' + lane if lane else ''}", daemon=True)
         self.jobs = jobs if jobs is not None else registered_jobs()
         self.tick = tick
         self.stopping = threading.Event()
         self._next: dict[str, float] = {}
+        self._alarm = threading.Event()
+        self._woken: set[str] = set()
+        self._lock = threading.Lock()
 
     def run(self) -> None:
-        clock = 0.0
-        while not self.stopping.wait(self.tick):
-            clock += self.tick
-            for job in self.jobs:
-                if self._next.get(job.name, 0.0) > clock:
-                    continue
-                self._next[job.name] = clock + job.every_seconds
-                try:
-                    job.run(timezone.now())
-                except Exception:
-                    # One failing job must not stop the others; the error is logged.
-                    log.exception("scheduled job %r failed", job.name)
-                finally:
-                    close_old_connections()
+        _RUNNING.add(self)
+        try:
+            while not self.stopping.is_set():
+                self._alarm.wait(self.tick)
+                self._alarm.clear()
+                if self.stopping.is_set():
+                    break
+                with self._lock:
+                    woken, self._woken = self._woken, set()
+                for job in self.jobs:
+                    started = time.monotonic()
+                    if job.name not in woken and self._next.get(job.name, 0.0) > started:
+                        continue
+                    self._next[job.name] = started + job.every_seconds
+                    try:
+                        job.run(timezone.now())
+                    except Exception:
+                        # One failing job must not stop the others; the error is logged.
+                        log.exception("scheduled job %r failed", job.name)
+                    finally:
+                        close_old_connections()
+        finally:
+            _RUNNING.discard(self)
+
+    def wake(self, name: str) -> None:
+        if any(job.name == name for job in self.jobs):
+            with self._lock:
+                self._woken.add(name)
+            self._alarm.set()
 
     def stop(self) -> None:
         self.stopping.set()
+        self._alarm.set()
+
+
+_RUNNING: weakref.WeakSet[Scheduler] = weakref.WeakSet()
+
+
+def wake(name: str) -> None:
+    """Run the job `name` now in this process's running schedulers (none: nothing happens,
+    the job runs at its period wherever a scheduler runs)."""
+    for scheduler in list(_RUNNING):
+        scheduler.wake(name)
+
+
+def start_schedulers(tick: float = 0.5) -> list[Scheduler]:
+    """One started scheduler per lane of the registered jobs (`clausier run`)."""
+    lanes: dict[str, list[Job]] = {}
+    for job in registered_jobs():
+        lanes.setdefault(job.lane, []).append(job)
+    schedulers = [Scheduler(jobs, tick, lane) for lane, jobs in sorted(lanes.items())]
+    for scheduler in schedulers:
+        scheduler.start()
+    return schedulers
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from clausier.core.navigation import NavItem
 from clausier.core.navigation import register as register_menu
 from clausier.core.scheduler import Job, register
 
+DELIVERY_JOB = "outbox delivery"
+
 
 class NotifyConfig(AppConfig):
     name = "clausier.notify"
@@ -13,7 +15,8 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        register(Job("outbox delivery", 2.0, "clausier.notify.services.deliver_due"))
+        # Its own lane, woken when a queued message commits (services.enqueue).
+        register(Job(DELIVERY_JOB, 2.0, "clausier.notify.services.deliver_due", lane="outbox"))
         # accounts queues its invitations and notices through the outbox by this hook
         # (accounts sits below notify and does not import it).
         mail.register(

@@ -23,8 +23,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from clausier.core import scheduler
 from clausier.core.crypto import UnreadableSecret, random_marker
 from clausier.notify import smtp
+from clausier.notify.apps import DELIVERY_JOB
 from clausier.notify.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from clausier.notify.templates import render, secret_keys
 
@@ -148,6 +150,7 @@ def enqueue(
         )
         if created:
             _attach({idempotency_key: message.pk}, [draft])
+            _deliver_after_commit()
     return message
 
 
@@ -183,7 +186,16 @@ def enqueue_many(drafts: list[Draft], now: datetime) -> int:
                 ).values_list("idempotency_key", "pk")
             )
             _attach(ids, [d for d in with_files if d.idempotency_key in ids])
+    if rows:
+        _deliver_after_commit()
     return len(rows)
+
+
+def _deliver_after_commit() -> None:
+    """Wake this process's outbox delivery once the queued message is committed (`clausier
+    run`, where the monitor's alerts are queued too); in a process without a scheduler the
+    delivery finds the message at its next period."""
+    transaction.on_commit(lambda: scheduler.wake(DELIVERY_JOB))
 
 
 def backoff(attempts: int) -> timedelta:

@@ -18,6 +18,7 @@ NOT_SECRETS = {
     "accounts.Invitation.token_hash": "SHA-256 of the token",
     "accounts.ApiToken.token_hash": "SHA-256 of the token",
     "coaching.CalendarFeed.token_hash": "SHA-256 of the private iCal feed token",
+    "training.Evaluation.token_hash": "SHA-256 of the evaluation link's token",
     # Django's database sessions keep the session key itself: documented in
     # docs/configuration.md as the one live credential the database holds.
     "sessions.Session.session_key": "Django's session key (see docs/configuration.md)",

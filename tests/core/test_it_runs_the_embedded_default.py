@@ -66,7 +66,9 @@ def test_the_demo_logins_printed_by_make_run_work(tmp_path):
     assert clausier(env, "demo") == printed  # idempotent
     logins = re.findall(r"^\s+(\S+@\S+)\s", printed, re.M)
     password = re.search(r"password for all: (\S+)\)", printed).group(1)
-    assert len(logins) == 17  # 15, and the content demo's client (clausier/demo/content.py)
+    # 15, the content demo's client (clausier/demo/content.py) and the coaching demo's
+    # Berlin coach (clausier/demo/coaching.py)
+    assert len(logins) == 18
 
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "run"],

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 
 import pytest
 
-from clausier.core.scheduler import Job, Scheduler, register, registered_jobs
+from clausier.core.scheduler import Job, Scheduler, register, registered_jobs, wake
 from clausier.notify.models import OutboxMessage, OutboxStatus
 from tests.billing.overdue import overdue_invoices
 
@@ -75,3 +76,48 @@ def test_one_failing_job_does_not_stop_the_others():
     scheduler.stop()
     scheduler.join(timeout=5)
     assert len(ran) >= 2
+
+
+def test_each_lane_runs_in_its_own_thread_and_a_woken_job_runs_at_once():
+    # A slow job in one lane does not hold back the other lane; a woken job runs at once
+    # instead of at its (long) period.
+    slow_started, release = threading.Event(), threading.Event()
+    quick_runs: list[float] = []
+
+    def slow(now: datetime) -> None:
+        slow_started.set()
+        release.wait(10)
+
+    jobs = [
+        Job("slow", 3600, slow),
+        Job("quick", 3600, lambda now: quick_runs.append(time.monotonic())),
+    ]
+    schedulers = [Scheduler([jobs[0]], 0.05, "main"), Scheduler([jobs[1]], 0.05, "outbox")]
+    for scheduler in schedulers:
+        scheduler.start()
+    try:
+        assert slow_started.wait(5)
+        deadline = time.monotonic() + 5
+        while not quick_runs and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(quick_runs) == 1  # its first tick, while "slow" still runs
+        time.sleep(0.3)
+        assert len(quick_runs) == 1  # its period is an hour: not again by itself
+        woken = time.monotonic()
+        wake("quick")
+        deadline = time.monotonic() + 5
+        while len(quick_runs) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert len(quick_runs) == 2
+        assert quick_runs[1] - woken < 0.5
+    finally:
+        release.set()
+        for scheduler in schedulers:
+            scheduler.stop()
+            scheduler.join()
+
+
+def test_the_outbox_delivery_has_its_own_lane():
+    jobs = {job.name: job for job in registered_jobs()}
+    assert jobs["outbox delivery"].lane == "outbox"
+    assert jobs["payment reminders"].lane == "main"

@@ -15,7 +15,7 @@ from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
 from clausier.core.mailcatcher import start_mailcatcher
-from clausier.core.scheduler import Scheduler, start_daemons
+from clausier.core.scheduler import start_daemons, start_schedulers
 
 
 class Command(BaseCommand):
@@ -51,8 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Mail catcher on {settings.EMAIL_HOST}:{settings.EMAIL_PORT}, messages in {folder}"
             )
-        scheduler = Scheduler()
-        scheduler.start()
+        schedulers = start_schedulers()
         # The apps' long-running parts (the monitor, clausier.monitoring), registered from
         # their ready() with core.scheduler.register_daemon.
         daemons = start_daemons()
@@ -66,6 +65,7 @@ class Command(BaseCommand):
         finally:
             for daemon in daemons:
                 daemon.stop()
-            scheduler.stop()
+            for scheduler in schedulers:
+                scheduler.stop()
             if catcher is not None:
                 catcher.stop()
