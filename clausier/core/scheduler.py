@@ -80,7 +80,8 @@ class Scheduler(threading.Thread):
         self._lock = threading.Lock()
 
     def run(self) -> None:
-        _RUNNING.add(self)
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
         try:
             while not self.stopping.is_set():
                 self._alarm.wait(self.tick)
@@ -102,7 +103,8 @@ class Scheduler(threading.Thread):
                     finally:
                         close_old_connections()
         finally:
-            _RUNNING.discard(self)
+            with _RUNNING_LOCK:
+                _RUNNING.discard(self)
 
     def wake(self, name: str) -> None:
         if any(job.name == name for job in self.jobs):
@@ -116,12 +118,15 @@ class Scheduler(threading.Thread):
 
 
 _RUNNING: weakref.WeakSet[Scheduler] = weakref.WeakSet()
+_RUNNING_LOCK = threading.Lock()  # a scheduler starting while another thread wakes
 
 
 def wake(name: str) -> None:
     """Run the job `name` now in this process's running schedulers (none: nothing happens,
     the job runs at its period wherever a scheduler runs)."""
-    for scheduler in list(_RUNNING):
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for scheduler in running:
         scheduler.wake(name)
 
 
