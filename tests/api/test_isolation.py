@@ -320,9 +320,31 @@ PORTAL_PAGES = [
     ("POST", "/support/tickets/{ticket_id}/action/"),
     ("GET", "/support/interventions/{plan_id}/"),
     ("POST", "/support/interventions/{plan_id}/"),
+    ("GET", "/supervision/serveurs/{server_id}/"),
+    ("GET", "/supervision/serveurs/{server_id}/maintenance/"),
+    ("POST", "/supervision/serveurs/{server_id}/maintenance/"),
+    ("POST", "/supervision/problemes/{service_id}/prise-en-compte/"),
+    ("GET", "/supervision/rapports/{report_id}/"),
+    ("POST", "/supervision/rapports/{report_id}/"),
+    ("GET", "/seances/{session_id}/chat/"),
+    ("POST", "/seances/{session_id}/chat/"),
+    ("POST", "/formations/devis/{quote_id}/participants/"),
+    ("POST", "/formations/devis/{quote_id}/financement/"),
+    ("POST", "/formations/devis/{quote_id}/accord/"),
+    ("POST", "/formations/devis/{quote_id}/refus/"),
+    ("GET", "/espace/clients/{client_id}/"),
+    ("POST", "/espace/clients/{client_id}/payment/"),
+    ("POST", "/espace/clients/{client_id}/credit-note/"),
+    ("POST", "/espace/clients/{client_id}/suspend/"),
 ]
-# Support pages are the whole client organisation's, members included (ticket authors).
-MEMBER_PAGES = {page for _method, page in PORTAL_PAGES if page.startswith("/support/")}
+# Support pages are the whole client organisation's, members included (ticket authors);
+# so are its servers' monitoring pages (members read them; changing the maintenance
+# windows or marking a report read is refused to them with a 403: tests/monitoring).
+MEMBER_PAGES = {
+    page
+    for _method, page in PORTAL_PAGES
+    if page.startswith(("/support/", "/supervision/serveurs/", "/supervision/rapports/"))
+}
 
 
 def ids_for(world: Any, path: str) -> dict[str, Any]:
