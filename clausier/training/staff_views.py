@@ -6,6 +6,7 @@ a refused action 403/400 with the rule's message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 
@@ -156,6 +157,27 @@ def _quote_error(request: HttpRequest, quote: Quote, status: int, **bound: Any) 
     return views.quote_page(request, quote, status=status, **bound)
 
 
+def _submit_on_quote(
+    request: HttpRequest,
+    quote: Quote,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A quote page's form: invalid → the page again with it (400); the service refuses →
+    its message on the form (403/400, `_refused`); done → a message and back to the quote."""
+    if not form.is_valid():
+        return _quote_error(request, quote, 400, **{form_name: form})
+    try:
+        act(form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return _quote_error(request, quote, _refused(exc), **{form_name: form})
+    messages.success(request, done)
+    return _back(quote)
+
+
 @login_required
 @require_POST
 def add_participant(request: HttpRequest, quote_id: int) -> HttpResponse:
@@ -203,24 +225,21 @@ def withdraw_participant(request: HttpRequest, quote_id: int, enrolment_id: int)
 @require_POST
 def request_funding(request: HttpRequest, quote_id: int) -> HttpResponse:
     quote = _quote(request, quote_id)
-    form = forms.FundingForm(request.POST, provider_id=quote.provider_id)
-    if not form.is_valid():
-        return _quote_error(request, quote, 400, funding_form=form)
-    data = form.cleaned_data
-    try:
-        services.request_funding(
+    return _submit_on_quote(
+        request,
+        quote,
+        forms.FundingForm(request.POST, provider_id=quote.provider_id),
+        "funding_form",
+        lambda data: services.request_funding(
             now=timezone.now(),
             actor=current_person(request),
             quote=quote,
             funder=data["funder"],
             file_number=data["file_number"],
             amount_ht=data["amount_ht"],
-        )
-    except DomainError as exc:
-        form.add_error(None, str(exc.message))
-        return _quote_error(request, quote, _refused(exc), funding_form=form)
-    messages.success(request, _("Demande de prise en charge enregistrée."))
-    return _back(quote)
+        ),
+        _("Demande de prise en charge enregistrée."),
+    )
 
 
 def _funding_request(quote: Quote) -> FundingRequest:
@@ -235,12 +254,12 @@ def _funding_request(quote: Quote) -> FundingRequest:
 def record_agreement(request: HttpRequest, quote_id: int) -> HttpResponse:
     quote = _quote(request, quote_id)
     funding_request = _funding_request(quote)
-    form = forms.AgreementForm(request.POST)
-    if not form.is_valid():
-        return _quote_error(request, quote, 400, agreement_form=form)
-    data = form.cleaned_data
-    try:
-        services.record_agreement(
+    return _submit_on_quote(
+        request,
+        quote,
+        forms.AgreementForm(request.POST),
+        "agreement_form",
+        lambda data: services.record_agreement(
             now=timezone.now(),
             actor=current_person(request),
             request=funding_request,
@@ -248,12 +267,9 @@ def record_agreement(request: HttpRequest, quote_id: int) -> HttpResponse:
             covered_ht=data["covered_ht"],
             covered_hours=data["covered_hours"],
             received_at=data["received_at"],
-        )
-    except DomainError as exc:
-        form.add_error(None, str(exc.message))
-        return _quote_error(request, quote, _refused(exc), agreement_form=form)
-    messages.success(request, _("Accord de l'OPCO enregistré."))
-    return _back(quote)
+        ),
+        _("Accord de l'OPCO enregistré."),
+    )
 
 
 @login_required
@@ -261,22 +277,20 @@ def record_agreement(request: HttpRequest, quote_id: int) -> HttpResponse:
 def record_refusal(request: HttpRequest, quote_id: int) -> HttpResponse:
     quote = _quote(request, quote_id)
     funding_request = _funding_request(quote)
-    form = forms.RefusalForm(request.POST)
-    if not form.is_valid():
-        return _quote_error(request, quote, 400, refusal_form=form)
-    try:
-        services.record_refusal(
+    return _submit_on_quote(
+        request,
+        quote,
+        forms.RefusalForm(request.POST),
+        "refusal_form",
+        lambda data: services.record_refusal(
             now=timezone.now(),
             actor=current_person(request),
             request=funding_request,
-            reason=form.cleaned_data["reason"],
-            received_at=form.cleaned_data["received_at"],
-        )
-    except DomainError as exc:
-        form.add_error(None, str(exc.message))
-        return _quote_error(request, quote, _refused(exc), refusal_form=form)
-    messages.success(request, _("Refus de l'OPCO enregistré."))
-    return _back(quote)
+            reason=data["reason"],
+            received_at=data["received_at"],
+        ),
+        _("Refus de l'OPCO enregistré."),
+    )
 
 
 @login_required
