@@ -22,7 +22,14 @@ __all__ = ["Funder", "FunderKind"]
 
 
 class FunderKind(models.TextChoices):
+    """Who the funder is; the training BPF (cerfa 10443, section C) sorts revenue by it."""
+
     OPCO = "opco", _("OPCO (opérateur de compétences)")
+    EUROPEAN = "european", _("instance européenne")
+    STATE = "state", _("État")
+    REGION = "region", _("conseil régional")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    OTHER_PUBLIC = "other_public", _("autre financeur public")
     OTHER = "other", _("autre organisme financeur")
 
 

@@ -21,6 +21,7 @@ from clausier.training import documents, selectors, services
 from clausier.training.models import (
     Enrolment,
     FundingRequest,
+    FundingScheme,
     Module,
     Quote,
     Slot,
@@ -64,6 +65,7 @@ class EnrolmentOut(Schema):
 class FundingOut(Schema):
     funder: str
     file_number: str
+    scheme: str
     amount_requested_ht: Decimal
     agreement_reference: str
     covered_ht: Decimal | None
@@ -90,6 +92,8 @@ class FundingIn(Schema):
     funder_id: int
     file_number: str
     amount_ht: Decimal
+    # The dispositif (BPF line C-2 a to h); the skills plan when left out.
+    scheme: str = FundingScheme.SKILLS_PLAN.value
 
 
 class ProgressIn(Schema):
@@ -155,6 +159,7 @@ def _funding_out(request: FundingRequest | None) -> FundingOut | None:
     return FundingOut(
         funder=request.funder.legal_name,
         file_number=request.file_number,
+        scheme=request.scheme,
         amount_requested_ht=request.amount_requested_ht,
         agreement_reference=request.agreement_reference,
         covered_ht=request.covered_ht,
@@ -231,6 +236,7 @@ def request_funding(request: HttpRequest, quote_id: int, payload: FundingIn) -> 
         funder=funder,
         file_number=payload.file_number,
         amount_ht=payload.amount_ht,
+        scheme=payload.scheme,
     )
     quote.refresh_from_db()
     return Status(201, _quote_out(quote))

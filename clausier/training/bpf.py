@@ -1,9 +1,14 @@
 """The BPF figures (Bilan pédagogique et financier, cerfa 10443) of a provider's fiscal
 year, from its training invoices and its validated attendance.
 
-- C: revenue HT of training invoices issued in the year, credit notes deducted, by payer:
-  C-1 companies for their employees (invoices to the client), C-2 OPCO (invoices to a
-  funder of kind OPCO), other funders;
+- C: revenue HT of training invoices issued in the year, credit notes deducted, by payer
+  (cerfa 10443, section C): C-1 companies for their employees (invoices to the client);
+  C-2 a to h OPCOs, by the scheme of the quote's funding request (apprenticeship,
+  professionalisation, Pro-A, transition, CPF, jobseekers, self-employed, skills plan);
+  C-4 European bodies, C-5 the State, C-6 regional councils, C-7 France Travail, C-8 other
+  public funds, C-11 other funders, by the funder's kind. C-3 (public employers for their
+  agents), C-9 (individuals at their own expense) and C-10 (other training organisations)
+  depend on who the client is, which Clausier does not record: they are written as 0;
 - F-1: trainees (enrolments, i.e. a person once per action, with attended minutes or a
   completed module in the year)
   and hours-trainees (validated half-days attended, partial presence in minutes, plus
@@ -27,12 +32,22 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from clausier.accounts.models import Provider
 from clausier.billing.models import Invoice, InvoiceKind
 from clausier.billing.models_funders import FunderKind
 from clausier.terms.zone import contract_zone
-from clausier.training.models import HOURS, Attendance, ModuleProgress, Nature, Slot
+from clausier.training.models import (
+    HOURS,
+    Attendance,
+    FundingRequest,
+    FundingScheme,
+    ModuleProgress,
+    Nature,
+    Slot,
+)
 
 TRAINING_KEYS = "training:quote:"
 
@@ -52,11 +67,52 @@ class NatureFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class RevenueLine:
+    code: str  # the cerfa's line: "C-1", "C-2 a"…
+    label: str
+    amount: Decimal
+
+
+# Section C's lines in the cerfa's order, C-2's sub-lines by funding scheme.
+C2_LINES = {
+    FundingScheme.APPRENTICESHIP: "C-2 a",
+    FundingScheme.PROFESSIONALISATION: "C-2 b",
+    FundingScheme.PRO_A: "C-2 c",
+    FundingScheme.TRANSITION: "C-2 d",
+    FundingScheme.CPF: "C-2 e",
+    FundingScheme.JOBSEEKERS: "C-2 f",
+    FundingScheme.SELF_EMPLOYED: "C-2 g",
+    FundingScheme.SKILLS_PLAN: "C-2 h",
+}
+FUNDER_LINES = {
+    FunderKind.EUROPEAN: "C-4",
+    FunderKind.STATE: "C-5",
+    FunderKind.REGION: "C-6",
+    FunderKind.FRANCE_TRAVAIL: "C-7",
+    FunderKind.OTHER_PUBLIC: "C-8",
+    FunderKind.OTHER: "C-11",
+}
+
+
+def _line_labels() -> dict[str, str]:
+    labels = {"C-1": str(_("entreprises pour la formation de leurs salariés"))}
+    labels.update({code: str(scheme.label) for scheme, code in C2_LINES.items()})
+    labels["C-3"] = str(_("pouvoirs publics pour la formation de leurs agents"))
+    labels.update({code: str(kind.label) for kind, code in FUNDER_LINES.items()})
+    labels["C-9"] = str(_("personnes à titre individuel et à leurs frais"))
+    labels["C-10"] = str(_("autres organismes de formation"))
+    return dict(sorted(labels.items(), key=lambda item: _line_order(item[0])))
+
+
+def _line_order(code: str) -> tuple[int, str]:
+    number, _sep, letter = code.removeprefix("C-").partition(" ")
+    return int(number), letter
+
+
+@dataclass(frozen=True, slots=True)
 class Bpf:
     year: int
-    revenue_companies: Decimal  # C-1
-    revenue_opco: Decimal  # C-2
-    revenue_other: Decimal
+    revenue: tuple[RevenueLine, ...]  # every line of section C, zeros included
     trainees: int  # F-1
     hours_trainees: Decimal  # F-1
     trainers: tuple[TrainerHours, ...] = field(default=())
@@ -65,7 +121,23 @@ class Bpf:
 
     @property
     def revenue_total(self) -> Decimal:
-        return self.revenue_companies + self.revenue_opco + self.revenue_other
+        return sum((line.amount for line in self.revenue), Decimal("0.00"))
+
+    @property
+    def revenue_companies(self) -> Decimal:  # C-1
+        return self._revenue_of("C-1")
+
+    @property
+    def revenue_opco(self) -> Decimal:  # C-2, all its sub-lines
+        return self._revenue_of("C-2 ")
+
+    @property
+    def revenue_other(self) -> Decimal:  # C-3 to C-11
+        return self.revenue_total - self.revenue_companies - self.revenue_opco
+
+    def _revenue_of(self, prefix: str) -> Decimal:
+        lines = (line.amount for line in self.revenue if line.code.startswith(prefix))
+        return sum(lines, Decimal("0.00"))
 
     @property
     def trainer_hours(self) -> Decimal:
@@ -80,24 +152,44 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
     )
 
 
-def _revenue(provider: Provider, start: datetime, end: datetime) -> dict[str, Decimal]:
-    rows = (
+def _revenue(provider: Provider, start: datetime, end: datetime) -> tuple[RevenueLine, ...]:
+    """Two queries: the year's training invoices summed by kind, funder kind and key (an
+    OPCO's invoice names its quote in its key), then the schemes of those quotes."""
+    rows = list(
         Invoice.objects.filter(
             provider=provider,
             issued_at__gte=start,
             issued_at__lt=end,
             idempotency_key__startswith=TRAINING_KEYS,
         )
-        .values("kind", "funder__kind")
+        .values("kind", "funder__kind", "idempotency_key")
         .annotate(total=Sum("total_ht"))
+        .values_list("kind", "funder__kind", "idempotency_key", "total")
     )
-    revenue = {"companies": Decimal("0.00"), "opco": Decimal("0.00"), "other": Decimal("0.00")}
-    for row in rows:
-        sign = -1 if row["kind"] == InvoiceKind.CREDIT_NOTE else 1
-        kind = row["funder__kind"]
-        bucket = "companies" if kind is None else "opco" if kind == FunderKind.OPCO else "other"
-        revenue[bucket] += sign * (row["total"] or Decimal(0))
-    return revenue
+    opco_quotes = {
+        _quote_of(key) for _kind, funder, key, _total in rows if funder == FunderKind.OPCO
+    }
+    schemes = dict(
+        FundingRequest.objects.filter(quote_id__in=opco_quotes).values_list("quote_id", "scheme")
+    )
+    amounts = dict.fromkeys(_line_labels(), Decimal("0.00"))
+    for kind, funder, key, total in rows:
+        sign = -1 if kind == InvoiceKind.CREDIT_NOTE else 1
+        if funder is None:
+            code = "C-1"
+        elif funder == FunderKind.OPCO:
+            scheme = schemes.get(_quote_of(key), FundingScheme.SKILLS_PLAN)
+            code = C2_LINES[FundingScheme(scheme)]
+        else:
+            code = FUNDER_LINES[FunderKind(funder)]
+        amounts[code] += sign * (total or Decimal(0))
+    labels = _line_labels()
+    return tuple(RevenueLine(code, labels[code], amount) for code, amount in amounts.items())
+
+
+def _quote_of(key: str) -> int:
+    """The quote's id in a training invoice's key, "training:quote:<id>:<part>"."""
+    return int(key.removeprefix(TRAINING_KEYS).split(":", 1)[0])
 
 
 def compute(provider: Provider, year: int) -> Bpf:
@@ -128,13 +220,10 @@ def compute(provider: Provider, year: int) -> Bpf:
         TrainerHours(email, (Decimal(int(span.total_seconds())) / 3600).quantize(HOURS))
         for email, span in sorted(per_trainer.items())
     )
-    revenue = _revenue(provider, start, end)
     return Bpf(
         by_nature=_by_nature(attended, completed),
         year=year,
-        revenue_companies=revenue["companies"],
-        revenue_opco=revenue["opco"],
-        revenue_other=revenue["other"],
+        revenue=_revenue(provider, start, end),
         trainees=len(people),
         hours_trainees=(Decimal(minutes + module_minutes) / 60).quantize(HOURS),
         trainers=trainers,
@@ -186,7 +275,11 @@ def as_csv(figures: Bpf) -> str:
         ["C-1", "entreprises pour la formation de leurs salariés", figures.revenue_companies]
     )
     writer.writerow(["C-2", "opérateurs de compétences (OPCO)", figures.revenue_opco])
-    writer.writerow(["C-autres", "autres financeurs", figures.revenue_other])
+    with translation.override("fr"):  # the cerfa's words, whoever downloads it
+        labels = _line_labels()
+    for line in figures.revenue:
+        if line.code != "C-1":
+            writer.writerow([line.code, labels[line.code], line.amount])
     writer.writerow(["C-total", "total des produits", figures.revenue_total])
     writer.writerow(["F-1", "stagiaires", figures.trainees])
     writer.writerow(["F-1", "heures-stagiaires", figures.hours_trainees])

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from clausier.accounts.models import ClientOrganisation, Person, Role
 from clausier.billing.models_funders import Funder
 from clausier.terms.zone import contract_zone
-from clausier.training.models import HalfDay, SessionStatus, Training, TrainingSession
+from clausier.training.models import (
+    FundingScheme,
+    HalfDay,
+    SessionStatus,
+    Training,
+    TrainingSession,
+)
 
 MAX_HALF_DAYS = 10
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
@@ -124,6 +130,15 @@ class FundingForm(forms.Form):
     amount_ht = forms.DecimalField(
         label=_("Montant demandé HT"), max_digits=12, decimal_places=2, min_value=0
     )
+    scheme = forms.ChoiceField(
+        label=_("Dispositif"),
+        choices=FundingScheme.choices,
+        initial=FundingScheme.SKILLS_PLAN,
+        required=False,
+    )
+
+    def clean_scheme(self) -> str:
+        return str(self.cleaned_data.get("scheme") or FundingScheme.SKILLS_PLAN)
 
     def __init__(self, *args: Any, provider_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

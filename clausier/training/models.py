@@ -458,6 +458,20 @@ class ModuleProgress(models.Model):
         return f"{self.enrolment_id}/{self.module_id}"
 
 
+class FundingScheme(models.TextChoices):
+    """The scheme (dispositif) an OPCO funds the action under: the BPF's lines C-2 a to h
+    (cerfa 10443). A company's own staff trained at its request is the skills plan."""
+
+    APPRENTICESHIP = "apprenticeship", _("contrat d'apprentissage")
+    PROFESSIONALISATION = "professionalisation", _("contrat de professionnalisation")
+    PRO_A = "pro_a", _("promotion ou reconversion par alternance (Pro-A)")
+    TRANSITION = "transition", _("projet de transition professionnelle")
+    CPF = "cpf", _("compte personnel de formation")
+    JOBSEEKERS = "jobseekers", _("dispositif pour personnes en recherche d'emploi")
+    SELF_EMPLOYED = "self_employed", _("dispositif pour travailleurs non salariés")
+    SKILLS_PLAN = "skills_plan", _("plan de développement des compétences ou autre dispositif")
+
+
 class FundingRequest(models.Model):
     """A request for funding of a quote to an OPCO, and its agreement once received."""
 
@@ -471,6 +485,12 @@ class FundingRequest(models.Model):
         verbose_name=_("financeur"),
     )
     file_number = models.CharField(_("n° de dossier"), max_length=100)
+    scheme = models.CharField(
+        _("dispositif"),
+        max_length=24,
+        choices=FundingScheme.choices,
+        default=FundingScheme.SKILLS_PLAN,
+    )
     amount_requested_ht = models.DecimalField(
         _("montant demandé HT"), max_digits=12, decimal_places=2
     )

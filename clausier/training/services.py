@@ -54,6 +54,7 @@ from clausier.training.models import (
     Enrolment,
     EnrolmentStatus,
     FundingRequest,
+    FundingScheme,
     HalfDay,
     Module,
     ModuleProgress,
@@ -863,10 +864,16 @@ def request_funding(
     funder: Funder,
     file_number: str,
     amount_ht: Decimal,
+    scheme: str = FundingScheme.SKILLS_PLAN,
 ) -> FundingRequest:
     """A funding request to an OPCO for a quote (art. 8.2.4: asked by the client before
-    the start). Refused below the subrogation minimum (3,000 € HT)."""
+    the start). Refused below the subrogation minimum (3,000 € HT). `scheme` is the
+    dispositif the OPCO funds it under (the BPF's line C-2 a to h)."""
     _require_client_admin_or_staff(actor, quote.client)
+    if scheme not in FundingScheme.values:
+        raise TrainingError(
+            _("Dispositif inconnu : %(scheme)s.") % {"scheme": scheme}, "unknown_scheme"
+        )
     if funder.provider_id != quote.provider_id:
         raise NotAllowed(_("Financeur introuvable."))
     if quote.status != QuoteStatus.ACCEPTED:
@@ -894,6 +901,7 @@ def request_funding(
             quote=quote,
             funder=funder,
             file_number=file_number[:100],
+            scheme=scheme,
             amount_requested_ht=to_cents(amount_ht),
             requested_at=now,
         )

@@ -237,6 +237,7 @@ def request_funding(request: HttpRequest, quote_id: int) -> HttpResponse:
             funder=data["funder"],
             file_number=data["file_number"],
             amount_ht=data["amount_ht"],
+            scheme=data["scheme"],
         ),
         _("Demande de prise en charge enregistrée."),
     )
