@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from clausier.accounts.api.people import caller
 from clausier.apikit.pagination import Page
 from clausier.billing.models_funders import Funder
-from clausier.training import documents, selectors, services
+from clausier.training import convention, documents, selectors, services
 from clausier.training.models import (
     Enrolment,
     FundingRequest,
@@ -316,6 +316,18 @@ def module_progress(
         minutes_spent=progress.minutes_spent,
         completed=progress.completed_at is not None,
     )
+
+
+@router.get("/training/quotes/{quote_id}/convention.pdf")
+def convention_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """The quote's convention de formation (Code du travail L6353-1), made from the quote
+    as it stands."""
+    quote = get_object_or_404(selectors.visible_quotes(caller(request)), pk=quote_id)
+    response = HttpResponse(
+        convention.render(quote, now=timezone.now()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{convention.filename(quote)}"'
+    return response
 
 
 @router.get("/training/documents/{document_id}/pdf")

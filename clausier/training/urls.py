@@ -64,6 +64,11 @@ portal_urlpatterns = [
         name="training_evaluation",
     ),
     path("formations/devis/<int:quote_id>/facturer/", views.settle, name="training_settle"),
+    path(
+        "formations/devis/<int:quote_id>/convention.pdf",
+        views.convention_pdf,
+        name="training_convention",
+    ),
     path("formations/demi-journees/<int:slot_id>/signer/", views.sign, name="training_sign"),
     path(
         "formations/demi-journees/<int:slot_id>/valider/",

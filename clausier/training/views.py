@@ -21,7 +21,7 @@ from clausier.accounts import scoping
 from clausier.accounts.models import Provider, Role
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
-from clausier.training import access, bpf, documents, forms, selectors, services
+from clausier.training import access, bpf, convention, documents, forms, selectors, services
 from clausier.training.models import (
     DocumentKind,
     Enrolment,
@@ -302,6 +302,18 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
         raise Http404 from None
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.pk}.pdf"'
+    return response
+
+
+@login_required
+def convention_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """The quote's convention de formation (L6353-1), for its client admin and the staff."""
+    quote = selectors.visible_quotes(current_person(request)).filter(pk=quote_id).first()
+    if quote is None:
+        raise Http404
+    content = convention.render(quote, now=timezone.now())
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{convention.filename(quote)}"'
     return response
 
 
