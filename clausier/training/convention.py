@@ -67,7 +67,11 @@ def context(quote: Quote, *, now: datetime) -> dict[str, Any]:
         "session": session,
         "cancelled": session.status == SessionStatus.CANCELLED,
         "slots": slots,
-        "hours": sum(((s["ends"] - s["starts"]).total_seconds() for s in slots), 0.0) / 3600,
+        "hours": sum(
+            ((slot.ends_at - slot.starts_at).total_seconds() for slot in session.slots.all()),
+            0.0,
+        )
+        / 3600,
         "participants": participants,
         "vat_rate": rate,
         "vat_exempt": category == VatCategory.EXEMPT,
