@@ -71,6 +71,13 @@ class MonitoringConfig(AppConfig):
         register(Job("monitoring.ha_credits", 3600, tasks + "close_previous_months"))
         register(Job("monitoring.renotify", 30, tasks + "renotify_due"))
         register(Job("monitoring.reports", 600, tasks + "collect_reports"))
+        # Art. 6: servers still without their two weekly maintenance windows.
+        register(Job("monitoring.windows_reminders", 600, tasks + "remind_missing_windows"))
+        register_template(
+            "monitoring_windows_reminder",
+            frozenset({"provider", "client", "server", "address", "created_at", "zone"})
+            | {"clause", "link"},
+        )
         register_template(
             "monitoring_report_alert",
             frozenset(

@@ -77,7 +77,8 @@ class ServicePatch(Schema):
     max_check_attempts: int | None = None
     escalate_in_hno: bool | None = None
     enabled: bool | None = None
-    # Re-notify every N minutes while unacknowledged (0: never; absent: unchanged).
+    # Re-notify every N minutes while unacknowledged (0: never; null: the provider's
+    # setting; absent: unchanged).
     renotify_minutes: int | None = Field(None, ge=0, le=10080)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clausier.monitoring.services import availability, operations, renotify, reports
+from clausier.monitoring.services import availability, maintenance, operations, renotify, reports
 
 
 def escalate_due(now: datetime) -> int:
@@ -33,3 +33,7 @@ def renotify_due(now: datetime) -> int:
 
 def collect_reports(now: datetime) -> int:
     return reports.collect_due(now)
+
+
+def remind_missing_windows(now: datetime) -> int:
+    return maintenance.remind_missing_windows(now)

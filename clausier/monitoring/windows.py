@@ -113,3 +113,32 @@ def next_occurrence(
         if start >= now:
             return start, end
     return None
+
+
+# --- the reminder to a client who has not declared its windows (art. 6) -------------
+
+# Daily during the first week after the server's creation, then weekly, until declared.
+REMINDER_DAILY_UNTIL_DAY = 7
+REMINDER_WEEKLY_EVERY_DAYS = 7
+
+
+def reminder_due_at(created_at: datetime, zone: ZoneInfo, day: int) -> datetime:
+    """When reminder `day` falls: `day` calendar days after the server's creation in the
+    contract's zone, at the creation's wall-clock time (so a DST change moves it by no
+    local hour; a wall time missing that night is the instant it would have been)."""
+    local = created_at.astimezone(zone)
+    return _local_start(local + timedelta(days=day), local.time().replace(fold=0), zone)
+
+
+def reminder_day(created_at: datetime, zone: ZoneInfo, now: datetime) -> int | None:
+    """The latest reminder due at `now`, as its day number after the server's creation:
+    1 to 7 (daily, the first week), then 14, 21, 28... (weekly); None before the first.
+    A job that missed some days gets only the latest (never a burst of old ones)."""
+    days = (now.astimezone(zone).date() - created_at.astimezone(zone).date()).days
+    if days >= 1 and reminder_due_at(created_at, zone, days) > now:
+        days -= 1
+    if days < 1:
+        return None
+    if days <= REMINDER_DAILY_UNTIL_DAY:
+        return days
+    return days - days % REMINDER_WEEKLY_EVERY_DAYS

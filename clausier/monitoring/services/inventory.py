@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from clausier.monitoring.checks import LAMP_TEMPLATE, Credentials, build_probe
 from clausier.monitoring.errors import MonitoringError
@@ -120,10 +121,25 @@ _TUNABLE = {
 }
 
 
+# Fields where null means something: `renotify_minutes` null is "use the provider's
+# setting" (MonitoringPolicy), which a PATCH must be able to restore.
+_NULLABLE = {"renotify_minutes"}
+
+
 def update_service(service: MonitoredService, changes: dict[str, Any]) -> MonitoredService:
-    """Staff tune a service (thresholds, ports, URLs, intervals) or disable it."""
+    """Staff tune a service (thresholds, ports, URLs, intervals) or disable it. `changes`
+    holds only the fields the caller sent; an explicit null resets a nullable field and
+    is refused, with the field's name, for the others."""
+    refused = sorted(
+        name for name, value in changes.items() if value is None and name not in _NULLABLE
+    )
+    if refused:
+        raise MonitoringError(
+            _("Valeur nulle refusée pour : %(fields)s.") % {"fields": ", ".join(refused)},
+            "invalid_service",
+        )
     for name, value in changes.items():
-        if name in _TUNABLE and value is not None:
+        if name in _TUNABLE:
             setattr(service, name, value)
     _validate(service)
     service.save()

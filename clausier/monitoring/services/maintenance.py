@@ -5,6 +5,9 @@
 - `schedule_maintenance`: provider staff schedule a maintenance needing a service restart;
   refused outside a window (art. 6), it becomes a `Downtime` of kind maintenance (alerts
   suppressed, existing mechanism) and the client's contacts get a notice before it.
+- `remind_missing_windows`: a server without its two windows gets its client's admins
+  reminded of the art. 6 obligation, daily the first week after its creation, then
+  weekly, until they are declared.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clausier.accounts.models import Person, Role
+from clausier.accounts.models import Membership, Person, Role
 from clausier.accounts.scoping import client_ids
 from clausier.core import audit
 from clausier.monitoring import windows as rules
@@ -32,6 +36,7 @@ from clausier.notify.services import Draft, enqueue_many
 from clausier.terms.zone import contract_zone
 
 NOTICE_TEMPLATE = "monitoring_maintenance_notice"
+REMINDER_TEMPLATE = "monitoring_windows_reminder"
 CLAUSE = rules.CLAUSE
 
 
@@ -196,3 +201,63 @@ def _send_notice(server: ManagedServer, downtime: Downtime, now: datetime) -> No
         ],
         now,
     )
+
+
+def remind_missing_windows(now: datetime) -> int:
+    """E-mail the client's admins of every active server still without its two windows
+    (art. 6), once per reminder period (`windows.reminder_day`: daily the first week
+    after the server's creation, then weekly). The outbox key names the server and the
+    period, so a job run twice, or killed and restarted, sends nothing twice. Returns how
+    many messages were queued."""
+    servers = (
+        ManagedServer.objects.filter(active=True, created_at__lte=now)
+        .annotate(declared_count=Count("maintenance_windows"))
+        .filter(declared_count__lt=rules.WINDOWS_PER_WEEK)
+        .select_related("provider", "client", "subscription")
+        .order_by("pk")
+    )
+    queued = 0
+    for server in servers:
+        zone = server_zone(server)
+        day = rules.reminder_day(server.created_at, zone, now)
+        if day is None:
+            continue
+        with transaction.atomic():
+            queued += enqueue_many(_reminder_drafts(server, day, zone), now)
+    return queued
+
+
+def client_admins(server: ManagedServer) -> list[tuple[str, str]]:
+    """(e-mail, language) of the client's active administrators: art. 6 is the client's
+    obligation, its admins declare the windows."""
+    memberships = (
+        Membership.objects.active()
+        .filter(client_id=server.client_id, role=Role.CLIENT_ADMIN, person__is_active=True)
+        .select_related("person")
+        .order_by("person__email")
+    )
+    return [(m.person.email, m.person.language) for m in memberships]
+
+
+def _reminder_drafts(server: ManagedServer, day: int, zone: ZoneInfo) -> list[Draft]:
+    context = {
+        "provider": server.provider.legal_name,
+        "client": server.client.legal_name,
+        "server": server.name,
+        "address": server.address,
+        "created_at": server.created_at,
+        "zone": zone.key,
+        "clause": CLAUSE,
+        "link": settings.SITE_URL + reverse("portal:monitoring_maintenance", args=[server.pk]),
+    }
+    return [
+        Draft(
+            REMINDER_TEMPLATE,
+            email,
+            language,
+            context,
+            f"monitoring-windows-reminder:{server.pk}:{day}:{email.lower()}",
+            server.provider,
+        )
+        for email, language in client_admins(server)
+    ]
