@@ -30,6 +30,10 @@ POP3_PORT = 11110
 SNMP_PORT = 11161
 SSH_PORT = 12222
 MYSQL_PORT = 3306
+# The "mailin" pair (deploy/test-servers/mailin/): a postfix that delivers over LMTP to
+# a second dovecot, for the support desk's mail-in end to end.
+MAILIN_SMTP_PORT = 12526
+MAILIN_IMAP_PORT = 11144
 CLOSED_PORT = 1  # nothing listens on tcpmux here
 UNREACHABLE = "127.77.0.1"  # scripts/servers routes it to "unreachable"
 COMMUNITY = "clausier-ro"
