@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from clausier.accounts import scoping
 from clausier.accounts.models import Role
 from clausier.accounts.views import current_person
-from clausier.billing import services
 from clausier.billing.invoicing.balances import annotated_balance, with_balances
 from clausier.billing.invoicing.documents.responses import document_response
 from clausier.billing.models import Invoice
@@ -69,8 +68,17 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = _invoice(request, invoice_id)
-    balance = services.balance_due(invoice) if invoice.kind == "invoice" else None
+    # The balance comes with the invoice, from the list's own expression (`with_balances`):
+    # one path for both pages, and a fixed number of queries whatever the number of
+    # payments, credit notes and lines (tests/portal/test_signed_in_pages_read_little.py).
+    invoice = (
+        with_balances(visible_invoices(current_person(request)).filter(pk=invoice_id))
+        .select_related("corrects")
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    balance = annotated_balance(invoice) if invoice.kind == "invoice" else None
     person = current_person(request)
     window = (
         dunning.dispute_window(invoice, timezone.now())
@@ -84,7 +92,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "balance": balance,
-            "payments": invoice.payments.all(),
+            "payments": invoice.payments.order_by("received_at", "pk"),
             "dispute_window": window,
             "disputes": invoice.disputes.all(),
         },
