@@ -123,29 +123,38 @@ def training_extension(
     duration. An interruption counts when it began within the access, extension included
     (an extension can bring a later interruption inside the window)."""
     rows = list(
-        ServiceInterruption.objects.filter(provider=provider, starts_at__gte=access_from).order_by(
-            "starts_at", "pk"
-        )
+        ServiceInterruption.objects.filter(provider=provider, starts_at__gte=access_from)
+        .select_related("provider")
+        .order_by("starts_at", "pk")
     )
     extension, clauses = timedelta(0), []
     for row in rows:
         if row.starts_at >= access_until + extension:
             break
-        if row.kind == InterruptionKind.OUTAGE:
-            outcome = outage_outcome(
-                row.starts_at,
-                row.ends_at,
-                pack,
-                now,
-                subdivision=provider.holiday_subdivision or None,
-            )
-            added, clause = outcome.training_access_extension, str(outcome.clause)
-        else:
-            if row.ends_at is None:
-                continue
-            notice = maintenance_notice(row.starts_at, row.ends_at, row.announced_at, pack)
-            added, clause = notice.training_access_extension, str(notice.clause)
+        added, clause = interruption_extension(row, pack, now)
         if added:
             extension += added
             clauses.append(clause)
     return extension, clauses
+
+
+def interruption_extension(
+    row: ServiceInterruption, pack: Pack, now: datetime
+) -> tuple[timedelta, str]:
+    """Art. 7.3 / 7.4: what one recorded interruption adds to a training's access, and the
+    clause. An outage adds its whole unavailability when it was not fixed within 48 business
+    hours (judged at `now` while it runs); a maintenance adds its duration once its end is
+    known."""
+    if row.kind == InterruptionKind.OUTAGE:
+        outcome = outage_outcome(
+            row.starts_at,
+            row.ends_at,
+            pack,
+            now,
+            subdivision=row.provider.holiday_subdivision or None,
+        )
+        return outcome.training_access_extension, str(outcome.clause)
+    if row.ends_at is None:
+        return timedelta(0), ""
+    notice = maintenance_notice(row.starts_at, row.ends_at, row.announced_at, pack)
+    return notice.training_access_extension, str(notice.clause)

@@ -394,6 +394,13 @@ class ServiceInterruption(models.Model):
     ends_at = models.DateTimeField(_("fin"), null=True, blank=True)  # None: not fixed yet
     announced_at = models.DateTimeField(_("annoncée le"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # What was unavailable (the whole application, the video rooms, the module player...)
+    # and why: staff say it when they record the interruption (art. 7.3, 7.4).
+    scope = models.CharField(_("périmètre"), max_length=200, blank=True)
+    cause = models.CharField(_("cause"), max_length=300, blank=True)
+    # Art. 7.4 "s'efforcera de prévenir 48 heures à l'avance": a shorter notice only for an
+    # urgent maintenance, said so when it is scheduled.
+    emergency = models.BooleanField(_("urgence"), default=False)
     recorded_by = models.ForeignKey(
         "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

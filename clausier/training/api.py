@@ -11,13 +11,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AwareDatetime
 
+from clausier.accounts import scoping
 from clausier.accounts.api.people import caller
+from clausier.accounts.models import Provider
 from clausier.apikit.pagination import Page
 from clausier.billing.models_funders import Funder
-from clausier.training import convention, documents, selectors, services
+from clausier.coaching import interruptions as coaching_interruptions
+from clausier.coaching.models import ServiceInterruption
+from clausier.training import convention, documents, interruptions, selectors, services
 from clausier.training.models import (
     Enrolment,
     FundingRequest,
@@ -338,3 +343,70 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.pk}.pdf"'
     response["X-Content-SHA256"] = document.sha256
     return response
+
+
+class InterruptionOut(Schema):
+    id: int
+    provider_id: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime | None
+    announced_at: datetime | None
+    emergency: bool
+    scope: str
+    cause: str
+    training_extensions: int
+
+
+class OutageIn(Schema):
+    provider_id: int
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    scope: str = Field(max_length=200)
+    cause: str = Field(max_length=300)
+
+
+def _interruption_out(row: ServiceInterruption) -> InterruptionOut:
+    return InterruptionOut(
+        id=row.pk,
+        provider_id=row.provider_id,
+        kind=row.kind,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        announced_at=row.announced_at,
+        emergency=row.emergency,
+        scope=row.scope,
+        cause=row.cause,
+        training_extensions=row.training_extensions.count(),
+    )
+
+
+@router.get("/interruptions", response=list[InterruptionOut])
+@paginate(Page)
+def list_interruptions(request: HttpRequest) -> list[InterruptionOut]:
+    """The application's outages and maintenances (art. 7.3, 7.4) the caller may see: its
+    provider's as staff, its providers' as a client's person."""
+    rows = coaching_interruptions.visible_interruptions(caller(request)).order_by(
+        "-starts_at", "-pk"
+    )
+    return [_interruption_out(row) for row in rows]
+
+
+@router.post("/interruptions/outages", response={201: InterruptionOut})
+def record_outage(request: HttpRequest, payload: OutageIn) -> Status[Any]:
+    """Art. 7.3: record a fixed outage; trainings it hit past 48 business hours are
+    extended by its duration at once (whole days, once per enrolment)."""
+    person = caller(request)
+    provider = get_object_or_404(
+        Provider.objects.filter(pk__in=scoping.staff_provider_ids(person)), pk=payload.provider_id
+    )
+    row, _extended = interruptions.record_outage(
+        now=timezone.now(),
+        actor=person,
+        provider=provider,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        scope=payload.scope,
+        cause=payload.cause,
+    )
+    return Status(201, _interruption_out(row))

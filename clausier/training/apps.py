@@ -53,6 +53,22 @@ class TrainingConfig(AppConfig):
                 visible="clausier.training.selectors.sees_trainings",
             )
         )
+        register_job(
+            Job(
+                "training interruption extensions",
+                3600.0,
+                "clausier.training.interruptions.apply_interruptions",
+            )
+        )
+        register(
+            NavItem(
+                "training.interruptions",
+                _("Interruptions"),
+                "portal:training_interruptions",
+                order=62,
+                visible="clausier.training.selectors.sees_interruptions",
+            )
+        )
         register(
             NavItem(
                 "training.bpf",

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from clausier.accounts.models import ClientOrganisation, Person, Role
+from clausier.accounts.models import ClientOrganisation, Person, Provider, Role
 from clausier.billing.models_funders import Funder
 from clausier.terms.zone import contract_zone
 from clausier.training.models import (
@@ -196,3 +196,21 @@ def scheduled_sessions(provider_ids: set[int]) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(
         provider_id__in=provider_ids, status=SessionStatus.SCHEDULED
     )
+
+
+class OutageForm(forms.Form):
+    """Art. 7.3: an outage of the application, recorded once fixed."""
+
+    provider = forms.ModelChoiceField(label=_("Prestataire"), queryset=Provider.objects.none())
+    starts_at = ReceivedAtField(label=_("Début de la panne"))
+    ends_at = ReceivedAtField(label=_("Fin (correction)"))
+    scope = forms.CharField(label=_("Périmètre (ce qui était indisponible)"), max_length=200)
+    cause = forms.CharField(label=_("Cause"), max_length=300)
+
+    def __init__(self, *args: Any, provider_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = Provider.objects.filter(pk__in=provider_ids).order_by("legal_name")
+        field = self.fields["provider"]
+        field.queryset = providers  # type: ignore[attr-defined]
+        if len(provider_ids) == 1:
+            field.initial = next(iter(provider_ids))

@@ -680,11 +680,28 @@ class AccessExtension(models.Model):
         verbose_name=_("par"),
     )
     created_at = models.DateTimeField(_("accordée le"))
+    # Set when the extension comes from a recorded interruption of the application (art.
+    # 7.3, 7.4): at most one extension per enrolment and interruption.
+    interruption = models.ForeignKey(
+        "coaching.ServiceInterruption",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_extensions",
+        verbose_name=_("interruption"),
+    )
 
     class Meta:
         verbose_name = _("prolongation d'accès")
         verbose_name_plural = _("prolongations d'accès")
         ordering = ["enrolment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "interruption"],
+                condition=models.Q(interruption__isnull=False),
+                name="one_extension_per_interruption",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"+{self.days} j — {self.enrolment}"

@@ -120,3 +120,9 @@ def sees_bpf(request: HttpRequest) -> bool:
     reach = request_reach(request)
     providers = reach.staff_provider_ids({Role.OWNER.value, Role.ACCOUNTANT.value})
     return bool(providers) and Training.objects.filter(provider_id__in=providers).exists()
+
+
+def sees_interruptions(request: HttpRequest) -> bool:
+    """The menu entry: the owners and engineers who record the application's outages and
+    maintenances (art. 7.3, 7.4)."""
+    return bool(request_reach(request).staff_provider_ids({Role.OWNER.value, Role.ENGINEER.value}))

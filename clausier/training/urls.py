@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from clausier.training import staff_views, views
+from clausier.training import interruption_views, staff_views, views
 
 portal_urlpatterns = [
     path("formations/", views.home, name="training_home"),
     path("formations/bpf/", views.bpf_page, name="training_bpf"),
     path("formations/bpf.csv", views.bpf_csv, name="training_bpf_csv"),
+    path(
+        "interruptions/",
+        interruption_views.interruptions_page,
+        name="training_interruptions",
+    ),
     path("formations/devis/<int:quote_id>/", views.quote_detail, name="training_quote"),
     path("formations/sessions/nouvelle/", staff_views.new_session, name="training_new_session"),
     path(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
+from clausier.coaching.models import ServiceInterruption
 from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.monitoring.checks import LAMP_TEMPLATE
 from clausier.monitoring.models import (
@@ -233,6 +234,13 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "subscription_id": w.subscription_a1.pk,
         "title": "intrus",
     },
+    ("POST", "/api/interruptions/outages"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "starts_at": "2026-01-05T09:00:00+01:00",
+        "ends_at": "2026-01-09T09:00:00+01:00",
+        "scope": "intrus",
+        "cause": "intrus",
+    },
     ("POST", "/api/support/tickets"): lambda w: {
         "client_id": w.client_a1.pk,
         "subject": "intrus",
@@ -278,6 +286,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/training/sessions"),
     ("GET", "/api/training/quotes"),
     ("GET", "/api/training/enrolments"),
+    ("GET", "/api/interruptions"),
     ("GET", "/api/support/tickets"),
     ("GET", "/api/support/emergencies"),
     ("GET", "/api/support/plans"),
@@ -455,6 +464,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert Funder.objects.count() == funders_before
     assert_support_untouched(world)
     assert not Mandate.objects.exists()
+    assert not ServiceInterruption.objects.exists()
     assert not LibraryItem.objects.filter(title="Intrus").exists()
     assert not Space.objects.filter(title="Intrus").exists()
     assert not Challenge.objects.filter(title="Intrus").exists()
