@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clausier.accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A staff login that must enrol a TOTP authenticator first reaches nothing else.
+    "clausier.accounts.two_factor_views.TwoFactorEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a lockout noticed during authentication into the door's 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -207,7 +209,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # Masked in the POST data kept with each failed attempt (the password always is).
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "code"]
+# Staff two-factor (clausier.accounts.two_factor): after the right password, the code must
+# follow within this many seconds or the login starts again.
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300, minimum=30)
 # Free webmail domains refused for invitations (art. 6: a professional e-mail address).
 FREE_EMAIL_DOMAINS_FILE = env_str(
     "FREE_EMAIL_DOMAINS_FILE", str(BASE_DIR / "clausier" / "accounts" / "free_email_domains.txt")

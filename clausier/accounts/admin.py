@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -11,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clausier.accounts import roles, scoping, services
+from clausier.accounts import roles, scoping, services, two_factor
 from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import (
@@ -300,6 +301,24 @@ class ApiTokenAdmin(ReadOnlyScopedAdmin):
     exclude = ("token_hash",)
 
 
+class TwoFactorAwareLoginForm(AdminAuthenticationForm):
+    """The back-office door checks a password only: an account with an authenticator (or
+    whose owner requires one) logs in through the portal, which asks for the code, and
+    comes back to /admin/ with that session (issue 16, staff two-factor)."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if two_factor.enrolled(user) or two_factor.must_enrol(user):
+            raise ValidationError(
+                _(
+                    "Ce compte se connecte avec la double authentification : "
+                    "passez par la page de connexion du portail (/connexion/?next=/admin/)."
+                ),
+                code="two_factor",
+            )
+
+
+admin.site.login_form = TwoFactorAwareLoginForm
 admin.site.site_header = _("Clausier — back-office")
 admin.site.site_title = _("Clausier")
 

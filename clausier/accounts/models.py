@@ -138,6 +138,11 @@ class Provider(Address):
         blank=True,
         help_text=_("Vide pour le droit national ; 57 (Moselle) ou 6AE (Alsace) par exemple."),
     )
+    # Issue 16: the owner may require every staff member to log in with a TOTP code
+    # (clausier.accounts.two_factor); a staff member not yet enrolled enrols at the next login.
+    staff_two_factor_required = models.BooleanField(
+        _("double authentification obligatoire pour le personnel"), default=False
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -572,3 +577,54 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TwoFactorDevice(models.Model):
+    """A person's TOTP authenticator (RFC 6238), issue 16: staff two-factor login.
+
+    The shared secret is sealed at rest (`EncryptedTextField`, Fernet under
+    CLAUSIER_SECRET_KEYS); a device counts only once confirmed by a first code. The last
+    accepted time step is kept so that a code is never accepted twice (RFC 6238 §5.2)."""
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="two_factor_device",
+        verbose_name=_("personne"),
+    )
+    secret = EncryptedTextField(_("secret TOTP chiffré"), editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    last_time_step = models.BigIntegerField(_("dernier pas de temps accepté"), default=0)
+
+    class Meta:
+        verbose_name = _("authentificateur TOTP")
+        verbose_name_plural = _("authentificateurs TOTP")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code of a TOTP device: stored as its SHA-256, shown once."""
+
+    device = models.ForeignKey(
+        TwoFactorDevice,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("authentificateur"),
+    )
+    code_hash = models.CharField(_("empreinte du code"), max_length=64, unique=True, editable=False)
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.code_hash[:8]}…"
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        normalised = code.strip().replace("-", "").replace(" ", "").lower()
+        return hashlib.sha256(normalised.encode()).hexdigest()

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from clausier.accounts import recovery_views, security_views, views
+from clausier.accounts import recovery_views, security_views, two_factor_views, views
 
 portal_urlpatterns = [
     path("connexion/", views.login_view, name="login"),
+    path("connexion/code/", two_factor_views.login_code, name="login_code"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("invitation/<str:token>/", views.activate, name="activate"),
     path("profil/", views.profile, name="profile"),
@@ -32,6 +33,7 @@ portal_urlpatterns = [
     path("profil/sessions/", security_views.session_list, name="sessions"),
     path("profil/sessions/partout/", security_views.sessions_end_all, name="sessions_end_all"),
     path("profil/sessions/<int:record_id>/fermer/", security_views.session_end, name="session_end"),
+    path("profil/double-authentification/", two_factor_views.two_factor_page, name="two_factor"),
     path("profil/jetons/", security_views.token_list, name="tokens"),
     path(
         "profil/jetons/<int:token_id>/revoquer/", security_views.token_revoke, name="token_revoke"

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clausier.accounts import logins, selectors, services
+from clausier.accounts import logins, selectors, services, two_factor, two_factor_views
 from clausier.accounts.errors import AccountsError, InvalidInvitation
 from clausier.accounts.forms import (
     ActivationForm,
@@ -50,9 +50,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif person is None:
             form.add_error(None, _("E-mail ou mot de passe incorrect, ou accès suspendu."))
             status = 400
+        elif two_factor.enrolled(person):
+            return two_factor_views.begin_second_step(request, person, _safe_next(request))
         else:
-            login(request, person)
-            return HttpResponseRedirect(_safe_next(request))
+            return two_factor_views.finish_login(request, person, _safe_next(request))
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/login.html", {"form": form}, status=status)
@@ -155,6 +156,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "profile_form": profile_form,
             "password_form": password_form,
             "email_form": EmailChangeForm(auto_id="id_email_%s"),
+            "is_staff": two_factor.is_staff(person),
         },
         status=status,
     )
