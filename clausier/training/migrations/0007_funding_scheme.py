@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0005_access_duration'),
+        ('training', '0006_access_extension_from_interruption'),
     ]
 
     operations = [
