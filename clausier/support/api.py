@@ -6,16 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from clausier.accounts.api.people import caller
 from clausier.accounts.models import Person
 from clausier.apikit.pagination import Page
-from clausier.support import lookups, selectors
+from clausier.support import documents, lookups, selectors
+from clausier.support.errors import SupportError
 from clausier.support.models import (
     Channel,
     EmergencyRequest,
@@ -39,12 +42,13 @@ from clausier.support.schemas import (
     PlanOut,
     QuotaOut,
     ScopeIn,
+    SlaReportOut,
     StatusIn,
     TicketDetailOut,
     TicketIn,
     TicketOut,
 )
-from clausier.support.services import advice, emergencies, plans, tickets
+from clausier.support.services import advice, emergencies, plans, report, tickets
 
 router = Router(tags=["support"])
 _MINUTE = timedelta(minutes=1)
@@ -380,3 +384,123 @@ def log_advice(request: HttpRequest, server_id: int, payload: AdviceIn) -> Statu
         note=payload.note,
     )
     return Status(201, _advice(server_id, request))
+
+
+def _client_report(request: HttpRequest, client_id: int, month: str | None) -> report.ClientReport:
+    """The month's report of a client the caller sees (staff of its provider, its own
+    users; 404 otherwise); a bad month or a client without accepted terms is a 400."""
+    client = lookups.client_for(caller(request), client_id)
+    now = timezone.now()
+    return report.client_report(client, report.parse_month(month, now), now)
+
+
+def _report_figures(built: report.ClientReport, now: Any) -> dict[str, Any]:
+    return {
+        "client_id": built.client.pk,
+        "month": f"{built.month:%Y-%m}",
+        "generated_at": now,
+        "tickets": {
+            "opened": len(built.opened),
+            "closed": built.closed_count,
+            "acknowledged_in_time": built.acknowledged_in_time,
+            "breached": len(built.breaches),
+            "clause": str(built.ack_clause) if built.ack_clause else None,
+            "items": [
+                {
+                    "ticket_id": line.ticket.pk,
+                    "reference": line.ticket.reference,
+                    "subject": line.ticket.subject,
+                    "received_at": line.clock.received_at,
+                    "deadline": line.clock.deadline,
+                    "acknowledged_at": line.clock.acknowledged_at,
+                    "taken_minutes": line.taken_minutes,
+                    "late_minutes": line.late_minutes,
+                    "breached": line.clock.breached,
+                }
+                for line in built.opened
+            ],
+        },
+        "emergencies": [
+            {
+                "emergency_id": e.request.pk,
+                "reference": e.request.reference,
+                "server_id": e.request.server_id,
+                "contacted_at": e.request.contacted_at,
+                "within_quota": e.request.within_quota,
+                "gti_due_at": e.request.gti_due_at,
+                "started_at": e.request.started_at,
+                "gti_late_minutes": e.gti_late_minutes,
+                "gti_percent": e.gti.percent,
+                "gti_amount": e.gti.amount,
+                "gti_clause": str(e.gti.clause),
+                "gtr_counted_minutes": e.gtr_counted_minutes,
+                "gtr_eligible": None if e.gtr is None else e.gtr.eligible,
+                "gtr_percent": None if e.gtr is None else e.gtr.percent,
+                "gtr_amount": None if e.gtr is None else e.gtr.amount,
+                "gtr_clause": None if e.gtr is None else str(e.gtr.clause),
+                "pauses": [
+                    {"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at}
+                    for p in e.pauses
+                ],
+            }
+            for e in built.emergencies
+        ],
+        "credits": [
+            {
+                "emergency_id": c.request_id,
+                "reference": c.request.reference,
+                "server_id": c.server_id,
+                "kind": c.kind,
+                "computed": c.computed,
+                "granted": c.granted,
+                "clause": c.clause,
+            }
+            for c in built.credits
+        ],
+        "credits_total": built.credits_total,
+        "servers": [
+            {
+                "server_id": s.server.pk,
+                "name": s.server.name,
+                "emergencies_used": s.quota.used_before,
+                "emergency_quota": s.quota.quota,
+                "quota_year_start": s.quota.year_start.isoformat(),
+                "quota_year_end": s.quota.year_end.isoformat(),
+                "quota_clause": str(s.quota.clause),
+                "advice_used_in_month_minutes": s.advice_used_in_month,
+                "advice_balance_minutes": s.advice.balance_minutes,
+                "advice_clause": str(s.advice.clause),
+            }
+            for s in built.servers
+        ],
+    }
+
+
+@router.get("/support/clients/{client_id}/sla-report", response=SlaReportOut)
+def sla_report(request: HttpRequest, client_id: int, month: str | None = None) -> dict[str, Any]:
+    """The monthly SLA report's figures (art. 3.4, 5, 8.1, 14), as the page shows them;
+    `month` is `YYYY-MM` in the contract's zone, the current month when absent."""
+    built = _client_report(request, client_id, month)
+    return _report_figures(built, timezone.now())
+
+
+@router.get("/support/clients/{client_id}/sla-report/pdf")
+def sla_report_pdf(
+    request: HttpRequest, client_id: int, month: str | None = None, lang: str | None = None
+) -> HttpResponse:
+    """The same report as the portal's PDF, in `lang` (fr, de, en) or the caller's language."""
+    if lang is not None and lang not in dict(settings.LANGUAGES):
+        raise SupportError(_("Langue attendue : fr, de ou en."), "invalid_language")
+    built = _client_report(request, client_id, month)
+    monthly = report.MonthlyReport(
+        provider=built.client.provider,
+        month=built.month,
+        generated_at=timezone.now(),
+        clients=[built],
+    )
+    with translation.override(lang or translation.get_language()):
+        content = documents.report_pdf(monthly, request)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"rapport-sla-{built.month:%Y-%m}-{built.client.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

@@ -25,6 +25,9 @@ class SupportConfig(AppConfig):
                 visible="clausier.support.views.is_support_user",
             )
         )
+        from clausier.support.services import outbound  # noqa: PLC0415 - needs the models loaded
+
+        outbound.register()
         # Credits whose clock closed without being settled (a process killed between the
         # intervention's update and its credit): idempotent, so hourly is harmless.
         register(Job("support credits", 3600.0, "clausier.support.tasks.settle_credits"))

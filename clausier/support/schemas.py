@@ -212,3 +212,92 @@ class PlanOut(Schema):
     accepted_at: datetime | None
     out_of_hours_accepted: bool
     slots: list[SlotOut]
+
+
+class ReportTicketOut(Schema):
+    """One ticket received in the month, its acknowledgement against 1 office hour (art. 5)."""
+
+    ticket_id: int
+    reference: str
+    subject: str
+    received_at: datetime
+    deadline: datetime
+    acknowledged_at: datetime | None
+    taken_minutes: int
+    late_minutes: int
+    breached: bool
+
+
+class ReportTicketsOut(Schema):
+    opened: int
+    closed: int
+    acknowledged_in_time: int
+    breached: int
+    clause: str | None
+    items: list[ReportTicketOut]
+
+
+class ReportPauseOut(Schema):
+    reason: str
+    started_at: datetime
+    ended_at: datetime | None
+
+
+class ReportEmergencyOut(Schema):
+    """One emergency contacted in the month: its GTI and GTR against the guarantees."""
+
+    emergency_id: int
+    reference: str
+    server_id: int
+    contacted_at: datetime
+    within_quota: bool
+    gti_due_at: datetime
+    started_at: datetime | None
+    gti_late_minutes: int
+    gti_percent: Decimal
+    gti_amount: Decimal
+    gti_clause: str
+    gtr_counted_minutes: int | None
+    gtr_eligible: bool | None
+    gtr_percent: Decimal | None
+    gtr_amount: Decimal | None
+    gtr_clause: str | None
+    pauses: list[ReportPauseOut]
+
+
+class ReportCreditOut(Schema):
+    """A credit booked to the month (art. 14): computed, and granted under the cap."""
+
+    emergency_id: int
+    reference: str
+    server_id: int
+    kind: str
+    computed: Decimal
+    granted: Decimal
+    clause: str
+
+
+class ReportServerOut(Schema):
+    server_id: int
+    name: str
+    emergencies_used: int
+    emergency_quota: int
+    quota_year_start: str
+    quota_year_end: str
+    quota_clause: str
+    advice_used_in_month_minutes: int
+    advice_balance_minutes: int
+    advice_clause: str
+
+
+class SlaReportOut(Schema):
+    """The monthly SLA report of one client: the figures of the page and the PDF."""
+
+    client_id: int
+    month: str
+    generated_at: datetime
+    tickets: ReportTicketsOut
+    emergencies: list[ReportEmergencyOut]
+    credits: list[ReportCreditOut]
+    credits_total: Decimal
+    servers: list[ReportServerOut]

@@ -148,6 +148,8 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/support/emergencies/{emergency_id}/restore"): None,
     ("POST", "/api/support/emergencies/{emergency_id}/end"): None,
     ("GET", "/api/support/servers/{server_id}/quota"): None,
+    ("GET", "/api/support/clients/{client_id}/sla-report"): None,
+    ("GET", "/api/support/clients/{client_id}/sla-report/pdf"): None,
     ("GET", "/api/support/servers/{server_id}/advice"): None,
     ("POST", "/api/support/servers/{server_id}/advice"): {"minutes": 10},
     ("POST", "/api/support/emergencies/{emergency_id}/fault"): {

@@ -36,7 +36,7 @@ from clausier.support.services.contract import (
     require_support_staff,
 )
 from clausier.support.services.credits import issue_credit
-from clausier.support.services.outbound import page_on_call
+from clausier.support.services.outbound import mail_fault, page_on_call
 from clausier.terms.packs import Pack
 from clausier.terms.rules.managed_hosting import (
     EmergencyQuota,
@@ -282,7 +282,8 @@ def record_fault(
     cause outside the maintained servers and informs the client at once (`now` is when
     the client was told, shown on the request). Effects: no GTR credit (art. 14 covers
     failures "imputable exclusivement à l'un des serveurs"; art. 7), and the intervention
-    is billable at the rate in force once the client accepts the quote (art. 5). The GTI
+    is billable at the rate in force once the client accepts the quote (art. 5); the
+    client's administrators are mailed all this at once (`outbound.mail_fault`). The GTI
     credit, if any, stands: the delay in starting was the provider's whatever the cause.
     Recorded before the service is restored, so that no GTR credit was issued yet."""
     require_support_staff(actor, request.provider_id)
@@ -300,8 +301,12 @@ def record_fault(
             raise SupportError(
                 _("La cause se constate une fois, avant le rétablissement."), "invalid_state"
             )
-        request.fault, request.fault_note, request.fault_informed_at = fault, note.strip(), now
+        request.fault, request.fault_note = fault, note.strip()[:500]
+        request.fault_informed_at = now
         _audit("support.fault_recorded", request, actor, fault=fault, clause="Art. 5, art. 7")
+        # "Il en informe aussitôt le client" (art. 5): queued with the record, in its
+        # transaction, so a fault is never recorded without its mail nor mailed twice.
+        mail_fault(request, now)
     return request
 
 

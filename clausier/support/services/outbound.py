@@ -1,15 +1,21 @@
 """Support mail out, through the outbox only: a staff reply mailed to the requester (its
-subject carries the ticket number, its Message-ID is kept to thread the answer), and the
-unknown-sender bounce, at most one per sender and day."""
+subject carries the ticket number, its Message-ID is kept to thread the answer), the
+unknown-sender bounce, at most one per sender and day, and the client told of a fault
+found during an intervention (art. 5, 7)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from clausier.accounts.models import Person, Provider
-from clausier.notify.services import enqueue
+from clausier.accounts.models import Membership, Person, Provider, Role
+from clausier.notify.preferences import NoticeKind, register_notice
+from clausier.notify.services import Draft, enqueue, enqueue_many
+from clausier.notify.templates import register_template
 from clausier.support.models import EmergencyRequest, MailBounce, Ticket, TicketMessage
 from clausier.terms.zone import contract_day, contract_zone
 
@@ -90,3 +96,69 @@ def bounce_unknown_sender(provider: Provider, sender: str, now: datetime) -> boo
         provider=provider,
     )
     return True
+
+
+FAULT_TEMPLATE = "support_fault"
+FAULT_CONTEXT = frozenset(
+    {"provider", "reference", "server", "fault", "note", "informed_at", "url"}
+)
+
+
+def mail_fault(request: EmergencyRequest, now: datetime) -> int:
+    """Art. 5 "Panne non imputable au serveur": the provider "en informe aussitôt le
+    client". Each administrator of the client, and the requester of the emergency's
+    ticket, gets one automatic mail in their language: the cause found, that the GTR
+    credit does not apply (art. 14 covers failures "imputable exclusivement à l'un des
+    serveurs") and that the intervention is billable once the client accepts the quote
+    (art. 5; art. 7). Once per request and address (the idempotency key names both), so
+    a retried call queues nothing more; returns how many were queued."""
+    provider = request.provider
+    to: dict[str, str] = {}
+    admins = (
+        Membership.objects.filter(client_id=request.client_id, role=Role.CLIENT_ADMIN)
+        .active()
+        .select_related("person")
+        .order_by("pk")
+    )
+    for membership in admins:
+        to.setdefault(membership.person.email.lower(), membership.person.language)
+    requester = request.ticket.requester_email if request.ticket is not None else ""
+    if requester:
+        to.setdefault(requester.lower(), _language(requester))
+    context = {
+        "provider": provider.legal_name,
+        "reference": request.reference,
+        "server": request.server.name,
+        "fault": request.fault,
+        "note": request.fault_note,
+        "informed_at": format_instant(request.fault_informed_at or now),
+        "url": str(settings.SITE_URL) + reverse("portal:support_emergency", args=[request.pk]),
+    }
+    drafts = [
+        Draft(
+            template=FAULT_TEMPLATE,
+            to_email=email,
+            language=language,
+            context=context,
+            idempotency_key=f"support:fault:{request.pk}:{email}",
+            provider=provider,
+            reply_to=provider.support_email,
+        )
+        for email, language in to.items()
+    ]
+    return enqueue_many(drafts, now)
+
+
+def register() -> None:
+    """The fault notice's template, and its kind: a notice the contract obliges (from
+    SupportConfig.ready())."""
+    register_template(FAULT_TEMPLATE, FAULT_CONTEXT)
+    register_notice(
+        NoticeKind(
+            FAULT_TEMPLATE,
+            _("Panne non imputable aux serveurs constatée"),
+            mandatory=True,
+            order=70,
+            why=_("Le contrat oblige à vous en informer aussitôt (infogérance, art. 5)."),
+        )
+    )
