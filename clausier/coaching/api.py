@@ -20,6 +20,7 @@ from clausier.accounts.scoping import client_ids
 from clausier.apikit.pagination import Page
 from clausier.coaching import (
     access,
+    agenda,
     availability,
     booking,
     deliverables,
@@ -32,6 +33,7 @@ from clausier.coaching.changes import Change
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import CoachingSession, Deliverable
 from clausier.coaching.schemas import (
+    AgendaOut,
     AllowanceOut,
     ChangeOut,
     DeliverableIn,
@@ -135,6 +137,63 @@ def list_slots(
     if not start < end <= start + MAX_SLOT_WINDOW:
         raise CoachingError("end must follow start by at most 62 days", code="bad_window")
     return availability.free_slots([coach], start, end, now)[coach.pk]
+
+
+class AgendaQuery(Schema):
+    view: str = agenda.WEEK
+    date: str | None = None
+    tz: str | None = None
+    coach_id: int | None = None
+
+
+@router.get("/coaching/calendar", response=AgendaOut)
+def get_calendar(request: HttpRequest, query: Query[AgendaQuery]) -> dict[str, Any]:
+    """The caller's sessions and free slots of a day or a week (`view` day|week, `date`
+    YYYY-MM-DD, default today), day by day in the caller's zone (`tz`, default the coach's
+    own zone, else Europe/Paris): the same data as the portal's agenda page."""
+    person = caller(request)
+    found = agenda.agenda(
+        person=person,
+        now=timezone.now(),
+        view=query.view,
+        day=query.date,
+        zone=query.tz,
+        coach_id=query.coach_id,
+    )
+    return {
+        "view": found.view,
+        "zone": found.zone.key,
+        "day": found.day,
+        "today": found.today,
+        "previous": found.previous,
+        "next": found.next,
+        "starts_at": found.starts_at,
+        "ends_at": found.ends_at,
+        "days": [
+            {
+                "day": d.day,
+                "starts_at": d.starts_at,
+                "ends_at": d.ends_at,
+                "hours": d.hours,
+                "entries": [
+                    {
+                        "kind": e.kind,
+                        "starts_at": e.starts_at,
+                        "ends_at": e.ends_at,
+                        "coach_id": e.coach_id,
+                        "coach_name": e.coach_name,
+                        "session_id": e.session_id,
+                        "status": e.status,
+                        "client_id": e.client_id,
+                        "participants": list(e.participants),
+                        "mine": e.mine,
+                    }
+                    for e in d.entries
+                ],
+            }
+            for d in found.days
+        ],
+    }
 
 
 @router.get("/coaching/sessions", response=list[SessionOut])

@@ -125,3 +125,38 @@ class DeliverableOut(Schema):
     status: str  # pending | reserved | accepted (art. 15)
     closes_at: datetime
     clause: str
+
+
+class AgendaEntryOut(Schema):
+    """A session (`kind` "session") or a free slot (`kind` "free") of one local day."""
+
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    coach_id: int
+    coach_name: str
+    session_id: int | None
+    status: str
+    client_id: int | None
+    participants: list[str]
+    mine: bool
+
+
+class AgendaDayOut(Schema):
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    hours: int  # 23 or 25 on a DST day
+    entries: list[AgendaEntryOut]
+
+
+class AgendaOut(Schema):
+    view: str
+    zone: str
+    day: date
+    today: date
+    previous: date
+    next: date
+    starts_at: datetime
+    ends_at: datetime
+    days: list[AgendaDayOut]

@@ -99,3 +99,8 @@ def menu_team(request: HttpRequest) -> bool:
             client_id__in=admin_of, plan__session_allowance__gt=0
         ).exists()
     )
+
+
+def menu_calendar(request: HttpRequest) -> bool:
+    """The agenda: for coaches, collaborators enrolled on a subscription, client admins."""
+    return menu_coach(request) or menu_sessions(request) or menu_team(request)

@@ -18,5 +18,6 @@ portal_urlpatterns = [
     path("seances/<int:session_id>/", views.session_detail, name="coaching_session"),
     path("seances/<int:session_id>/salle/", views.join_page, name="coaching_join"),
     path("coach/", views.coach_agenda, name="coaching_coach"),
+    path("agenda/", views.calendar_page, name="coaching_calendar"),
     path("equipe/seances/", views.team_usage, name="coaching_team"),
 ]

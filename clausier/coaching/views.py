@@ -20,7 +20,16 @@ from clausier.accounts.models import Person, Role
 from clausier.accounts.scoping import client_ids
 from clausier.accounts.views import current_person
 from clausier.billing.models import Subscription
-from clausier.coaching import access, availability, feeds, ledger, rooms, selectors, services
+from clausier.coaching import (
+    access,
+    agenda,
+    availability,
+    feeds,
+    ledger,
+    rooms,
+    selectors,
+    services,
+)
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import CoachingSession, LedgerEntry, LedgerKind, SessionStatus
 from clausier.core.errors import DomainError
@@ -227,6 +236,54 @@ def coach_agenda(request: HttpRequest) -> HttpResponse:
         {
             "today": [s for s in sessions if s.starts_at < tomorrow],
             "later": [s for s in sessions if s.starts_at >= tomorrow],
+        },
+    )
+
+
+def _coach_param(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 10 else None
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The viewer's day or week: sessions and free slots in the viewer's zone, previous /
+    next / today, a free slot bookable from here by a collaborator (art. 10.1)."""
+    person, now = current_person(request), timezone.now()
+    view = request.GET.get("vue", agenda.WEEK)
+    params = {
+        "person": person,
+        "now": now,
+        "view": view if view in agenda.VIEWS else agenda.WEEK,
+        "day": request.GET.get("date"),
+        "zone": request.GET.get("tz"),
+        "coach_id": _coach_param(request.GET.get("coach")),
+    }
+    try:
+        found = agenda.agenda(**params)  # type: ignore[arg-type]
+    except access.AccessEnded as exc:
+        return _ended(request, exc)
+    except CoachingError as exc:
+        # A bad date, zone or coach in the address: say so and show today's week.
+        messages.error(request, str(exc.message))
+        found = agenda.agenda(person=person, now=now, view=params["view"])  # type: ignore[arg-type]
+    subscriptions: list[Subscription] = []
+    if not found.is_coach:
+        closed = access.gate(selectors.coaching_subscriptions(person), person, now)
+        subscriptions = list(
+            selectors.coaching_subscriptions(person)
+            .filter(start_date__isnull=False)
+            .exclude(pk__in=closed)
+        )
+    return render(
+        request,
+        "coaching/calendar.html",
+        {
+            "agenda": found,
+            "zone_name": found.zone.key,
+            "subscriptions": subscriptions,
+            "tz_param": request.GET.get("tz", "")
+            if found.zone.key == request.GET.get("tz")
+            else "",
         },
     )
 

@@ -8,9 +8,11 @@ their organisation belongs to.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from clausier.accounts.models import ClientOrganisation, Role
 from clausier.accounts.reach import request_reach
@@ -39,20 +41,23 @@ def _client_provider_ids(person: Any) -> set[int]:
     )
 
 
-def visible_items(person: Any) -> QuerySet[LibraryItem]:
+# The audiences a person holds depend on time (a subscription's access window, art.
+# 7.2.2): `now` is the caller's; a page or an API call that reads no other rule passes none
+# and gets the moment of the request.
+def visible_items(person: Any, now: datetime | None = None) -> QuerySet[LibraryItem]:
     audience_items = LibraryItem.objects.filter(
         provider_id__in=_client_provider_ids(person),
-        grants__audience__in=audiences_of(person),
+        grants__audience__in=audiences_of(person, now or timezone.now()),
     ).values("pk")
     return LibraryItem.objects.filter(
         Q(provider_id__in=staff_provider_ids(person)) | Q(pk__in=audience_items)
     )
 
 
-def visible_spaces(person: Any) -> QuerySet[Space]:
+def visible_spaces(person: Any, now: datetime | None = None) -> QuerySet[Space]:
     """Staff see their provider's spaces except sessions' chats, which only the session's
     participants and coach see (the audience they hold)."""
-    held = audiences_of(person)
+    held = audiences_of(person, now or timezone.now())
     return Space.objects.filter(
         Q(provider_id__in=staff_provider_ids(person)) & ~Q(kind=SpaceKind.SESSION)
         | Q(provider_id__in=staff_provider_ids(person), kind=SpaceKind.SESSION, audience__in=held)
@@ -60,8 +65,8 @@ def visible_spaces(person: Any) -> QuerySet[Space]:
     )
 
 
-def visible_posts(person: Any) -> QuerySet[Post]:
-    return Post.objects.filter(space__in=visible_spaces(person))
+def visible_posts(person: Any, now: datetime | None = None) -> QuerySet[Post]:
+    return Post.objects.filter(space__in=visible_spaces(person, now))
 
 
 def visible_challenges(person: Any) -> QuerySet[Challenge]:

@@ -197,7 +197,7 @@ def post(
     parent: Post | None = None,
 ) -> Post:
     """Post in a space the actor sees. A reply to a reply joins its thread's opening post."""
-    if not visible_spaces(actor).filter(pk=space.pk).exists():
+    if not visible_spaces(actor, now).filter(pk=space.pk).exists():
         raise NotAllowedHere(_("Espace introuvable."))
     if kind not in PostKind.values:
         raise ContentError(_("Type de message inconnu."))
@@ -285,15 +285,16 @@ def set_notification_mode(person: Person, mode: str) -> NotificationSetting:
     return setting
 
 
-def space_members(space: Space) -> QuerySet[Person]:
-    """Who takes part: the audience's people, and the provider's owner and coaches."""
+def space_members(space: Space, now: datetime) -> QuerySet[Person]:
+    """Who takes part at `now`: the audience's people (a subscription's until its access
+    window closes, art. 7.2.2), and the provider's owner and coaches."""
     staff = (
         Membership.objects.active()
         .staff()
         .filter(provider_id=space.provider_id, role__in=CONTENT_ROLES)
     )
     return Person.objects.filter(is_active=True).filter(
-        pk__in=list(audiences.members_of(space.audience).values_list("pk", flat=True))
+        pk__in=list(audiences.members_of(space.audience, now).values_list("pk", flat=True))
         + list(staff.values_list("person_id", flat=True))
     )
 
@@ -308,7 +309,7 @@ def _modes(people: Iterable[Person]) -> dict[int, str]:
 def notify_immediately(created: Post, now: datetime) -> int:
     """One message per member who asked for each post, never to its author."""
     space = created.space
-    people = list(space_members(space).exclude(pk=created.author_id))
+    people = list(space_members(space, now).exclude(pk=created.author_id))
     modes = _modes(people)
     drafts = [
         outbox.Draft(
@@ -337,7 +338,7 @@ def send_digests(now: datetime) -> int:
     spaces = Space.objects.filter(posts__created_at__gt=since).distinct().select_related("provider")
     people: dict[int, Person] = {}
     for space in spaces:
-        for person in space_members(space):
+        for person in space_members(space, now):
             people[person.pk] = person
     modes = _modes(people.values())
     watermarks = dict(
@@ -354,7 +355,7 @@ def send_digests(now: datetime) -> int:
             continue
         fresh = (
             Post.objects.filter(
-                space__in=visible_spaces(person),
+                space__in=visible_spaces(person, now),
                 created_at__gt=start,
                 created_at__lte=now,
                 hidden_at__isnull=True,

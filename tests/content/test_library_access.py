@@ -75,8 +75,8 @@ def test_another_app_grants_an_item_to_its_own_audience():
     kind = audiences.register(
         audiences.AudienceKind(
             "test.cohort",
-            held=lambda person: {"test.cohort:1"} if person == world.other_admin else set(),
-            members=lambda ident: audiences.Person.objects.filter(pk=world.other_admin.pk),
+            held=lambda person, now: {"test.cohort:1"} if person == world.other_admin else set(),
+            members=lambda ident, now: audiences.Person.objects.filter(pk=world.other_admin.pk),
         )
     )
     try:
