@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "clausier.portal.context.navigation",
+                "clausier.portal.context.maintenance_banner",
             ],
         },
     },

@@ -19,8 +19,10 @@ from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import InterruptionKind, ServiceInterruption
 from clausier.core import audit
+from clausier.core.formatting import format_datetime
 from clausier.terms.packs import Pack
-from clausier.terms.rules.coaching_training import outage_outcome
+from clausier.terms.rules.coaching_training import maintenance_notice, outage_outcome
+from clausier.terms.zone import contract_zone
 
 # Who records the application's interruptions: the provider's owners and engineers.
 RECORDERS = {Role.OWNER.value, Role.ENGINEER.value}
@@ -103,6 +105,87 @@ def record_outage(
         },
     )
     return row
+
+
+def schedule_maintenance(
+    *,
+    now: datetime,
+    actor: Any,
+    provider: Provider,
+    starts_at: datetime,
+    ends_at: datetime,
+    scope: str,
+    cause: str,
+    emergency: bool,
+    pack: Pack,
+) -> ServiceInterruption:
+    """Art. 7.4: staff schedule a maintenance of the application, announced now. It must
+    start at least 48 clock hours later; a shorter notice is refused with the clause unless
+    staff say it is an emergency (the article only binds the provider to "s'efforcer de
+    prévenir" 48 hours ahead: an urgent fix cannot wait, and is flagged as such)."""
+    _require_recorder(actor, provider)
+    _check_period(starts_at, ends_at)
+    if starts_at <= now:
+        raise CoachingError(
+            _("Une maintenance se programme avant son début."), "maintenance_started"
+        )
+    scope, cause = _text(scope, 200), _text(cause, 300)
+    if not scope:
+        raise CoachingError(
+            _("Le périmètre de la maintenance est obligatoire."), "maintenance_incomplete"
+        )
+    notice = maintenance_notice(starts_at, ends_at, now, pack)
+    if not notice.announced_in_time and not emergency:
+        raise CoachingError(
+            _(
+                "Une maintenance s'annonce au moins 48 heures à l'avance (%(clause)s) : pour "
+                "ce début, au plus tard le %(by)s. Reportez-la, ou cochez « urgence » si elle "
+                "ne peut attendre."
+            )
+            % {
+                "clause": notice.clause,
+                "by": format_datetime(notice.announce_by, contract_zone(pack), form="day_and_time"),
+            },
+            "maintenance_notice_too_short",
+        )
+    row = ServiceInterruption.objects.create(
+        provider=provider,
+        kind=InterruptionKind.MAINTENANCE,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        announced_at=now,
+        emergency=emergency,
+        scope=scope,
+        cause=cause,
+        description=scope,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=now,
+    )
+    audit.record(
+        "coaching.maintenance_scheduled",
+        row,
+        actor=actor,
+        provider=provider,
+        details={
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "scope": scope,
+            "cause": cause,
+            "announce_by": notice.announce_by.isoformat(),
+            "announced_in_time": notice.announced_in_time,
+            "emergency": emergency,
+            "clause": str(notice.clause),
+        },
+    )
+    return row
+
+
+def announced_maintenances(person: Any, now: datetime) -> QuerySet[ServiceInterruption]:
+    """The banner of art. 7.4: maintenances announced and not over yet, for the people who
+    may see them."""
+    return visible_interruptions(person).filter(
+        kind=InterruptionKind.MAINTENANCE, announced_at__lte=now, ends_at__gt=now
+    )
 
 
 def visible_interruptions(person: Any) -> QuerySet[ServiceInterruption]:

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clausier.coaching import interruptions
 from clausier.core.navigation import NavLink, links_for, visible_keys
 from clausier.portal.reach import CLIENT_ADMIN, STAFF, request_reach, sees_billing
 
@@ -97,3 +99,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_section": section,
         "portal_kind": request_reach(request).kind,
     }
+
+
+def maintenance_banner(request: HttpRequest) -> dict[str, Any]:
+    """Art. 7.4: announced maintenances not over yet, shown on every page of the people
+    who may see them (the provider's staff, its clients' people)."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    rows = list(
+        interruptions.announced_maintenances(request.user, timezone.now()).order_by("starts_at")[:3]
+    )
+    return {"maintenance_banner": rows} if rows else {}

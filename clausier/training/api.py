@@ -410,3 +410,33 @@ def record_outage(request: HttpRequest, payload: OutageIn) -> Status[Any]:
         cause=payload.cause,
     )
     return Status(201, _interruption_out(row))
+
+
+class MaintenanceIn(Schema):
+    provider_id: int
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    scope: str = Field(max_length=200)
+    cause: str = Field(default="", max_length=300)
+    emergency: bool = False
+
+
+@router.post("/interruptions/maintenances", response={201: InterruptionOut})
+def schedule_maintenance(request: HttpRequest, payload: MaintenanceIn) -> Status[Any]:
+    """Art. 7.4: schedule a maintenance at least 48 hours ahead (else refused with the
+    clause, unless `emergency`); the affected people are e-mailed at once."""
+    person = caller(request)
+    provider = get_object_or_404(
+        Provider.objects.filter(pk__in=scoping.staff_provider_ids(person)), pk=payload.provider_id
+    )
+    row, _sent = interruptions.schedule_maintenance(
+        now=timezone.now(),
+        actor=person,
+        provider=provider,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        scope=payload.scope,
+        cause=payload.cause,
+        emergency=payload.emergency,
+    )
+    return Status(201, _interruption_out(row))

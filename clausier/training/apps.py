@@ -40,6 +40,10 @@ class TrainingConfig(AppConfig):
             frozenset({"provider", "title", "kind", "url", "reminder", "clause"}),
             secret=frozenset({"url"}),
         )
+        register_template(
+            "maintenance_notice",
+            frozenset({"provider", "starts_at", "ends_at", "scope", "emergency", "clause"}),
+        )
         register_job(Job("training evaluations", 3600.0, "clausier.training.evaluations.run"))
         register_job(
             Job("training first-day billing", 3600.0, "clausier.training.services.bill_first_days")

@@ -214,3 +214,15 @@ class OutageForm(forms.Form):
         field.queryset = providers  # type: ignore[attr-defined]
         if len(provider_ids) == 1:
             field.initial = next(iter(provider_ids))
+
+
+class MaintenanceForm(OutageForm):
+    """Art. 7.4: a planned maintenance, at least 48 hours ahead unless urgent."""
+
+    starts_at = ReceivedAtField(label=_("Début de la maintenance"))
+    ends_at = ReceivedAtField(label=_("Fin prévue"))
+    scope = forms.CharField(label=_("Périmètre (ce qui sera indisponible)"), max_length=200)
+    cause = forms.CharField(label=_("Motif"), max_length=300, required=False)
+    emergency = forms.BooleanField(
+        label=_("Urgence : ne peut attendre 48 heures (art. 7.4)"), required=False
+    )

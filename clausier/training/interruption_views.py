@@ -22,7 +22,12 @@ from clausier.core.errors import DomainError
 from clausier.training import forms, interruptions
 
 
-def _page(request: HttpRequest, form: forms.OutageForm, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    form: forms.OutageForm,
+    maintenance_form: forms.MaintenanceForm,
+    status: int = 200,
+) -> HttpResponse:
     person = current_person(request)
     rows = (
         ServiceInterruption.objects.filter(provider_id__in=scoping.staff_provider_ids(person))
@@ -33,7 +38,7 @@ def _page(request: HttpRequest, form: forms.OutageForm, status: int = 200) -> Ht
     return render(
         request,
         "training/staff/interruptions.html",
-        {"rows": listed, "outage_form": form},
+        {"rows": listed, "outage_form": form, "maintenance_form": maintenance_form},
         status=status,
     )
 
@@ -44,11 +49,14 @@ def interruptions_page(request: HttpRequest) -> HttpResponse:
     providers = scoping.staff_provider_ids(person, coaching_interruptions.RECORDERS)
     if not providers:
         raise Http404
-    form = forms.OutageForm(request.POST or None, provider_ids=providers)
+    if request.method == "POST" and request.POST.get("kind") == "maintenance":
+        return _schedule_maintenance(request, providers)
+    form = forms.OutageForm(request.POST or None, provider_ids=providers, prefix="outage")
+    blank = forms.MaintenanceForm(provider_ids=providers, prefix="maintenance")
     if request.method != "POST":
-        return _page(request, form)
+        return _page(request, form, blank)
     if not form.is_valid():
-        return _page(request, form, 400)
+        return _page(request, form, blank, 400)
     data = form.cleaned_data
     try:
         _row, extended = interruptions.record_outage(
@@ -62,10 +70,38 @@ def interruptions_page(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         form.add_error(None, str(exc.message))
-        return _page(request, form, 403 if isinstance(exc, NotAllowed) else 400)
+        return _page(request, form, blank, 403 if isinstance(exc, NotAllowed) else 400)
     messages.success(
         request,
         _("Panne enregistrée ; accès aux formations prolongés : %(count)s (art. 7.3).")
         % {"count": extended},
+    )
+    return HttpResponseRedirect(reverse("portal:training_interruptions"))
+
+
+def _schedule_maintenance(request: HttpRequest, providers: set[int]) -> HttpResponse:
+    person = current_person(request)
+    blank = forms.OutageForm(provider_ids=providers, prefix="outage")
+    form = forms.MaintenanceForm(request.POST, provider_ids=providers, prefix="maintenance")
+    if not form.is_valid():
+        return _page(request, blank, form, 400)
+    data = form.cleaned_data
+    try:
+        _row, sent = interruptions.schedule_maintenance(
+            now=timezone.now(),
+            actor=person,
+            provider=data["provider"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            scope=data["scope"],
+            cause=data["cause"],
+            emergency=data["emergency"],
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return _page(request, blank, form, 403 if isinstance(exc, NotAllowed) else 400)
+    messages.success(
+        request,
+        _("Maintenance programmée ; avis envoyés : %(count)s (art. 7.4).") % {"count": sent},
     )
     return HttpResponseRedirect(reverse("portal:training_interruptions"))

@@ -21,14 +21,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import Provider, ServiceLine
+from clausier.accounts.models import Membership, Person, Provider, ServiceLine
+from clausier.billing.models import Subscription, SubscriptionStatus
 from clausier.coaching import access as coaching_access
 from clausier.coaching import interruptions as coaching_interruptions
 from clausier.coaching.models import ServiceInterruption
 from clausier.core import audit
-from clausier.core.formatting import format_date
+from clausier.core.formatting import format_date, format_datetime
+from clausier.notify.services import Draft, enqueue_many
 from clausier.terms.packs import Pack, load_pack
-from clausier.terms.zone import contract_day
+from clausier.terms.zone import contract_day, contract_zone
 from clausier.training import access, services
 from clausier.training.models import AccessExtension, Enrolment, EnrolmentStatus
 
@@ -151,3 +153,78 @@ def _provider_pack(provider: Provider) -> Pack:
     """The pack the outage's 48-business-hour deadline is judged on for the audit entry
     (each trainee's own accepted pack decides their extension): the latest version."""
     return load_pack(ServiceLine.COACHING_TRAINING)
+
+
+def maintenance_recipients(row: ServiceInterruption) -> list[Person]:
+    """Who is told of a maintenance (art. 7.4): the people of the provider's active clients
+    (an active subscription) and the trainees whose access is open when it starts."""
+    active_clients = Subscription.objects.filter(
+        provider_id=row.provider_id, status=SubscriptionStatus.ACTIVE
+    ).values("client_id")
+    members = Membership.objects.active().client_side().filter(client_id__in=active_clients)
+    people = {p.pk: p for p in Person.objects.filter(memberships__in=members)}
+    for enrolment in Enrolment.objects.filter(
+        quote__provider_id=row.provider_id, status=EnrolmentStatus.ACTIVE
+    ).select_related("participant", "quote__session__training"):
+        if access.window(enrolment).open_at(row.starts_at):
+            people.setdefault(enrolment.participant_id, enrolment.participant)
+    return [people[pk] for pk in sorted(people) if people[pk].is_active and people[pk].email]
+
+
+def send_maintenance_notice(row: ServiceInterruption, now: datetime) -> int:
+    """The notice e-mail of art. 7.4, through the outbox, once per person and maintenance
+    (the idempotency key); returns how many were queued."""
+    zone = contract_zone()
+    drafts = []
+    for person in maintenance_recipients(row):
+        assert row.ends_at is not None
+        drafts.append(
+            Draft(
+                "maintenance_notice",
+                person.email,
+                person.language,
+                {
+                    "provider": row.provider.legal_name,
+                    "starts_at": format_datetime(
+                        row.starts_at, zone, person.language, "day_and_time"
+                    ),
+                    "ends_at": format_datetime(row.ends_at, zone, person.language, "day_and_time"),
+                    "scope": row.scope,
+                    "emergency": row.emergency,
+                    "clause": access.CLAUSES["7.4"],
+                },
+                f"maintenance:{row.pk}:{person.pk}",
+                row.provider,
+            )
+        )
+    return enqueue_many(drafts, now)
+
+
+def schedule_maintenance(
+    *,
+    now: datetime,
+    actor: Any,
+    provider: Provider,
+    starts_at: datetime,
+    ends_at: datetime,
+    scope: str,
+    cause: str = "",
+    emergency: bool = False,
+) -> tuple[ServiceInterruption, int]:
+    """Art. 7.4: schedule a maintenance at least 48 hours ahead (or flagged urgent), tell
+    the affected people by e-mail now; the trainings get its duration back once it is over
+    (the hourly job). Returns the row and the number of notices queued."""
+    with transaction.atomic():
+        row = coaching_interruptions.schedule_maintenance(
+            now=now,
+            actor=actor,
+            provider=provider,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            scope=scope,
+            cause=cause,
+            emergency=emergency,
+            pack=_provider_pack(provider),
+        )
+        sent = send_maintenance_notice(row, now)
+    return row, sent

@@ -243,6 +243,13 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "scope": "intrus",
         "cause": "intrus",
     },
+    ("POST", "/api/interruptions/maintenances"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "starts_at": "2030-01-07T09:00:00+01:00",
+        "ends_at": "2030-01-07T11:00:00+01:00",
+        "scope": "intrus",
+        "emergency": True,
+    },
     ("POST", "/api/support/tickets"): lambda w: {
         "client_id": w.client_a1.pk,
         "subject": "intrus",

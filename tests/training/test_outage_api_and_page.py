@@ -89,16 +89,17 @@ def test_the_staff_page_records_an_outage_and_lists_it(client, w):
     with time_machine.travel(NOW, tick=False):
         empty = client.get(url)
         assert "Aucune interruption enregistrée" in empty.content.decode()
-        bad = client.post(url, {"provider": w["provider"].pk, "starts_at": "x"})
+        bad = client.post(url, {"outage-provider": w["provider"].pk, "outage-starts_at": "x"})
         assert bad.status_code == 400
         done = client.post(
             url,
             {
-                "provider": w["provider"].pk,
-                "starts_at": "2026-03-16T09:00",
-                "ends_at": "2026-03-19T09:00",
-                "scope": "Application web",
-                "cause": "Panne",
+                "kind": "outage",
+                "outage-provider": w["provider"].pk,
+                "outage-starts_at": "2026-03-16T09:00",
+                "outage-ends_at": "2026-03-19T09:00",
+                "outage-scope": "Application web",
+                "outage-cause": "Panne",
             },
             follow=True,
         )
