@@ -33,6 +33,7 @@ from clausier.billing.invoicing.balances import with_balances
 from clausier.billing.models import MANUAL_PAYMENT_METHODS, Invoice, Payment, Subscription
 from clausier.billing.roles import BILLING_ROLES
 from clausier.core.errors import DomainError
+from clausier.core.htmx import render_page_or_fragment
 from clausier.monitoring.models import ManagedServer
 from clausier.support.models import Ticket
 
@@ -56,7 +57,8 @@ def _clients(request: HttpRequest) -> Any:
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
     clients = _clients(request).select_related("provider")
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL would fail on PostgreSQL (a 500); nothing else in a search needs refusing.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         clients = clients.filter(
             Q(legal_name__icontains=query)
@@ -67,7 +69,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "legal_name", "pk"
     )
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/staff/clients.html", {"page": page, "query": query})
+    return render_page_or_fragment(
+        request,
+        "portal/staff/clients.html",
+        "portal/staff/client_results.html",
+        {"page": page, "query": query},
+    )
 
 
 @login_required
