@@ -32,6 +32,7 @@ from clausier.billing import services as billing_services
 from clausier.billing.invoicing.balances import with_balances
 from clausier.billing.models import MANUAL_PAYMENT_METHODS, Invoice, Payment, Subscription
 from clausier.billing.roles import BILLING_ROLES
+from clausier.coaching.overview import client_coaching
 from clausier.core.errors import DomainError
 from clausier.core.htmx import render_page_or_fragment
 from clausier.monitoring.models import ManagedServer
@@ -98,6 +99,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "servers": ManagedServer.objects.filter(client=client).order_by("name")[:50],
         "tickets": Ticket.objects.filter(client=client).order_by("-pk")[:20],
         "methods": [(method.value, method.label) for method in MANUAL_PAYMENT_METHODS],
+        "coaching": client_coaching(client, current_person(request), timezone.now()),
     }
     return render(request, "portal/staff/client.html", context)
 
