@@ -33,6 +33,7 @@ from clausier.coaching import (
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import CoachingSession, LedgerEntry, LedgerKind, SessionStatus
 from clausier.core.errors import DomainError
+from clausier.core.htmx import is_htmx, render_page_or_fragment
 
 BOOKING_HORIZON = timedelta(days=21)
 
@@ -109,29 +110,58 @@ def book_page(request: HttpRequest) -> HttpResponse:
         .filter(start_date__isnull=False)
         .exclude(pk__in=closed)
     )
+    booked, refused = None, ""
     if request.method == "POST":
-        subscription = subscriptions.filter(pk=request.POST.get("subscription") or 0).first()
-        coach = selectors.visible_coaches(person).filter(pk=request.POST.get("coach") or 0).first()
-        starts_at = parse_datetime(request.POST.get("starts_at", ""))
-        if subscription is None or coach is None or starts_at is None or starts_at.tzinfo is None:
-            messages.error(request, _("Choisissez un créneau proposé."))
-            return redirect("portal:coaching_book")
-        try:
-            session = services.book_session(
-                now=now, actor=person, subscription=subscription, coach=coach, starts_at=starts_at
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect("portal:coaching_book")
-        messages.success(request, _("Séance réservée ; l'invitation part par e-mail."))
-        return redirect("portal:coaching_session", session_id=session.pk)
+        subscription = subscriptions.filter(pk=_pk(request.POST.get("subscription"))).first()
+        coach = selectors.visible_coaches(person).filter(pk=_pk(request.POST.get("coach"))).first()
+        starts_at = _aware(request.POST.get("starts_at", ""))
+        if subscription is None or coach is None or starts_at is None:
+            refused = str(_("Choisissez un créneau proposé."))
+        else:
+            try:
+                booked = services.book_session(
+                    now=now,
+                    actor=person,
+                    subscription=subscription,
+                    coach=coach,
+                    starts_at=starts_at,
+                )
+            except DomainError as exc:
+                refused = str(exc.message)
+        if not is_htmx(request):
+            if booked is None:
+                messages.error(request, refused)
+                return redirect("portal:coaching_book")
+            messages.success(request, _("Séance réservée ; l'invitation part par e-mail."))
+            return redirect("portal:coaching_session", session_id=booked.pk)
+    # A slot booked by htmx: the list comes back without it, with the outcome.
     coaches = {c.pk: c for c in selectors.visible_coaches(person)}
     slots = [(slot, coaches[slot.coach_id]) for slot in _slots(person, now)]
-    return render(
+    return render_page_or_fragment(
         request,
         "coaching/book.html",
-        {"subscriptions": list(subscriptions), "slots": slots},
+        "coaching/_slots.html",
+        {
+            "subscriptions": list(subscriptions),
+            "slots": slots,
+            "booked": booked,
+            "booking_error": refused,
+        },
     )
+
+
+def _pk(value: str | None) -> int:
+    """A primary key from a form field; 0 (no row) for anything else."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
+def _aware(value: str) -> datetime | None:
+    """The slot's start as posted: an ISO date-time with its offset, else None."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 def _session_or_404(person: Person, session_id: int, now: datetime) -> CoachingSession:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from clausier.accounts.reach import request_reach
 from clausier.accounts.views import current_person
+from clausier.core.htmx import is_htmx, render_page_or_fragment
 from clausier.monitoring import windows as rules
 from clausier.monitoring.errors import MonitoringError
 from clausier.monitoring.models import Downtime, DowntimeKind, ManagedServer, ServerReport
@@ -167,28 +168,36 @@ def board_nav_visible(request: HttpRequest) -> bool:
     return ManagedServer.objects.filter(provider_id__in=providers).exists()
 
 
-@login_required
-def problems_board(request: HttpRequest) -> HttpResponse:
-    person = current_person(request)
-    if not board.board_visible(person):
-        raise Http404
+def _board_context(person: Any) -> dict[str, Any]:
     now = timezone.now()
     rows = board.problems(person, now)
-    context = {
+    return {
         "rows": rows,
         "overdue": reports.overdue_reports(board.operator_providers(person), now),
         "unhandled": sum(1 for r in rows if not r.handled),
         "now": now,
     }
-    template = (
-        "monitoring/board_table.html" if request.GET.get("partial") else "monitoring/board.html"
+
+
+@login_required
+def problems_board(request: HttpRequest) -> HttpResponse:
+    """The board (art. 3.2); htmx refreshes its list every 30 s (`?partial=1` too)."""
+    person = current_person(request)
+    if not board.board_visible(person):
+        raise Http404
+    context = _board_context(person)
+    if request.GET.get("partial"):
+        return render(request, "monitoring/board_table.html", context)
+    return render_page_or_fragment(
+        request, "monitoring/board.html", "monitoring/board_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
 @require_POST
 def board_acknowledge(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Acknowledge a problem (art. 3.2: stops its escalation). An htmx request gets the
+    board's list back with the outcome; a plain form post is redirected to the board."""
     person = current_person(request)
     service = operated_services(person).filter(pk=service_id).first()
     if service is None:
@@ -196,9 +205,16 @@ def board_acknowledge(request: HttpRequest, service_id: int) -> HttpResponse:
     try:
         operations.acknowledge(service, person, request.POST.get("comment", ""), timezone.now())
     except MonitoringError as exc:
-        messages.error(request, str(exc.message))
+        outcome, tag = str(exc.message), "error"
     else:
-        messages.success(request, _("Problème pris en compte : l'escalade est arrêtée."))
+        outcome, tag = str(_("Problème pris en compte : l'escalade est arrêtée.")), "success"
+    if is_htmx(request):
+        context = _board_context(person)
+        context.update(board_message=outcome, board_message_tag=tag)
+        return render_page_or_fragment(
+            request, "monitoring/board.html", "monitoring/board_table.html", context
+        )
+    getattr(messages, tag)(request, outcome)
     return redirect("portal:monitoring_board")
 
 

@@ -32,7 +32,9 @@ from clausier.billing import services as billing_services
 from clausier.billing.invoicing.balances import with_balances
 from clausier.billing.models import MANUAL_PAYMENT_METHODS, Invoice, Payment, Subscription
 from clausier.billing.roles import BILLING_ROLES
+from clausier.coaching.overview import client_coaching
 from clausier.core.errors import DomainError
+from clausier.core.htmx import render_page_or_fragment
 from clausier.monitoring.models import ManagedServer
 from clausier.support.models import Ticket
 
@@ -56,7 +58,8 @@ def _clients(request: HttpRequest) -> Any:
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
     clients = _clients(request).select_related("provider")
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL would fail on PostgreSQL (a 500); nothing else in a search needs refusing.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         clients = clients.filter(
             Q(legal_name__icontains=query)
@@ -67,7 +70,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "legal_name", "pk"
     )
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/staff/clients.html", {"page": page, "query": query})
+    return render_page_or_fragment(
+        request,
+        "portal/staff/clients.html",
+        "portal/staff/client_results.html",
+        {"page": page, "query": query},
+    )
 
 
 @login_required
@@ -91,6 +99,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "servers": ManagedServer.objects.filter(client=client).order_by("name")[:50],
         "tickets": Ticket.objects.filter(client=client).order_by("-pk")[:20],
         "methods": [(method.value, method.label) for method in MANUAL_PAYMENT_METHODS],
+        "coaching": client_coaching(client, current_person(request), timezone.now()),
     }
     return render(request, "portal/staff/client.html", context)
 

@@ -22,6 +22,7 @@ from clausier.accounts.reach import request_reach
 from clausier.accounts.selectors import visible_clients
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
+from clausier.core.htmx import is_htmx, render_page_or_fragment
 from clausier.monitoring.models import ManagedServer
 from clausier.support import documents, lookups, selectors
 from clausier.support.errors import SupportError
@@ -142,32 +143,32 @@ def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
     return lookups.ticket_for(current_person(request), ticket_id)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = _ticket(request, ticket_id)
-    person = current_person(request)
-    if request.method == "POST":
-        try:
-            message = tickets.post_message(
+def _post_reply(request: HttpRequest, ticket: Ticket, person: Any) -> str:
+    """Post the reply form's message (art. 5: a public reply acknowledges the ticket);
+    returns the refusal's text, empty when it was posted."""
+    try:
+        message = tickets.post_message(
+            now=timezone.now(),
+            ticket=ticket,
+            body=request.POST.get("body", ""),
+            channel=Channel.PORTAL,
+            actor=person,
+            internal=request.POST.get("internal") == "on",
+        )
+        upload = request.FILES.get("attachment")
+        if upload is not None:
+            attachments.attach(
                 now=timezone.now(),
-                ticket=ticket,
-                body=request.POST.get("body", ""),
-                channel=Channel.PORTAL,
-                actor=person,
-                internal=request.POST.get("internal") == "on",
+                message=message,
+                filename=upload.name or "",
+                content=upload.read(attachments.MAX_SIZE + 1),
             )
-            upload = request.FILES.get("attachment")
-            if upload is not None:
-                attachments.attach(
-                    now=timezone.now(),
-                    message=message,
-                    filename=upload.name or "",
-                    content=upload.read(attachments.MAX_SIZE + 1),
-                )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        return redirect("portal:support_ticket", ticket.pk)
+    except DomainError as exc:
+        return str(exc.message)
+    return ""
+
+
+def _ticket_context(ticket: Ticket, person: Any) -> dict[str, Any]:
     thread = (
         selectors.visible_messages(person)
         .filter(ticket=ticket)
@@ -176,7 +177,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         .order_by("created_at", "pk")
     )
     staff = is_support_staff(person, ticket.provider_id)
-    context = {
+    return {
         "ticket": ticket,
         "clock": tickets.clock_of(ticket, timezone.now()),
         "thread": thread,
@@ -184,7 +185,33 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "statuses": TicketStatus.choices,
         "engineers": support_staff(ticket.provider_id) if staff else [],
     }
-    return render(request, "support/ticket.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """A ticket's thread and reply form. The reply posted by htmx gets the conversation
+    back (and the acknowledgement clock, out of band); a plain post is redirected."""
+    ticket = _ticket(request, ticket_id)
+    person = current_person(request)
+    if request.method == "POST":
+        refused = _post_reply(request, ticket, person)
+        if not is_htmx(request):
+            if refused:
+                messages.error(request, refused)
+            return redirect("portal:support_ticket", ticket.pk)
+        ticket.refresh_from_db()
+        context = _ticket_context(ticket, person)
+        context.update(
+            oob=True,
+            reply_message=refused or _("Message enregistré."),
+            reply_message_tag="error" if refused else "success",
+            draft=request.POST.get("body", "") if refused else "",
+        )
+        return render_page_or_fragment(
+            request, "support/ticket.html", "support/_conversation.html", context
+        )
+    return render(request, "support/ticket.html", _ticket_context(ticket, person))
 
 
 @login_required

@@ -62,8 +62,13 @@ def test_a_collaborator_books_postpones_and_joins(
     screenshot("coaching home, nothing booked")
 
     page.open("/seances/reserver/")
-    page.navigates(page.find("button.book").click)
-    assert "Séance réservée" in page.text(".messages")
+    # htmx books in place: the outcome and a link to the session, no reload.
+    page.updates_in_place(page.find("button.book").click, "#slots", "Séance réservée")
+    assert (
+        page.find("#booking-message a")
+        .get_attribute("href")
+        .endswith(f"/seances/{CoachingSession.objects.get().pk}/")
+    )
     booked = CoachingSession.objects.get()
     assert booked.starts_at == first
     page.open("/seances/")

@@ -67,6 +67,18 @@ class Page:
         action()
         self.wait.until(new_document_loaded, "the action did not load a new page")
 
+    def updates_in_place(self, action: Callable[[], None], css: str, text: str) -> None:
+        """Run an action that htmx answers in place (docs/portal.md "HTMX"): wait until
+        `text` shows in `css`, and check the document was not reloaded meanwhile (the
+        marker put on `window` before the action is still there)."""
+        self.wait.until(lambda d: d.execute_script("return !!window.htmx"), "no htmx")
+        self.driver.execute_script("window.clausierInPlace = true")
+        action()
+        self.wait.until(lambda d: text in self.find(css).text, f"{text!r} never appeared in {css}")
+        assert self.driver.execute_script("return window.clausierInPlace === true"), (
+            "the page was reloaded"
+        )
+
     def submit(self, form_css: str = "main form") -> None:
         button = self.find(f"{form_css} button[type=submit]")
         self.navigates(button.click)

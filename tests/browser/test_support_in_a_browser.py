@@ -50,8 +50,13 @@ def test_a_ticket_is_opened_answered_and_acknowledged(
     assert "Le site est lent" in page.text("main .card")  # the queue comes first
     page.open(f"/support/tickets/{ticket.pk}/")
     page.fill({"reply-body": "Nous redémarrons PHP-FPM."})
-    page.submit("form#reply")
-    assert "Nous redémarrons PHP-FPM." in page.text()
+    # htmx posts the reply and swaps the conversation and the clock, without a reload.
+    page.updates_in_place(
+        page.find("form#reply button[type=submit]").click, "#conversation", "Message enregistré"
+    )
+    assert "Nous redémarrons PHP-FPM." in page.text("#conversation")
+    assert "prise en compte le" in page.text("#ticket-clock")  # a public reply (art. 5)
+    assert page.find("#reply-body").get_attribute("value") == ""
     page.log_out()
 
     page.log_in(w["admin"].email, PASSWORD)
@@ -82,7 +87,9 @@ def test_an_engineer_runs_a_ticket_and_an_intervention_from_the_portal(
     page.submit("form#ticket-status")
     page.fill({"reply-body": "Vérifier les journaux de Postfix."})
     page.find("#reply-internal").click()
-    page.submit("form#reply")
+    page.updates_in_place(
+        page.find("form#reply button[type=submit]").click, "#conversation", "note interne"
+    )
     ticket.refresh_from_db()
     assert ticket.assignee == w["engineer"] and ticket.status == "waiting_third_party"
     assert ticket.acknowledged_at is None  # an internal note never acknowledges
