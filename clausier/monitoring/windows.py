@@ -115,6 +115,41 @@ def next_occurrence(
     return None
 
 
+def check_maintenance(
+    windows: Iterable[WeeklyWindow],
+    zone: ZoneInfo,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+) -> tuple[datetime, datetime]:
+    """Whether a maintenance needing a service restart may be scheduled (art. 6): in the
+    future (the client is told before it), the two windows declared, and entirely inside
+    one occurrence of a window. Returns that occurrence; raises `WindowError` with the
+    API's code. `services.maintenance.schedule_maintenance` and the simulator both ask
+    this function."""
+    if starts_at <= now:
+        raise WindowError(
+            f"{CLAUSE}: a maintenance is announced to the client before it starts.",
+            "notice_too_late",
+        )
+    items = list(windows)
+    if len(items) != WINDOWS_PER_WEEK:
+        raise WindowError(
+            f"{CLAUSE}: the client has not declared its two maintenance windows yet.",
+            "windows_missing",
+        )
+    if ends_at <= starts_at:
+        raise WindowError("A downtime's end must follow its start.", "invalid_period")
+    found = covering(items, zone, starts_at, ends_at)
+    if found is None:
+        raise WindowError(
+            f"{CLAUSE}: a maintenance needing a service restart takes place inside one of "
+            "the two windows the client declared.",
+            "outside_window",
+        )
+    return found
+
+
 # --- the reminder to a client who has not declared its windows (art. 6) -------------
 
 # Daily during the first week after the server's creation, then weekly, until declared.

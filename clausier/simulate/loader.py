@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -75,12 +75,31 @@ def _percent(low: str, high: str) -> Parser:
     return lambda text, _zone: parse_percent(text, Decimal(low), Decimal(high))
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _parse_weekly_slot(text: str) -> tuple[int, time]:
+    """A maintenance window as "tuesday 22:00" (or "tue 22:00"): weekday (0 = Monday) and
+    local start, in the contract's zone; the art. 6 rules are the monitoring service's."""
+    day_text, _space, start_text = text.strip().partition(" ")
+    day = day_text.lower()
+    matches = [i for i, name in enumerate(_WEEKDAYS) if len(day) >= 3 and name.startswith(day)]
+    if len(matches) != 1:
+        raise ValueProblem(f"{text!r} does not start with a weekday (e.g. 'tuesday 22:00')")
+    try:
+        start = time.fromisoformat(start_text.strip())
+    except ValueError:
+        raise ValueProblem(f"{text!r} has no start time HH:MM after its weekday") from None
+    return matches[0], start
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     parse: Parser
     ref: str | None = None  # the event type whose `id` this field names
     optional: bool = False
     default: object = None
+    many: bool = False  # a YAML list of such values (a tuple)
 
 
 @dataclass(frozen=True)
@@ -190,6 +209,18 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         ),
         "downtime": _spec(_MH, server=_ID, start=_INSTANT, end=_INSTANT),
         "acknowledgement": _spec(_MH, service=_ref("service_defined")),
+        # The client's two weekly windows (art. 6), e.g. [tuesday 22:00, saturday 06:00].
+        "maintenance_windows": _spec(
+            _MH, server=_ID, windows=FieldSpec(_plain(_parse_weekly_slot), many=True)
+        ),
+        # A maintenance needing a service restart, scheduled by the provider (art. 6).
+        "maintenance": _spec(
+            _MH,
+            server=_ID,
+            start=_INSTANT,
+            end=_INSTANT,
+            reason=FieldSpec(_plain(str), optional=True, default=""),
+        ),
         "syntec_index": _spec(
             _MH,
             series=FieldSpec(_enum("old", "new")),
@@ -375,6 +406,14 @@ def _value(node: yaml.Node, source: str, name: str, parse: Parser, zone: ZoneInf
         raise ScenarioError(source, _line(node), name, str(problem)) from None
 
 
+def _values(
+    node: yaml.Node, source: str, name: str, parse: Parser, zone: ZoneInfo
+) -> tuple[object, ...]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise ScenarioError(source, _line(node), name, "must be a list, e.g. [a, b]")
+    return tuple(_value(item, source, name, parse, zone) for item in node.value)
+
+
 def load_scenario(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate a scenario; the first problem raises `ScenarioError`."""
     root = compose(text, source)
@@ -528,7 +567,11 @@ def _event(
                 raise ScenarioError(source, line, name, f"is required for {event_type}")
             values[name] = field_spec.default
             continue
-        value = _value(fields[name][1], source, name, field_spec.parse, zone)
+        node = fields[name][1]
+        if field_spec.many:
+            value: object = _values(node, source, name, field_spec.parse, zone)
+        else:
+            value = _value(node, source, name, field_spec.parse, zone)
         if field_spec.ref is not None:
             _check_ref(str(value), field_spec.ref, created, source, lines[name], name)
         values[name] = value

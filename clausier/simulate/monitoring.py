@@ -2,8 +2,11 @@
 (`monitoring.statemachine.process`), the escalation rule (`monitoring.escalation`) and
 the availability computation (`monitoring.sla`). Nothing here re-implements them.
 
-Events: service_defined, check_result, downtime, acknowledgement. Results: state_change,
-alert, escalation, availability (per service and per server and month).
+Events: service_defined, check_result, downtime, acknowledgement, maintenance_windows,
+maintenance. Results: state_change, alert, escalation, availability (per service and per
+server and month), maintenance_windows and maintenance (declared or scheduled, or refused
+with the code the API gives), through `monitoring.windows`, the rules
+`services.maintenance.declare_windows` and `schedule_maintenance` apply.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import date, datetime
 from clausier.core.calendar import add_months, local_midnight
 from clausier.monitoring import sla
 from clausier.monitoring import statemachine as sm
+from clausier.monitoring import windows as maintenance_rules
 from clausier.monitoring.escalation import critical_kinds, escalation_due
 from clausier.probes.result import State
 from clausier.simulate.context import Context, Handler
@@ -20,6 +24,7 @@ from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, instant, month, percent
 from clausier.simulate.state import Escalation, WatchedService, Window
 from clausier.terms.rules.managed_hosting import office_calendar
+from clausier.terms.zone import contract_zone
 
 CLIENT_AND_PROVIDER = ["client", "provider"]
 
@@ -230,6 +235,79 @@ def acknowledgement(context: Context, event: Event) -> None:
     _close_escalation(context, service, suppressed_by="acknowledged")
 
 
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def maintenance_windows(context: Context, event: Event) -> None:
+    """The client declares a server's two weekly windows (art. 6): validated by
+    `monitoring.windows.validate`, as `declare_windows` does; a refusal is a result."""
+    _catch_up(context, context.now)
+    server = event.text("server")
+    slots = event.values["windows"]
+    assert isinstance(slots, tuple)
+    given = [maintenance_rules.WeeklyWindow(day, start) for day, start in slots]
+    clause = context.pack.clause("client.maintenance_slots_per_week")
+    fields: dict[str, JsonValue] = {
+        "server": server,
+        "windows": [f"{_DAY_NAMES[w.weekday]} {w.start:%H:%M}" for w in given],
+    }
+    try:
+        valid = maintenance_rules.validate(given)
+    except maintenance_rules.WindowError as exc:
+        fields.update(outcome="refused", refused_because=exc.code, message=exc.message)
+        context.emit("maintenance_windows", server, clause, fields)
+        return
+    context.monitoring.maintenance_windows[server] = valid
+    zone = contract_zone(context.pack)
+    upcoming = maintenance_rules.next_occurrence(valid, zone, context.now)
+    fields.update(
+        outcome="declared",
+        zone=zone.key,
+        next_window=None
+        if upcoming is None
+        else [
+            instant(upcoming[0], context.scenario.zone),
+            instant(upcoming[1], context.scenario.zone),
+        ],
+    )
+    context.emit("maintenance_windows", server, clause, fields)
+
+
+def maintenance(context: Context, event: Event) -> None:
+    """The provider schedules a maintenance needing a service restart (art. 6): allowed
+    by `monitoring.windows.check_maintenance`, as `schedule_maintenance` does; it then
+    becomes a downtime (alerts suppressed, a problem still present at its end alerted)
+    and the client's notice goes out now. A refusal is a result with the API's code."""
+    _catch_up(context, context.now)
+    server = event.text("server")
+    start, end = event.instant("start"), event.instant("end")
+    zone = context.scenario.zone
+    clause = context.pack.clause("client.maintenance_slots_per_week")
+    fields: dict[str, JsonValue] = {
+        "server": server,
+        "start": instant(start, zone),
+        "end": instant(end, zone),
+        "reason": event.text("reason"),
+    }
+    try:
+        maintenance_rules.check_maintenance(
+            context.monitoring.maintenance_windows.get(server, []),
+            contract_zone(context.pack),
+            start,
+            end,
+            context.now,
+        )
+    except maintenance_rules.WindowError as exc:
+        fields.update(outcome="refused", refused_because=exc.code, message=exc.message)
+        context.emit("maintenance", server, clause, fields)
+        return
+    context.monitoring.downtimes.append(Window(server, start, end))
+    fields.update(
+        outcome="scheduled", notice_at=instant(context.now, zone), notice_to=CLIENT_AND_PROVIDER
+    )
+    context.emit("maintenance", server, clause, fields)
+
+
 def _months(
     start: datetime, end: datetime, context: Context
 ) -> list[tuple[date, datetime, datetime]]:
@@ -314,4 +392,6 @@ HANDLERS: dict[str, Handler] = {
     "check_result": check_result,
     "downtime": downtime,
     "acknowledgement": acknowledgement,
+    "maintenance_windows": maintenance_windows,
+    "maintenance": maintenance,
 }

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from clausier.monitoring.statemachine import CheckState
+from clausier.monitoring.windows import WeeklyWindow
 from clausier.terms.rules.coaching_training import AnnouncedIncrease
 from clausier.terms.rules.managed_hosting import (
     EmergencyQuota,
@@ -201,3 +202,5 @@ class Window:
 class MonitoringState:
     services: dict[str, WatchedService] = field(default_factory=dict)
     downtimes: list[Window] = field(default_factory=list)
+    # The client's declared windows per server (art. 6), as `monitoring.windows` holds them.
+    maintenance_windows: dict[str, list[WeeklyWindow]] = field(default_factory=dict)

@@ -115,6 +115,15 @@ _messages = {
     "windows_overlap": _("Art. 6 : les deux plages de maintenance doivent être distinctes."),
     "invalid_weekday": _("Jour de plage invalide (0 = lundi à 6 = dimanche)."),
     "invalid_start": _("Une plage commence à une minute entière, en heure locale."),
+    "notice_too_late": _("Art. 6 : une maintenance s'annonce au client avant son début."),
+    "windows_missing": _(
+        "Art. 6 : le client n'a pas encore déclaré ses deux plages de maintenance."
+    ),
+    "invalid_period": _("La fin d'un arrêt programmé doit suivre son début."),
+    "outside_window": _(
+        "Art. 6 : une maintenance nécessitant un redémarrage de services se fait "
+        "dans une des deux plages déclarées par le client."
+    ),
 }
 
 
@@ -129,28 +138,10 @@ def schedule_maintenance(
 ) -> Downtime:
     """A maintenance needing a service restart: only inside one of the client's windows
     (art. 6), in the future, with a notice e-mailed to the client's contacts now."""
-    if starts_at <= now:
-        raise MonitoringError(
-            _("Art. 6 : une maintenance s'annonce au client avant son début."), "notice_too_late"
-        )
-    items = declared(server)
-    if len(items) != rules.WINDOWS_PER_WEEK:
-        raise MonitoringError(
-            _("Art. 6 : le client n'a pas encore déclaré ses deux plages de maintenance."),
-            "windows_missing",
-        )
-    if ends_at <= starts_at:
-        raise MonitoringError(
-            _("La fin d'un arrêt programmé doit suivre son début."), "invalid_period"
-        )
-    if rules.covering(items, server_zone(server), starts_at, ends_at) is None:
-        raise MonitoringError(
-            _(
-                "Art. 6 : une maintenance nécessitant un redémarrage de services se fait "
-                "dans une des deux plages déclarées par le client."
-            ),
-            "outside_window",
-        )
+    try:
+        rules.check_maintenance(declared(server), server_zone(server), starts_at, ends_at, now)
+    except rules.WindowError as exc:
+        raise MonitoringError(_messages.get(exc.code, exc.message), exc.code) from exc
     with transaction.atomic():
         downtime = schedule_downtime(
             server,
