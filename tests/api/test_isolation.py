@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -292,6 +293,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/coaching/allowances"),
     ("GET", "/api/coaching/sessions"),
     ("GET", "/api/coaching/deliverables"),
+    ("GET", "/api/coaching/calendar"),
     ("GET", "/api/training/sessions"),
     ("GET", "/api/training/quotes"),
     ("GET", "/api/training/enrolments"),
@@ -584,3 +586,27 @@ def test_coaching_subscription_rows_point_at_what_a1_itself_reaches(client):
         client, "GET", path.format(**ids_for(world, path)), None, world.secrets["admin_a1"]
     )
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", [*OUTSIDERS, "member_a1"])
+def test_the_calendar_shows_outsiders_nothing_of_a1_s_sessions(client, outsider):
+    """The agenda page (a list, not an object page): A1's session, its client and its
+    participant appear to A1's admin, never to an outsider, on the session's own week."""
+    world = build_world()
+    session = world.coaching["session"]
+    day = session.starts_at.astimezone(ZoneInfo("Europe/Paris")).date()
+    week = {"vue": "week", "date": day.isoformat()}
+    link = f'href="/seances/{session.pk}/"'
+    assert client.login(username="admin@boulangerie.example", password=PASSWORD)
+    insider = client.get("/agenda/", week).content.decode()
+    assert link in insider and "coachee@boulangerie.example" in insider
+    client.logout()
+    assert client.login(username=world.people[outsider].email, password=PASSWORD)
+    page = client.get("/agenda/", week)
+    assert page.status_code in (200, 403, 404)
+    text = page.content.decode()
+    assert link not in text
+    assert "coachee@boulangerie.example" not in text
+    if outsider != "member_a1":  # who reads their own address in the page's header
+        assert not any(marker in text for marker in A1_MARKERS)
