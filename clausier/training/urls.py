@@ -9,6 +9,7 @@ portal_urlpatterns = [
     path("formations/bpf/", views.bpf_page, name="training_bpf"),
     path("formations/bpf.csv", views.bpf_csv, name="training_bpf_csv"),
     path("formations/devis/<int:quote_id>/", views.quote_detail, name="training_quote"),
+    path("formations/catalogue/nouvelle/", staff_views.new_training, name="training_new_training"),
     path("formations/sessions/nouvelle/", staff_views.new_session, name="training_new_session"),
     path(
         "formations/sessions/<int:session_id>/",
