@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from clausier.accounts.models import ClientOrganisation, Membership, Role
 from clausier.billing.models import InvoiceKind, InvoiceLine, PaymentMethod
 from clausier.notify.preferences import NoticeKind, opted_out, register_notice
-from clausier.notify.services import Draft, enqueue_many
+from clausier.notify.services import Attachment, Draft, enqueue_many
 from clausier.notify.templates import register_template
 
 INVOICE_ISSUED = "invoice_issued"
@@ -140,8 +140,13 @@ def _drafts(
     ]
 
 
-def invoices_issued(invoices: list[Any], now: datetime) -> int:
-    """Tell each invoice's payer it was issued (within the issuing transaction)."""
+def invoices_issued(
+    invoices: list[Any],
+    now: datetime,
+    attachments: dict[int, tuple[Attachment, ...]] | None = None,
+) -> int:
+    """Tell each invoice's payer it was issued (within the issuing transaction), with the
+    invoice's `attachments` if any (a funder's evidence, coaching art. 8.2.4)."""
     if not invoices:
         return 0
     to = recipients({i.client_id for i in invoices if i.funder_id is None}, INVOICE_ISSUED)
@@ -171,7 +176,11 @@ def invoices_issued(invoices: list[Any], now: datetime) -> int:
             "url": _url("portal:invoice_detail", invoice.pk),
             "pdf_url": _url("portal:invoice_document", invoice.pk, "pdf"),
         }
-        drafts += _drafts(INVOICE_ISSUED, str(invoice.pk), payers, invoice.provider, context)
+        files = (attachments or {}).get(invoice.pk, ())
+        drafts += [
+            replace(draft, attachments=files)
+            for draft in _drafts(INVOICE_ISSUED, str(invoice.pk), payers, invoice.provider, context)
+        ]
     return enqueue_many(drafts, now)
 
 

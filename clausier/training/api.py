@@ -1,28 +1,42 @@
-"""The training API: sessions, quotes (enrolments, funding, the two invoices), signing and
-validating half-days, e-learning progress, the kept documents. Scoped by `selectors`:
+"""The training API: sessions, quotes (enrolments, funding, the OPCO's agreement or refusal,
+the two invoices), convocations, access windows and their extensions, signing and
+validating half-days, e-learning progress, evaluations, the kept documents. Scoped by `selectors`:
 what a caller may not see answers 404, what they see but may not do 403."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from clausier.accounts import scoping
 from clausier.accounts.api.people import caller
-from clausier.accounts.models import Provider
+from clausier.accounts.models import Provider, Role
 from clausier.apikit.pagination import Page
+from clausier.apikit.schemas import StrictIn
 from clausier.billing.models_funders import Funder
 from clausier.coaching import interruptions as coaching_interruptions
 from clausier.coaching.models import ServiceInterruption
-from clausier.training import convention, documents, interruptions, selectors, services
+from clausier.training import (
+    access,
+    convention,
+    convocations,
+    documents,
+    evaluations,
+    interruptions,
+    selectors,
+    services,
+    settlement,
+)
+from clausier.training.errors import TrainingError
 from clausier.training.models import (
     Enrolment,
     FundingRequest,
@@ -30,6 +44,7 @@ from clausier.training.models import (
     Module,
     Quote,
     Slot,
+    Training,
     TrainingSession,
 )
 
@@ -120,6 +135,93 @@ class SignatureOut(Schema):
     digest: str
 
 
+class TrainingIn(StrictIn):
+    provider_id: int
+    title: str = Field(min_length=1, max_length=200)
+    objectives: str = Field(min_length=1, max_length=10000)
+    programme: str = Field(min_length=1, max_length=20000)
+    prerequisites: str = Field("", max_length=10000)
+    duration_hours: Decimal = Field(ge=Decimal("0.5"), max_digits=7, decimal_places=2)
+    modality: Literal["remote", "blended", "on_site"] = "on_site"
+    nature: Literal["training", "skills_assessment", "vae", "apprenticeship"] = "training"
+    price_ht: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    pricing: Literal["per_participant", "per_group"] = "per_participant"
+    access_days: int = Field(90, ge=1, le=3650)
+
+
+class TrainingOut(Schema):
+    id: int
+    provider_id: int
+    title: str
+    objectives: str
+    programme: str
+    prerequisites: str
+    duration_hours: Decimal
+    modality: str
+    nature: str
+    price_ht: Decimal
+    pricing: str
+    access_days: int
+
+
+class AgreementIn(StrictIn):
+    reference: str = Field(min_length=1, max_length=100)
+    covered_ht: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    covered_hours: Decimal = Field(gt=0, max_digits=9, decimal_places=2)
+    received_at: AwareDatetime
+
+
+class RefusalIn(StrictIn):
+    reason: str = Field(min_length=1, max_length=300)
+    received_at: AwareDatetime
+
+
+class SentOut(Schema):
+    sent: int
+
+
+class ExtensionIn(StrictIn):
+    days: int = Field(ge=1, le=access.MAX_EXTENSION_DAYS)
+    reason: str = Field(min_length=1, max_length=300)
+    clause: str = Field("", pattern=r"^(7\.3|7\.4)?$")
+
+
+class ExtensionOut(Schema):
+    id: int
+    days: int
+    clause: str
+    reason: str
+    created_at: datetime
+
+
+class AccessOut(Schema):
+    enrolment_id: int
+    opens_at: datetime
+    closes_at: datetime
+    extended_days: int
+    extensions: list[ExtensionOut]
+
+
+class AverageOut(Schema):
+    key: str
+    question: str
+    average: Decimal | None
+
+
+class EvaluationResultOut(Schema):
+    scope: str
+    training_id: int
+    training: str
+    session_id: int | None
+    kind: str
+    sent: int
+    answered: int
+    rate: int
+    withheld: bool
+    averages: list[AverageOut]
+    comments: list[str]
+
+
 def _slot_out(slot: Slot) -> SlotOut:
     return SlotOut(
         id=slot.pk,
@@ -194,6 +296,46 @@ def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _training_out(training: Training) -> TrainingOut:
+    return TrainingOut(
+        id=training.pk,
+        provider_id=training.provider_id,
+        title=training.title,
+        objectives=training.objectives,
+        programme=training.programme,
+        prerequisites=training.prerequisites,
+        duration_hours=training.duration_hours,
+        modality=training.modality,
+        nature=training.nature,
+        price_ht=training.price_ht,
+        pricing=training.pricing,
+        access_days=training.access_days,
+    )
+
+
+@router.get("/training/trainings", response=list[TrainingOut])
+@paginate(Page)
+def list_trainings(request: HttpRequest) -> Any:
+    """The catalogue: staff their provider's; client users and trainers what they take part in."""
+    trainings = selectors.visible_trainings(caller(request)).order_by("title", "pk")
+    return [_training_out(t) for t in trainings]
+
+
+@router.post("/training/trainings", response={201: TrainingOut})
+def create_training(request: HttpRequest, payload: TrainingIn) -> Status[TrainingOut]:
+    """A catalogue entry (owners and coaches of the provider), the same service as the
+    portal's form: `full_clean`, audit `training.created`."""
+    person = caller(request)
+    provider = get_object_or_404(
+        Provider.objects.filter(pk__in=scoping.staff_provider_ids(person)), pk=payload.provider_id
+    )
+    fields = payload.model_dump(exclude={"provider_id"})
+    training = services.create_training(
+        now=timezone.now(), actor=person, provider=provider, fields=fields
+    )
+    return Status(201, _training_out(training))
+
+
 @router.get("/training/sessions", response=list[SessionOut])
 @paginate(Page)
 def list_sessions(request: HttpRequest) -> Any:
@@ -249,10 +391,11 @@ def request_funding(request: HttpRequest, quote_id: int, payload: FundingIn) -> 
 
 @router.post("/training/quotes/{quote_id}/settle", response=QuoteOut)
 def settle_quote(request: HttpRequest, quote_id: int) -> QuoteOut:
-    """Split billing after the training; 400 `training_hours_mismatch` names what differs."""
+    """Split billing after the training; 400 `training_hours_mismatch` names what differs.
+    The OPCO's e-mail carries the attendance sheets and certificates (art. 8.2.4)."""
     person = caller(request)
     quote = get_object_or_404(selectors.visible_quotes(person), pk=quote_id)
-    services.settle(now=timezone.now(), actor=person, quote=quote)
+    settlement.settle(now=timezone.now(), actor=person, quote=quote)
     quote.refresh_from_db()
     return _quote_out(quote)
 
@@ -440,3 +583,165 @@ def schedule_maintenance(request: HttpRequest, payload: MaintenanceIn) -> Status
         emergency=payload.emergency,
     )
     return Status(201, _interruption_out(row))
+
+
+def _quote_funding(request: HttpRequest, quote_id: int) -> tuple[Any, Quote, FundingRequest]:
+    person = caller(request)
+    quote = get_object_or_404(selectors.visible_quotes(person), pk=quote_id)
+    funding_request = FundingRequest.objects.filter(quote=quote).first()
+    if funding_request is None:
+        raise TrainingError(
+            _("Ce devis n'a pas de demande de prise en charge (art. 8.2.4)."), "no_funding_request"
+        )
+    return person, quote, funding_request
+
+
+@router.post("/training/quotes/{quote_id}/funding/agreement", response=QuoteOut)
+def record_agreement(request: HttpRequest, quote_id: int, payload: AgreementIn) -> QuoteOut:
+    """The OPCO's agreement (art. 8.2.4): reference, covered amount HT and hours-trainees,
+    when it reached the provider (its date decides who pays the first day). Provider staff."""
+    person, quote, funding_request = _quote_funding(request, quote_id)
+    services.record_agreement(
+        now=timezone.now(),
+        actor=person,
+        request=funding_request,
+        reference=payload.reference,
+        covered_ht=payload.covered_ht,
+        covered_hours=payload.covered_hours,
+        received_at=payload.received_at,
+    )
+    quote.refresh_from_db()
+    return _quote_out(quote)
+
+
+@router.post("/training/quotes/{quote_id}/funding/refusal", response=QuoteOut)
+def record_refusal(request: HttpRequest, quote_id: int, payload: RefusalIn) -> QuoteOut:
+    """The OPCO's refusal (art. 8.2.4): the whole training is then due by the client."""
+    person, quote, funding_request = _quote_funding(request, quote_id)
+    services.record_refusal(
+        now=timezone.now(),
+        actor=person,
+        request=funding_request,
+        reason=payload.reason,
+        received_at=payload.received_at,
+    )
+    quote.refresh_from_db()
+    return _quote_out(quote)
+
+
+@router.post("/training/sessions/{training_session_id}/convocations", response=SentOut)
+def send_convocations(request: HttpRequest, training_session_id: int) -> SentOut:
+    """Convoke every participant not yet convoked to the session's current version (art. 6,
+    6.1, 7.2.1, 8.1.2), with the iCalendar half-days. Provider owners and coaches."""
+    person = caller(request)
+    session = get_object_or_404(selectors.visible_sessions(person), pk=training_session_id)
+    return SentOut(
+        sent=convocations.send_convocations(now=timezone.now(), actor=person, session=session)
+    )
+
+
+@router.post("/training/enrolments/{enrolment_id}/convocation", response=SentOut)
+def resend_convocation(request: HttpRequest, enrolment_id: int) -> SentOut:
+    """One participant's convocation again, same calendar events. Owners and coaches."""
+    person = caller(request)
+    enrolment = get_object_or_404(selectors.visible_enrolments(person), pk=enrolment_id)
+    return SentOut(sent=convocations.resend(now=timezone.now(), actor=person, enrolment=enrolment))
+
+
+def _access_out(enrolment: Enrolment) -> AccessOut:
+    current = access.window(enrolment)
+    return AccessOut(
+        enrolment_id=enrolment.pk,
+        opens_at=current.opens_at,
+        closes_at=current.closes_at,
+        extended_days=current.extended_days,
+        extensions=[
+            ExtensionOut(
+                id=e.pk, days=e.days, clause=e.clause, reason=e.reason, created_at=e.created_at
+            )
+            for e in enrolment.access_extensions.order_by("pk")
+        ],
+    )
+
+
+@router.get("/training/enrolments/{enrolment_id}/access", response=AccessOut)
+def get_access(request: HttpRequest, enrolment_id: int) -> AccessOut:
+    """The access window to the training's content (art. 7.2.1) and its extensions."""
+    enrolment = get_object_or_404(selectors.visible_enrolments(caller(request)), pk=enrolment_id)
+    return _access_out(enrolment)
+
+
+@router.post("/training/enrolments/{enrolment_id}/access-extensions", response={201: AccessOut})
+def extend_access(
+    request: HttpRequest, enrolment_id: int, payload: ExtensionIn
+) -> Status[AccessOut]:
+    """Extend one participant's access by `days`: an outage over 48 business hours (clause
+    "7.3"), maintenance ("7.4"), or a commercial gesture (""). Owners and coaches."""
+    person = caller(request)
+    enrolment = get_object_or_404(selectors.visible_enrolments(person), pk=enrolment_id)
+    access.extend(
+        now=timezone.now(),
+        actor=person,
+        enrolment=enrolment,
+        days=payload.days,
+        reason=payload.reason,
+        clause=payload.clause,
+    )
+    return Status(201, _access_out(enrolment))
+
+
+@router.post("/training/sessions/{training_session_id}/evaluations", response=SentOut)
+def send_evaluations(request: HttpRequest, training_session_id: int) -> SentOut:
+    """Send the session's due evaluations now (hot after the last half-day, cold after its
+    delay; Qualiopi indicator 30), each participant once. Owners and coaches."""
+    person = caller(request)
+    session = get_object_or_404(selectors.visible_sessions(person), pk=training_session_id)
+    return SentOut(
+        sent=evaluations.send_for_session(now=timezone.now(), actor=person, session=session)
+    )
+
+
+def _results_out(scope: str, rows: list[dict[str, Any]]) -> list[EvaluationResultOut]:
+    out = []
+    for row in rows:
+        training = row["training"]
+        groups = [(None, row["results"])] + [
+            (s["session"].pk, s["results"]) for s in row["sessions"]
+        ]
+        for session_id, results in groups:
+            for result in results:
+                keys = [key for key, _label in evaluations.QUESTIONS[result.kind]]
+                out.append(
+                    EvaluationResultOut(
+                        scope=scope,
+                        training_id=training.pk,
+                        training=training.title,
+                        session_id=session_id,
+                        kind=result.kind,
+                        sent=result.sent,
+                        answered=result.answered,
+                        rate=result.rate,
+                        withheld=result.withheld,
+                        averages=[
+                            AverageOut(key=key, question=question, average=average)
+                            for key, (question, average) in zip(keys, result.averages, strict=True)
+                        ],
+                        comments=result.comments,
+                    )
+                )
+    return out
+
+
+@router.get("/training/evaluations", response=list[EvaluationResultOut])
+@paginate(Page)
+def evaluation_results(request: HttpRequest) -> Any:
+    """Evaluation results per training (session_id null) and per session. Provider staff:
+    every answer's mean and the comments (scope "provider"); a client's administrators:
+    their own trainees' means only, none under 3 answers (`withheld`), no comment (scope
+    "client", art. 23)."""
+    person = caller(request)
+    providers = scoping.staff_provider_ids(person)
+    clients = scoping.client_ids(person, {Role.CLIENT_ADMIN.value})
+    return _results_out("provider", evaluations.results(providers) if providers else []) + (
+        _results_out("client", evaluations.client_results(clients)) if clients else []
+    )

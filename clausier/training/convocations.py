@@ -14,6 +14,7 @@ provider's, the client's, a participant withdrawn) sends METHOD:CANCEL with the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -210,6 +211,44 @@ def send_convocations(*, now: datetime, actor: object, session: TrainingSession)
                 provider=session.provider,
                 details={"participants": len(enrolments), "sequence": session.ical_sequence},
             )
+    return sent
+
+
+def resend(*, now: datetime, actor: object, enrolment: Enrolment) -> int:
+    """One participant's convocation again (lost, deleted, a new address): the current
+    version (same UIDs and SEQUENCE, so calendars keep one event per half-day), queued
+    under a key of its own so that it is really sent again, and audited."""
+    session = enrolment.quote.session
+    _require_editor(actor, session)
+    if session.status != SessionStatus.SCHEDULED:
+        raise TrainingError(_("Cette session n'est plus programmée."))
+    last = session.slots.order_by("-ends_at").first()
+    if last is None:
+        raise TrainingError(_("La session n'a aucune demi-journée."))
+    if now >= last.ends_at:
+        raise TrainingError(_("La session est terminée : plus de convocation."), "ended")
+    if enrolment.status != EnrolmentStatus.ACTIVE or enrolment.quote.status != QuoteStatus.ACCEPTED:
+        raise TrainingError(_("Cette inscription est retirée ou son devis annulé."), "withdrawn")
+    if enrolment.convoked_sequence is None:
+        raise TrainingError(
+            _("Ce participant n'a pas encore été convoqué : envoyez d'abord les convocations."),
+            "not_convoked",
+        )
+    (draft,) = _drafts(session, [enrolment], now, "REQUEST")
+    keyed = replace(draft, idempotency_key=f"{draft.idempotency_key}:resent:{now.isoformat()}")
+    with transaction.atomic():
+        sent = enqueue_many([keyed], now)
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            convoked_at=now, convoked_sequence=session.ical_sequence
+        )
+        audit.record(
+            "training.convocation_resent",
+            enrolment,
+            actor=actor,
+            provider=session.provider,
+            client=enrolment.quote.client,
+            details={"sequence": session.ical_sequence, "clause": CLAUSES},
+        )
     return sent
 
 

@@ -33,6 +33,7 @@ from clausier.training.models import (
     Enrolment,
     OrganisationProfile,
     Presence,
+    RemoteInterval,
     Signature,
     SignerRole,
     Slot,
@@ -135,6 +136,16 @@ def attendance_sheet(*, now: datetime, slot: Slot) -> TrainingDocument:
     signatures = {
         s.enrolment_id: s for s in Signature.objects.filter(slot=slot, role=SignerRole.PARTICIPANT)
     }
+    zone = contract_zone()
+    connections: dict[int, list[str]] = {}
+    connected: dict[int, int] = {}
+    for interval in RemoteInterval.objects.filter(slot=slot).order_by("joined_at"):
+        connections.setdefault(interval.enrolment_id, []).append(
+            f"{interval.joined_at.astimezone(zone):%H:%M}–{interval.left_at.astimezone(zone):%H:%M}"
+        )
+        connected[interval.enrolment_id] = connected.get(interval.enrolment_id, 0) + int(
+            (interval.left_at - interval.joined_at).total_seconds() // 60
+        )
     rows = []
     for attendance in slot.attendances.select_related(
         "enrolment__participant", "enrolment__quote__client"
@@ -148,9 +159,10 @@ def attendance_sheet(*, now: datetime, slot: Slot) -> TrainingDocument:
                 "partial": attendance.status == Presence.PARTIAL,
                 "minutes": attendance.minutes,
                 "signature": signatures.get(enrolment.pk),
+                "connections": connections.get(enrolment.pk, []),
+                "connected": connected.get(enrolment.pk, 0),
             }
         )
-    zone = contract_zone()
     content = render_pdf(
         "attendance_sheet.html",
         {
@@ -164,6 +176,7 @@ def attendance_sheet(*, now: datetime, slot: Slot) -> TrainingDocument:
             "location": session.location,
             "rows": rows,
             "countersignature": countersignature,
+            "remote": bool(slot.session.room_name),
         },
     )
     with transaction.atomic():

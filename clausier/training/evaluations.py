@@ -19,11 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from clausier.accounts import scoping
+from clausier.accounts.errors import NotAllowed
+from clausier.accounts.models import Role
 from clausier.core import audit
 from clausier.notify.services import Draft, enqueue_many
 from clausier.training.errors import TrainingError
@@ -46,6 +49,9 @@ SEND_WINDOW = timedelta(days=30)
 SCALE = range(1, 6)
 COMMENT_MAX = 2000
 CLAUSE = "Qualiopi, indicateur 30"
+# Below this many answers a client's administrators see no mean (art. 23, see client_results).
+CLIENT_MIN_ANSWERS = 3
+EDITORS = {Role.OWNER.value, Role.COACH.value}
 
 QUESTIONS: dict[str, list[tuple[str, Any]]] = {
     EvaluationKind.HOT: [
@@ -104,6 +110,31 @@ def _cold_days(provider_id: int) -> int:
     return profile.cold_evaluation_days if profile else DEFAULT_COLD_DAYS
 
 
+def _due_in_session(
+    session: TrainingSession, last_end: datetime, now: datetime, cold_days: int, window: bool
+) -> list[tuple[Enrolment, str]]:
+    """The session's (enrolment, kind) not yet sent whose moment has come: the hot one at
+    the last half-day's end, the cold one `cold_days` later; the job keeps to `SEND_WINDOW`
+    after the moment, a send asked by staff does not."""
+    moments = {
+        EvaluationKind.HOT: last_end,
+        EvaluationKind.COLD: last_end + timedelta(days=cold_days),
+    }
+    kinds = [k for k, at in moments.items() if at <= now and (not window or now < at + SEND_WINDOW)]
+    if not kinds:
+        return []
+    enrolments = Enrolment.objects.filter(
+        quote__session=session,
+        quote__status__in=[QuoteStatus.ACCEPTED, QuoteStatus.BILLED],
+        status=EnrolmentStatus.ACTIVE,
+    ).select_related("participant", "quote__session__training", "quote__session__provider")
+    due: list[tuple[Enrolment, str]] = []
+    for enrolment in enrolments:
+        done = set(enrolment.evaluations.values_list("kind", flat=True))
+        due.extend((enrolment, kind) for kind in kinds if kind not in done)
+    return due
+
+
 def _due_enrolments(now: datetime) -> list[tuple[Enrolment, str]]:
     sessions = (
         TrainingSession.objects.exclude(status=SessionStatus.CANCELLED)
@@ -114,38 +145,61 @@ def _due_enrolments(now: datetime) -> list[tuple[Enrolment, str]]:
     due: list[tuple[Enrolment, str]] = []
     cold_days: dict[int, int] = {}
     for session in sessions:
-        last_end: datetime = session.last_end
         if session.provider_id not in cold_days:
             cold_days[session.provider_id] = _cold_days(session.provider_id)
-        moments = {
-            EvaluationKind.HOT: last_end,
-            EvaluationKind.COLD: last_end + timedelta(days=cold_days[session.provider_id]),
-        }
-        kinds = [k for k, at in moments.items() if at <= now < at + SEND_WINDOW]
-        if not kinds:
-            continue
-        enrolments = Enrolment.objects.filter(
-            quote__session=session,
-            quote__status__in=[QuoteStatus.ACCEPTED, QuoteStatus.BILLED],
-            status=EnrolmentStatus.ACTIVE,
-        ).select_related("participant", "quote__session__training", "quote__session__provider")
-        for enrolment in enrolments:
-            done = set(enrolment.evaluations.values_list("kind", flat=True))
-            due.extend((enrolment, kind) for kind in kinds if kind not in done)
+        due.extend(
+            _due_in_session(
+                session, session.last_end, now, cold_days[session.provider_id], window=True
+            )
+        )
     return due
+
+
+def _create_and_queue(now: datetime, due: list[tuple[Enrolment, str]]) -> int:
+    drafts = []
+    for enrolment, kind in due:
+        token, token_hash = _new_token()
+        evaluation = Evaluation.objects.create(
+            enrolment=enrolment, kind=kind, token_hash=token_hash, sent_at=now
+        )
+        drafts.append(_draft(evaluation, token, reminder=False))
+    return enqueue_many(drafts, now)
 
 
 def send_due(now: datetime) -> int:
     """The job: create and e-mail each evaluation that has fallen due, once."""
-    drafts = []
     with transaction.atomic():
-        for enrolment, kind in _due_enrolments(now):
-            token, token_hash = _new_token()
-            evaluation = Evaluation.objects.create(
-                enrolment=enrolment, kind=kind, token_hash=token_hash, sent_at=now
-            )
-            drafts.append(_draft(evaluation, token, reminder=False))
-        return enqueue_many(drafts, now)
+        return _create_and_queue(now, _due_enrolments(now))
+
+
+def send_for_session(*, now: datetime, actor: Any, session: TrainingSession) -> int:
+    """Staff send a session's evaluations now, without waiting for the hourly job: the hot
+    one once the last half-day has ended, the cold one once its delay has passed, each
+    participant once (a second send queues nothing new). Audited."""
+    if actor is not None and session.provider_id not in scoping.staff_provider_ids(actor, EDITORS):
+        raise NotAllowed(_("Réservé à l'équipe du prestataire."))
+    if session.status == SessionStatus.CANCELLED:
+        raise TrainingError(_("Cette session est annulée."), "cancelled")
+    last = session.slots.order_by("-ends_at").first()
+    if last is None or now < last.ends_at:
+        raise TrainingError(
+            _("La session n'est pas terminée : l'évaluation à chaud part à la fin (%(clause)s).")
+            % {"clause": CLAUSE},
+            "not_ended",
+        )
+    with transaction.atomic():
+        due = _due_in_session(
+            session, last.ends_at, now, _cold_days(session.provider_id), window=False
+        )
+        sent = _create_and_queue(now, due)
+        audit.record(
+            "training.evaluations_sent",
+            session,
+            actor=actor,
+            provider=session.provider,
+            details={"sent": sent, "kinds": sorted({kind for _e, kind in due}), "clause": CLAUSE},
+        )
+    return sent
 
 
 def send_reminders(now: datetime) -> int:
@@ -227,61 +281,87 @@ class Result:
     answered: int = 0
     averages: list[tuple[str, Decimal | None]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # Answers exist but are too few to show a mean without identifying someone.
+    withheld: bool = False
 
     @property
     def rate(self) -> int:
         return round(100 * self.answered / self.sent) if self.sent else 0
 
 
-def _result(label: str, kind: str, evaluations: list[Evaluation]) -> Result:
+def _result(
+    label: str, kind: str, evaluations: list[Evaluation], *, comments: bool, min_answers: int
+) -> Result:
     result = Result(label, kind, sent=len(evaluations))
     answered = [e for e in evaluations if e.answered_at is not None]
     result.answered = len(answered)
+    shown = len(answered) >= min_answers
     for key, question in QUESTIONS[kind]:
         values = [e.answers[key] for e in answered if isinstance(e.answers.get(key), int)]
-        average = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None
+        average = (
+            (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
+            if values and shown
+            else None
+        )
         result.averages.append((str(question), average))
-    result.comments = [e.answers["comment"] for e in answered if e.answers.get("comment")]
+    result.withheld = bool(answered) and not shown
+    if comments:
+        result.comments = [e.answers["comment"] for e in answered if e.answers.get("comment")]
     return result
 
 
-def results(provider_ids: set[int]) -> list[dict[str, Any]]:
-    """Per training, then per session: sent, answered, the rate and each question's mean."""
-    evaluations = list(
-        Evaluation.objects.filter(enrolment__quote__provider_id__in=provider_ids)
-        .select_related("enrolment__quote__session__training")
-        .order_by("pk")
-    )
-    trainings: dict[int, dict[str, Any]] = {}
-    for evaluation in evaluations:
+def _results(
+    evaluations: QuerySet[Evaluation], *, comments: bool, min_answers: int
+) -> list[dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for evaluation in evaluations.select_related("enrolment__quote__session__training").order_by(
+        "pk"
+    ):
         session = evaluation.enrolment.quote.session
-        row = trainings.setdefault(
+        row = rows.setdefault(
             session.training_id,
             {"training": session.training, "all": [], "sessions": {}},
         )
         row["all"].append(evaluation)
         row["sessions"].setdefault(session.pk, (session, []))[1].append(evaluation)
-    out = []
-    for row in trainings.values():
-        out.append(
-            {
-                "training": row["training"],
-                "results": [
-                    _result(str(row["training"].title), kind, kept)
-                    for kind in (EvaluationKind.HOT, EvaluationKind.COLD)
-                    if (kept := [e for e in row["all"] if e.kind == kind])
-                ],
-                "sessions": [
-                    {
-                        "session": session,
-                        "results": [
-                            _result(str(session), kind, kept)
-                            for kind in (EvaluationKind.HOT, EvaluationKind.COLD)
-                            if (kept := [e for e in items if e.kind == kind])
-                        ],
-                    }
-                    for session, items in row["sessions"].values()
-                ],
-            }
-        )
-    return out
+
+    def per_kind(label: str, items: list[Evaluation]) -> list[Result]:
+        return [
+            _result(label, kind, kept, comments=comments, min_answers=min_answers)
+            for kind in (EvaluationKind.HOT, EvaluationKind.COLD)
+            if (kept := [e for e in items if e.kind == kind])
+        ]
+
+    return [
+        {
+            "training": row["training"],
+            "results": per_kind(str(row["training"].title), row["all"]),
+            "sessions": [
+                {"session": session, "results": per_kind(str(session), items)}
+                for session, items in row["sessions"].values()
+            ],
+        }
+        for row in rows.values()
+    ]
+
+
+def results(provider_ids: set[int]) -> list[dict[str, Any]]:
+    """The provider's staff: per training, then per session: sent, answered, the rate,
+    each question's mean and the comments (Qualiopi indicator 30: the provider uses them)."""
+    return _results(
+        Evaluation.objects.filter(enrolment__quote__provider_id__in=provider_ids),
+        comments=True,
+        min_answers=1,
+    )
+
+
+def client_results(client_ids: set[int]) -> list[dict[str, Any]]:
+    """A client's administrators: the same aggregates over their own trainees only, never
+    an answer or a comment of one person, and no mean under `CLIENT_MIN_ANSWERS` answers
+    (a mean of one answer is that answer). Art. 23: the participants' data are not
+    disclosed beyond what the service needs; the employer's need is the aggregate."""
+    return _results(
+        Evaluation.objects.filter(enrolment__quote__client_id__in=client_ids),
+        comments=False,
+        min_answers=CLIENT_MIN_ANSWERS,
+    )

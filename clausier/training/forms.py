@@ -4,9 +4,11 @@ the OPCO's agreement or refusal. They only read and check input; the services de
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,12 @@ class SessionForm(forms.Form):
     min_participants = forms.IntegerField(
         label=_("Participants minimum"), min_value=1, max_value=500, initial=1
     )
+    room_name = forms.RegexField(
+        label=_("Salle JaaS des demi-journées à distance (facultatif)"),
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$",
+        error_messages={"invalid": _("Lettres, chiffres, points, tirets : sans espace.")},
+        required=False,
+    )
 
     def __init__(self, *args: Any, provider_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +59,42 @@ class SessionForm(forms.Form):
             .distinct()
             .order_by("email")
         )
+
+
+CATALOGUE_FIELDS = [
+    "title",
+    "objectives",
+    "programme",
+    "prerequisites",
+    "duration_hours",
+    "modality",
+    "nature",
+    "price_ht",
+    "pricing",
+    "access_days",
+]
+
+
+class TrainingForm(forms.Form):
+    """A catalogue entry; the model's own fields (labels, limits, choices), checked again
+    by `services.create_training` (`full_clean`)."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), label=_("Organisme"))
+
+    def __init__(self, *args: Any, provider_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = Provider.objects.filter(pk__in=provider_ids).order_by("legal_name")
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+        if len(provider_ids) == 1:
+            self.fields["provider"].initial = next(iter(provider_ids))
+            self.fields["provider"].widget = forms.HiddenInput()
+        self.fields.update(forms.fields_for_model(Training, fields=CATALOGUE_FIELDS))
+        for name in ("objectives", "programme", "prerequisites"):
+            self.fields[name].widget.attrs["rows"] = 4
+        self.fields["objectives"].required = True
+        self.fields["programme"].required = True
+        self.fields["duration_hours"].validators.append(MinValueValidator(Decimal("0.5")))
+        self.fields["price_ht"].validators.append(MinValueValidator(Decimal("0")))
 
 
 class HalfDayForm(forms.Form):

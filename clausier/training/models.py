@@ -177,6 +177,9 @@ class TrainingSession(models.Model):
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     # The convocations' iCalendar SEQUENCE (RFC 5545): raised on each change sent again.
     ical_sequence = models.PositiveIntegerField(_("version des convocations"), default=0)
+    # The JaaS room of a remote or blended session: its join/leave events are the remote
+    # half-days' attendance evidence (training.remote).
+    room_name = models.CharField(_("salle de visioconférence"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("session de formation")
@@ -376,6 +379,41 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}@{self.slot_id}: {self.status}"
+
+
+class RemoteInterval(models.Model):
+    """One participant's connection to the session's video room during a remote half-day
+    (from the JaaS webhook's join/leave events, clipped to the half-day), recorded when the
+    trainer validates it: the attendance evidence of remote half-days (training.remote)."""
+
+    slot = models.ForeignKey(
+        Slot,
+        on_delete=models.PROTECT,
+        related_name="remote_intervals",
+        verbose_name=_("demi-journée"),
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="remote_intervals",
+        verbose_name=_("inscrit"),
+    )
+    joined_at = models.DateTimeField(_("connecté à"))
+    left_at = models.DateTimeField(_("déconnecté à"))
+
+    class Meta:
+        verbose_name = _("connexion à distance")
+        verbose_name_plural = _("connexions à distance")
+        ordering = ["slot", "enrolment", "joined_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_at__gt=models.F("joined_at")),
+                name="remote_interval_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}@{self.slot_id}: {self.joined_at:%H:%M}–{self.left_at:%H:%M}"
 
 
 class SignerRole(models.TextChoices):

@@ -36,6 +36,7 @@ from clausier.core import audit
 from clausier.core.clauses import ClauseRef
 from clausier.core.errors import DomainError
 from clausier.core.money import to_cents
+from clausier.notify.services import Attachment
 from clausier.terms.packs import Pack
 from clausier.terms.rules.coaching_training import (
     client_training_change,
@@ -44,7 +45,7 @@ from clausier.terms.rules.coaching_training import (
 )
 from clausier.terms.services import pack_for
 from clausier.terms.zone import contract_day, contract_zone
-from clausier.training import access, convocations
+from clausier.training import access, convocations, remote
 from clausier.training import split as splitting
 from clausier.training.errors import HoursMismatch, TrainingError
 from clausier.training.models import (
@@ -196,8 +197,10 @@ def schedule_session(
     slots: list[SlotDraft],
     min_participants: int = 1,
     location: str = "",
+    room_name: str = "",
 ) -> TrainingSession:
-    """A session of `training`: its half-days and e-learning make the training's duration."""
+    """A session of `training`: its half-days and e-learning make the training's duration.
+    `room_name`: the JaaS room whose join/leave events are the remote half-days' evidence."""
     _require_staff(actor, training.provider_id, STAFF_EDITORS)
     if trainer.provider_id != training.provider_id:
         raise NotAllowed(_("Formateur introuvable."))
@@ -212,6 +215,7 @@ def schedule_session(
             trainer=trainer,
             min_participants=min_participants,
             location=location,
+            room_name=" ".join((room_name or "").split())[:200],
             created_at=now,
         )
         rows = [_slot(session, draft) for draft in slots]
@@ -739,7 +743,8 @@ def mark_attendance(
 
 def validate_half_day(*, now: datetime, actor: Any, slot: Slot, ip: str | None) -> Signature:
     """The trainer countersigns the half-day: every participant has a status, and those
-    present signed. Who has no status by then is absent."""
+    present signed. Who has no status by then is absent. On a remote half-day, a
+    participant's recorded connection caps their presence (remote.py, 90 % threshold)."""
     session = slot.session
     _require_trainer(actor, session)
     if now < slot.ends_at - timedelta(minutes=30):
@@ -753,13 +758,26 @@ def validate_half_day(*, now: datetime, actor: Any, slot: Slot, ip: str | None) 
             for e in active_enrolments(quote)
         ]
         statuses: dict[str, Any] = {}
+        # A remote half-day: the room's join/leave intervals are recorded, and propose the
+        # status of a participant who signed and has none from the trainer (remote.py).
+        connected = remote.record(slot, enrolments) if session.room_name else {}
         for enrolment in enrolments:
-            attendance, _created = Attendance.objects.get_or_create(
-                enrolment=enrolment, slot=slot, defaults={"status": Presence.ABSENT, "minutes": 0}
-            )
             signed = Signature.objects.filter(
                 slot=slot, enrolment=enrolment, role=SignerRole.PARTICIPANT
             ).exists()
+            status, minutes = str(Presence.ABSENT), 0
+            if signed and enrolment.pk in connected:
+                status, minutes = remote.proposed(connected[enrolment.pk], slot.minutes)
+            attendance, _created = Attendance.objects.get_or_create(
+                enrolment=enrolment, slot=slot, defaults={"status": status, "minutes": minutes}
+            )
+            if enrolment.pk in connected:
+                capped = remote.capped(
+                    attendance.status, attendance.minutes, connected[enrolment.pk], slot.minutes
+                )
+                if capped != (attendance.status, attendance.minutes):
+                    attendance.status, attendance.minutes = capped
+                    attendance.save(update_fields=["status", "minutes"])
             present = attendance.status in (Presence.PRESENT, Presence.PARTIAL)
             if present and not signed:
                 raise TrainingError(
@@ -1081,9 +1099,13 @@ def require_billing_staff(actor: Any, quote: Quote) -> None:
     _require_staff(actor, quote.provider_id, BILLING_STAFF)
 
 
-def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
+def settle(
+    *, now: datetime, actor: Any, quote: Quote, evidence: tuple[Attachment, ...] = ()
+) -> list[Invoice]:
     """After the training: the OPCO's invoice (covered, attended and completed hours) and
-    the client's (the rest), each line citing its clause and hours, in one issue."""
+    the client's (the rest), each line citing its clause and hours, in one issue. The
+    OPCO's e-mail carries `evidence` (the sheets and certificates, art. 8.2.4: built by
+    `settlement.settle`, which pages and API call)."""
     _require_staff(actor, quote.provider_id, BILLING_STAFF)
     if quote.status == QuoteStatus.BILLED:
         return [i for i in (quote.funder_invoice, quote.client_invoice) if i is not None]
@@ -1119,6 +1141,7 @@ def settle(*, now: datetime, actor: Any, quote: Quote) -> list[Invoice]:
                 due_on=contract_day(now) + timedelta(days=PAYMENT_DAYS),
                 funder=request.funder,
                 funding_reference=(request.agreement_reference or request.file_number)[:100],
+                attachments=evidence,
             )
         )
     client_lines = split.of("client")

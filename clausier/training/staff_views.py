@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
+from clausier.accounts.models import Role
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
 from clausier.terms.zone import contract_zone
@@ -60,6 +62,41 @@ def _refused(exc: DomainError) -> int:
 
 
 @login_required
+def new_training(request: HttpRequest) -> HttpResponse:
+    """A catalogue entry (owners and coaches), through `services.create_training` like the
+    API: its permission check, `full_clean` and audit entry `training.created`."""
+    providers = _editor_providers(request)
+    form = forms.TrainingForm(request.POST or None, provider_ids=providers)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            provider = data.pop("provider")
+            try:
+                training = services.create_training(
+                    now=timezone.now(),
+                    actor=current_person(request),
+                    provider=provider,
+                    fields=data,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+                status = _refused(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Formation « %(title)s » créée : programmez-en une session.")
+                    % {"title": training.title},
+                )
+                return HttpResponseRedirect(reverse("portal:training_new_session"))
+    return render(request, "training/staff/new_training.html", {"form": form}, status=status)
+
+
+@login_required
 def new_session(request: HttpRequest) -> HttpResponse:
     providers = _editor_providers(request)
     person = current_person(request)
@@ -88,6 +125,7 @@ def new_session(request: HttpRequest) -> HttpResponse:
                     slots=drafts,
                     min_participants=data["min_participants"],
                     location=data["location"],
+                    room_name=data["room_name"],
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
@@ -439,11 +477,27 @@ def evaluation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def evaluation_results(request: HttpRequest) -> HttpResponse:
-    providers = scoping.staff_provider_ids(current_person(request))
-    if not providers:
+    """Staff: their provider's results with the comments. A client's administrators: their
+    own trainees' means only (`evaluations.client_results`, art. 23). Anyone else: 404."""
+    person = current_person(request)
+    providers = scoping.staff_provider_ids(person)
+    if providers:
+        return render(
+            request,
+            "training/staff/evaluations.html",
+            {"trainings": evaluations.results(providers), "client": False},
+        )
+    clients = scoping.client_ids(person, {Role.CLIENT_ADMIN.value})
+    if not clients:
         raise Http404
     return render(
-        request, "training/staff/evaluations.html", {"trainings": evaluations.results(providers)}
+        request,
+        "training/staff/evaluations.html",
+        {
+            "trainings": evaluations.client_results(clients),
+            "client": True,
+            "min_answers": evaluations.CLIENT_MIN_ANSWERS,
+        },
     )
 
 

@@ -14,6 +14,7 @@ portal_urlpatterns = [
         name="training_interruptions",
     ),
     path("formations/devis/<int:quote_id>/", views.quote_detail, name="training_quote"),
+    path("formations/catalogue/nouvelle/", staff_views.new_training, name="training_new_training"),
     path("formations/sessions/nouvelle/", staff_views.new_session, name="training_new_session"),
     path(
         "formations/sessions/<int:session_id>/",

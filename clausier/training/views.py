@@ -21,7 +21,16 @@ from clausier.accounts import scoping
 from clausier.accounts.models import Provider, Role
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
-from clausier.training import access, bpf, convention, documents, forms, selectors, services
+from clausier.training import (
+    access,
+    bpf,
+    convention,
+    documents,
+    forms,
+    selectors,
+    services,
+    settlement,
+)
 from clausier.training.models import (
     DocumentKind,
     Enrolment,
@@ -327,10 +336,7 @@ def settle(request: HttpRequest, quote_id: int) -> HttpResponse:
         raise Http404
     now = timezone.now()
     try:
-        services.require_billing_staff(person, quote)
-        for enrolment in services.billed_enrolments(quote):
-            documents.certificate(now=now, enrolment=enrolment)
-        services.settle(now=now, actor=person, quote=quote)
+        settlement.settle(now=now, actor=person, quote=quote)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -29,6 +29,7 @@ from clausier.monitoring.models import (
     ServerReport,
 )
 from clausier.terms import services as terms_services
+from clausier.training.models import Training
 from tests.api.world import A1_MARKERS, build_world
 from tests.api.world_content import content_untouched
 from tests.api.world_support import assert_support_untouched
@@ -134,6 +135,25 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
         "minutes": 5
     },
     ("GET", "/api/training/documents/{document_id}/pdf"): None,
+    ("POST", "/api/training/quotes/{quote_id}/funding/agreement"): {
+        "reference": "intrus",
+        "covered_ht": "3500.00",
+        "covered_hours": "4.00",
+        "received_at": "2026-01-05T09:00:00+01:00",
+    },
+    ("POST", "/api/training/quotes/{quote_id}/funding/refusal"): {
+        "reason": "intrus",
+        "received_at": "2026-01-05T09:00:00+01:00",
+    },
+    ("POST", "/api/training/sessions/{training_session_id}/convocations"): None,
+    ("POST", "/api/training/enrolments/{enrolment_id}/convocation"): None,
+    ("GET", "/api/training/enrolments/{enrolment_id}/access"): None,
+    ("POST", "/api/training/enrolments/{enrolment_id}/access-extensions"): {
+        "days": 5,
+        "reason": "intrus",
+        "clause": "7.3",
+    },
+    ("POST", "/api/training/sessions/{training_session_id}/evaluations"): None,
     ("GET", "/api/support/tickets/{ticket_id}"): None,
     ("GET", "/api/support/tickets/{ticket_id}/messages"): None,
     ("POST", "/api/support/tickets/{ticket_id}/messages"): {"body": "intrus"},
@@ -197,6 +217,14 @@ CREATE_OPERATIONS: dict[tuple[str, str], Any] = {
         "due_until": "2027-01-01",
     },
     ("POST", "/api/sepa/reports"): lambda w: {"provider_id": w.provider_a.pk, "content": "x"},
+    ("POST", "/api/training/trainings"): lambda w: {
+        "provider_id": w.provider_a.pk,
+        "title": "Intrus",
+        "objectives": "x",
+        "programme": "x",
+        "duration_hours": "7.00",
+        "price_ht": "900.00",
+    },
     ("POST", "/api/funders"): lambda w: {
         "provider_id": w.provider_a.pk,
         "legal_name": "OPCO intrus",
@@ -298,6 +326,8 @@ LIST_OPERATIONS = {
     ("GET", "/api/training/quotes"),
     ("GET", "/api/training/enrolments"),
     ("GET", "/api/interruptions"),
+    ("GET", "/api/training/evaluations"),
+    ("GET", "/api/training/trainings"),
     ("GET", "/api/support/tickets"),
     ("GET", "/api/support/emergencies"),
     ("GET", "/api/support/plans"),
@@ -479,6 +509,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert not LibraryItem.objects.filter(title="Intrus").exists()
     assert not Space.objects.filter(title="Intrus").exists()
     assert not Challenge.objects.filter(title="Intrus").exists()
+    assert not Training.objects.filter(title="Intrus").exists()
 
 
 @pytest.mark.django_db
@@ -610,3 +641,30 @@ def test_the_calendar_shows_outsiders_nothing_of_a1_s_sessions(client, outsider)
     assert "coachee@boulangerie.example" not in text
     if outsider != "member_a1":  # who reads their own address in the page's header
         assert not any(marker in text for marker in A1_MARKERS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", [*OUTSIDERS, "member_a1"])
+def test_the_evaluation_results_show_outsiders_nothing_of_a1(client, outsider):
+    """A1's answered evaluation (a comment included) reaches A's staff and A1's admins
+    only: outsiders get their own (empty) results or a 404, and the API list alike."""
+    world = build_world()
+    client.force_login(world.people[outsider])
+    page = client.get("/formations/evaluations/")
+    assert page.status_code in (200, 404)
+    assert "SECRET-A1" not in page.content.decode()
+    api_list = call(client, "GET", "/api/training/evaluations", None, world.secrets[outsider])
+    assert "SECRET-A1" not in api_list.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_evaluation_results_do_show_a1_to_its_admin_and_a_staff(client):
+    world = build_world()
+    for insider in ("admin_a1", "owner_a"):
+        client.force_login(world.people[insider])
+        assert "SECRET-A1 formation" in client.get("/formations/evaluations/").content.decode()
+    # The comment is the provider's only (art. 23).
+    client.force_login(world.people["admin_a1"])
+    assert "SECRET-A1 avis" not in client.get("/formations/evaluations/").content.decode()
+    client.force_login(world.people["owner_a"])
+    assert "SECRET-A1 avis" in client.get("/formations/evaluations/").content.decode()

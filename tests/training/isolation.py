@@ -14,6 +14,7 @@ from clausier.training.models import (
     Attendance,
     DocumentKind,
     Enrolment,
+    Evaluation,
     FundingRequest,
     Module,
     OrganisationProfile,
@@ -93,6 +94,22 @@ def build_training(provider: Any, client: Any, people: dict[str, Any]) -> dict[s
         role="participant",
         signed_at=timezone.now(),
         digest="f" * 64,
+    )
+    # An answered evaluation with a comment: its means and words stay A's and A1's.
+    Evaluation.objects.create(
+        enrolment=enrolment,
+        kind="hot",
+        token_hash="e" * 64,
+        sent_at=timezone.now(),
+        answered_at=timezone.now(),
+        answers={
+            "objectives": 5,
+            "content": 5,
+            "trainer": 5,
+            "organisation": 5,
+            "recommend": 5,
+            "comment": "SECRET-A1 avis",
+        },
     )
     profile = OrganisationProfile.objects.create(
         provider=provider, declaration_number="11755555575", signatory_name="Signataire"

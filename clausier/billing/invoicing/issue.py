@@ -17,6 +17,7 @@ from clausier.billing.models import Invoice, InvoiceKind, InvoiceLine, Subscript
 from clausier.billing.models_funders import Funder
 from clausier.billing.payers import funder_snapshot
 from clausier.core.money import to_cents
+from clausier.notify.services import Attachment
 from clausier.terms.zone import contract_day
 
 HUNDRED = Decimal(100)
@@ -126,6 +127,8 @@ class InvoiceDraft:
     actor: Any = None
     funder: Funder | None = None  # the payer when a funder pays for the client
     funding_reference: str = ""
+    # Files sent with the payer's e-mail (a funder's evidence: coaching art. 8.2.4).
+    attachments: tuple[Attachment, ...] = ()
 
 
 def invoice_line(invoice: Invoice, position: int, line: LineDraft) -> InvoiceLine:
@@ -201,7 +204,11 @@ def issue_many(*, now: datetime, drafts: list[InvoiceDraft]) -> list[Invoice]:
         )
         issued.update((invoice.idempotency_key, invoice) for invoice, _draft in fresh)
         # Each payer told in the issuing transaction, once per invoice (billing.notices).
-        notices.invoices_issued([invoice for invoice, _draft in fresh], now)
+        notices.invoices_issued(
+            [invoice for invoice, _draft in fresh],
+            now,
+            attachments={invoice.pk: draft.attachments for invoice, draft in fresh},
+        )
     return [issued[key] for key in keys]
 
 
