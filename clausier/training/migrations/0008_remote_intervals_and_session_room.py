@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0005_access_duration'),
+        ('training', '0007_funding_scheme'),
     ]
 
     operations = [
