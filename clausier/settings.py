@@ -46,6 +46,11 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Card payment on the gateway's hosted page (clausier.billing.payments.hosted): "test" plays
+# the gateway locally (its page and its signed webhook); "off" offers no card payment.
+PAYMENT_HOSTED_PAGE = env_str("PAYMENT_HOSTED_PAGE", "test")
+if PAYMENT_HOSTED_PAGE not in {"test", "off"}:
+    raise ImproperlyConfigured("PAYMENT_HOSTED_PAGE must be 'test' or 'off'")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

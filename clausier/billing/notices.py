@@ -35,11 +35,12 @@ from clausier.notify.templates import register_template
 INVOICE_ISSUED = "invoice_issued"
 PAYMENT_RECEIVED = "payment_received"
 PAYMENT_FAILED = "payment_failed"
+CARD_DECLINED = "card_declined"
 SUBSCRIPTION_STARTED = "subscription_started"
 TERMINATION_CONFIRMED = "termination_confirmed"
 PRICE_INCREASE = "price_increase"
 # The kinds the client's billing address receives besides the administrators.
-TO_BILLING_ADDRESS = frozenset({INVOICE_ISSUED, PAYMENT_RECEIVED, PAYMENT_FAILED})
+TO_BILLING_ADDRESS = frozenset({INVOICE_ISSUED, PAYMENT_RECEIVED, PAYMENT_FAILED, CARD_DECLINED})
 
 
 def register() -> None:
@@ -57,6 +58,7 @@ def register() -> None:
         PAYMENT_FAILED,
         frozenset({"provider", "number", "amount", "code", "accelerated", "clause", "url"}),
     )
+    register_template(CARD_DECLINED, frozenset({"provider", "number", "amount", "code", "url"}))
     register_template(SUBSCRIPTION_STARTED, frozenset({"provider", "label", "start", "clause"}))
     register_template(
         TERMINATION_CONFIRMED,
@@ -67,6 +69,7 @@ def register() -> None:
     register_notice(NoticeKind(INVOICE_ISSUED, _("Nouvelle facture ou nouvel avoir"), order=10))
     register_notice(NoticeKind(PAYMENT_RECEIVED, _("Paiement reçu"), order=20))
     register_notice(NoticeKind(PAYMENT_FAILED, _("Prélèvement rejeté"), order=30))
+    register_notice(NoticeKind(CARD_DECLINED, _("Paiement par carte refusé"), order=35))
     register_notice(NoticeKind(SUBSCRIPTION_STARTED, _("Début d'un abonnement"), order=40))
     register_notice(NoticeKind(TERMINATION_CONFIRMED, _("Confirmation de résiliation"), order=50))
     register_notice(
@@ -217,6 +220,21 @@ def payment_failed(debit: Any, code: str, accelerated: Any, now: datetime) -> in
         "url": _url("portal:invoice_detail", invoice.pk),
     }
     return enqueue_many(_drafts(PAYMENT_FAILED, str(debit.pk), to, invoice.provider, context), now)
+
+
+def card_declined(
+    invoice: Any, *, reference: str, amount: Decimal, code: str, now: datetime
+) -> int:
+    """A card refused on the gateway's hosted page (issue 16): the invoice stays due."""
+    to = recipients([invoice.client_id], CARD_DECLINED).get(invoice.client_id, [])
+    context = {
+        "provider": invoice.provider.legal_name,
+        "number": invoice.display_number,
+        "amount": amount,
+        "code": code or "—",
+        "url": _url("portal:invoice_detail", invoice.pk),
+    }
+    return enqueue_many(_drafts(CARD_DECLINED, reference, to, invoice.provider, context), now)
 
 
 def subscription_started(subscription: Any, start: date, clause: str, now: datetime) -> int:

@@ -20,6 +20,7 @@ urlpatterns = [
         views.gocardless_webhook,
         name="gocardless_webhook",
     ),
+    path("passerelle-de-test/<str:token>/", views.test_gateway_page, name="test_gateway"),
 ]
 
 portal_urlpatterns = [
@@ -29,6 +30,7 @@ portal_urlpatterns = [
     path("formules/<int:plan_id>/souscrire/", catalogue.plan_subscribe, name="plan_subscribe"),
     path("factures/", invoices.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
+    path("factures/<int:invoice_id>/carte/", invoices.invoice_pay_card, name="invoice_pay_card"),
     path(
         "factures/<int:invoice_id>/contester/",
         invoices.invoice_dispute,

@@ -345,6 +345,7 @@ PORTAL_PAGES = [
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),
     ("GET", "/factures/{invoice_id}/"),
     ("GET", "/factures/{invoice_id}/pdf/"),
+    ("POST", "/factures/{invoice_id}/carte/"),
     ("GET", "/abonnements/{subscription_id}/resilier/"),
     ("POST", "/abonnements/{subscription_id}/resilier/"),
     ("GET", "/bibliotheque/{item_id}/fichier/"),

@@ -24,6 +24,7 @@ from clausier.billing.payments.base import (
     MalformedPayload,
     StaleTimestamp,
 )
+from clausier.notify.models import OutboxMessage
 from tests.billing.payloads import STRIPE_SECRET, at, coaching_client_on_direct_debit, load
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,7 @@ def test_a_failed_sepa_debit_is_a_rejected_debit_and_accelerates_the_year():
     assert Invoice.objects.filter(idempotency_key__startswith="acceleration:").count() == 1
 
 
-def test_a_declined_card_is_recorded_but_is_not_a_rejected_debit():
+def test_a_declined_card_tells_the_client_once_but_is_not_a_rejected_debit():
     w = coaching_client_on_direct_debit()
     invoice = w["second"]
     body = load(
@@ -180,10 +181,18 @@ def test_a_declined_card_is_recorded_but_is_not_a_rejected_debit():
         invoice=invoice.display_number,
         amount=cents(invoice),
     )
+    due = services.balance_due(invoice)
     assert deliver(w, body).status_code == 200
-    assert ProviderEvent.objects.get().status == ProviderEventStatus.IGNORED
+    assert ProviderEvent.objects.get().status == ProviderEventStatus.PROCESSED
     assert not DirectDebit.objects.exists()
     assert not Invoice.objects.filter(idempotency_key__startswith="acceleration:").exists()
+    assert services.balance_due(invoice) == due
+    mails = OutboxMessage.objects.filter(template="card_declined")
+    assert mails.count() >= 1
+    assert all(invoice.display_number in m.subject for m in mails)
+    # Redelivered (the gateway retries): no second mail.
+    assert deliver(w, body).body["events"][0]["status"] == "duplicate"
+    assert OutboxMessage.objects.filter(template="card_declined").count() == mails.count()
 
 
 def test_an_inactive_mandate_revokes_ours_by_its_reference():

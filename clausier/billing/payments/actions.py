@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clausier.accounts.models import Provider
+from clausier.billing import notices
 from clausier.billing.invoicing.balances import balance_due
 from clausier.billing.models import (
     DebitStatus,
@@ -26,6 +27,7 @@ from clausier.billing.models import (
 from clausier.billing.payments import sepa
 from clausier.billing.payments.base import Outcome
 from clausier.billing.payments.recording import record_payment
+from clausier.core import audit
 
 
 def find_invoice(provider: Provider, number: str) -> Invoice | None:
@@ -150,4 +152,28 @@ def end_mandate(
         ProviderEventStatus.PROCESSED,
         _("Mandat %(rum)s révoqué.") % {"rum": mandate.reference},
         {"accelerated": accelerated},
+    )
+
+
+def card_declined(
+    *, now: datetime, invoice: Invoice, reference: str, amount: Decimal, code: str
+) -> Outcome:
+    """A card refused on the gateway's page: nothing is paid, the invoice stays due, and
+    the client is told once per attempt (idempotency key: the PaymentIntent). A card is
+    not a "prélèvement": no acceleration (coaching art. 9.1.3 §2, read against the
+    drafter, Code civil art. 1190)."""
+    with transaction.atomic():
+        notices.card_declined(invoice, reference=reference, amount=amount, code=code, now=now)
+        audit.record(
+            "invoice.card_declined",
+            invoice,
+            provider=invoice.provider,
+            client=invoice.client,
+            details={"reference": reference, "code": code, "amount": str(amount)},
+        )
+    return Outcome(
+        ProviderEventStatus.PROCESSED,
+        _("Carte refusée (%(code)s) pour la facture %(number)s : elle reste due.")
+        % {"code": code or "?", "number": invoice.display_number},
+        {"invoice": invoice.display_number},
     )

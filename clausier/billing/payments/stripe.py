@@ -7,7 +7,8 @@ so a captured delivery cannot be replayed later.
 
 Invoices are found by `metadata.clausier_invoice` on the PaymentIntent (set when the
 payment is created). A failed SEPA debit is a rejected debit (art. 9.1.3 §2); a declined
-card is not a "prélèvement" and only gets recorded (Code civil art. 1190).
+card is not a "prélèvement" (Code civil art. 1190): the client is told by mail and the
+invoice stays due (issue 16, `payments/hosted.py`).
 """
 
 from __future__ import annotations
@@ -174,6 +175,16 @@ class StripeGateway:
             types = obj.get("payment_method_types") or []
             method = types[0] if len(types) == 1 else ""
         method = method if isinstance(method, str) else ""
+        code = str(error.get("decline_code") or error.get("code") or "")[:100]
+        if method == "card":
+            amount = obj.get("amount")
+            return actions.card_declined(
+                now=now,
+                invoice=invoice,
+                reference=str(obj["id"]),
+                amount=_cents(amount) if isinstance(amount, int) else invoice.total_ttc,
+                code=code,
+            )
         if method not in DEBIT_METHODS:
             return Outcome(
                 ProviderEventStatus.IGNORED,
@@ -183,7 +194,6 @@ class StripeGateway:
         debit = actions.gateway_debit(
             now=now, invoice=invoice, channel=self.gateway, external_id=str(obj["id"])
         )
-        code = str(error.get("decline_code") or error.get("code") or "")
         return actions.reject(
             now=now, debit=debit, code=code, reason=str(error.get("message") or "")[:300]
         )

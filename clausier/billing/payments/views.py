@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from clausier.accounts.models import Provider
+from clausier.billing.errors import BillingError
 from clausier.billing.models import Gateway
-from clausier.billing.payments import webhooks
+from clausier.billing.payments import hosted, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +52,22 @@ def stripe_webhook(request: HttpRequest, provider: str) -> JsonResponse:
 @require_POST
 def gocardless_webhook(request: HttpRequest, provider: str) -> JsonResponse:
     return _receive(request, provider, Gateway.GOCARDLESS.value)
+
+
+def test_gateway_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The hosted page of the test gateway (PAYMENT_HOSTED_PAGE=test): what Stripe's page
+    does, without a network: pay or decline, the signed webhook, back to the portal."""
+    if settings.PAYMENT_HOSTED_PAGE != "test":
+        raise Http404
+    try:
+        session = hosted.read_test_session(token)
+    except BillingError as exc:
+        return render(request, "billing/test_gateway.html", {"error": exc.message}, status=400)
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in {"pay", "decline"}:
+            raise Http404
+        target = hosted.settle_test_session(session, paid=outcome == "pay", now=timezone.now())
+        return HttpResponseRedirect(target)
+    amount = Decimal(int(session["cents"])) / 100
+    return render(request, "billing/test_gateway.html", {"session": session, "amount": amount})

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from clausier.accounts.views import current_person
 from clausier.billing.invoicing.balances import annotated_balance, with_balances
 from clausier.billing.invoicing.documents.responses import document_response
 from clausier.billing.models import Invoice
-from clausier.billing.payments import dunning
+from clausier.billing.payments import dunning, hosted
 from clausier.billing.selectors import visible_invoices
 from clausier.core.errors import DomainError
 
@@ -95,6 +96,10 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "payments": invoice.payments.order_by("received_at", "pk"),
             "dispute_window": window,
             "disputes": invoice.disputes.all(),
+            "card_payment": bool(balance)
+            and invoice.client_id in _admin_clients(person)
+            and hosted.card_payment_offered(invoice),
+            "card_return": request.GET.get("carte"),
         },
     )
 
@@ -124,6 +129,24 @@ def invoice_dispute(request: HttpRequest, invoice_id: int) -> HttpResponse:
             % {"outcome": record.get_outcome_display()},
         )
     return redirect("portal:invoice_detail", invoice_id=invoice.pk)
+
+
+@login_required
+@require_POST
+def invoice_pay_card(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """To the gateway's hosted page; the webhook, not the return, records the payment."""
+    invoice = _invoice(request, invoice_id)
+    try:
+        session = hosted.start_card_payment(
+            now=timezone.now(),
+            person=current_person(request),
+            invoice=invoice,
+            return_url=reverse("portal:invoice_detail", args=[invoice.pk]),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("portal:invoice_detail", invoice_id=invoice.pk)
+    return redirect(session.url)
 
 
 @login_required
