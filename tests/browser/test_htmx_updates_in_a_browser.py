@@ -1,8 +1,9 @@
 """Partial updates with htmx in a real headless Chromium at 390 px (issue 16, docs/portal.md
 "HTMX"): each converted journey updates its part of the page without a reload — a marker
 set on `window` before the action is still there after it, and the page's load time stamp
-(`clausierPageLoadedAt`, portal.js) has not changed. The same journeys without JavaScript
-are covered by the Django test client in each app's tests (plain posts and redirects)."""
+(`clausierPageLoadedAt`, portal.js) has not changed. Without JavaScript: the ticket reply
+here with Chromium's scripts switched off, and every converted form through the Django
+test client in each app's tests (plain posts and redirects)."""
 
 from __future__ import annotations
 
@@ -95,13 +96,16 @@ def test_the_staff_client_search_filters_and_pages_in_place(page: Page) -> None:
     w = billing_world(ServiceLine.MANAGED_HOSTING, timezone.now() - timedelta(days=2))
     for n in range(30):
         make_client(w["provider"], f"Zeta{n:02d}")
-    make_client(w["provider"], "Fromagerie Alpha")
+    make_client(w["provider"], "Fromagerie")
     page.log_in(w["accountant"].email, PASSWORD)
     page.open("/espace/clients/")
     loaded_at = mark(page)
-    page.find("#id_q").send_keys("zeta")  # search as one types
-    until_text(page, "Page 1 sur 2", "#client-results")
-    assert "Fromagerie Alpha" not in page.text("#client-results")
+    assert "Fromagerie" in page.text("#client-results")  # 32 clients, unfiltered
+    page.find("#id_q").send_keys("zeta")  # search as one types, no submit
+    page.wait.until(
+        lambda d: "Fromagerie" not in page.text("#client-results"), "the list was not filtered"
+    )
+    assert "Page 1 sur 2" in page.text("#client-results")
     page.wait.until(lambda d: "q=zeta" in d.current_url, "the address did not follow")
     page.find("#client-results a[href*='page=2']").click()
     until_text(page, "Page 2 sur 2", "#client-results")
@@ -158,3 +162,26 @@ def test_a_collaborator_books_a_slot_in_place(page: Page) -> None:
     fits(page)
     page.navigates(page.find("#booking-message a").click)
     assert page.path() == f"/seances/{session.pk}/"
+
+
+def test_without_javascript_the_same_forms_post_and_load_pages(page: Page) -> None:
+    """Progressive enhancement in the browser itself: scripts off (Chromium's own switch),
+    the reply and the booking are plain form posts that load the next page."""
+    w = support_world()
+    ticket = tickets.open_ticket(
+        now=timezone.now(),
+        client=w["client"],
+        subject="Le site est lent",
+        body="Depuis 8 h.",
+        channel="portal",
+        actor=w["admin"],
+    )
+    page.log_in(w["engineer"].email, PASSWORD)
+    page.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    page.open(f"/support/tickets/{ticket.pk}/")
+    assert page.driver.execute_script("return typeof window.htmx") == "undefined"
+    page.fill({"reply-body": "Réponse sans JavaScript."})
+    page.submit("form#reply")  # waits for a new document: a real reload
+    assert page.path() == f"/support/tickets/{ticket.pk}/"
+    assert "Réponse sans JavaScript." in page.text("#conversation")
+    assert "prise en compte le" in page.text("#ticket-clock")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from clausier.accounts.models import Role
 from clausier.coaching import services
 from clausier.coaching.models import CoachingSession
+from clausier.coaching.overview import client_coaching
 from tests.coaching.builders import coaching_world
 from tests.helpers import make_client, make_staff
 
@@ -119,3 +120,22 @@ def test_a_subscription_not_started_says_so(client):
     client.force_login(w.owner)
     page = client.get(f"/espace/clients/{w.client.pk}/").content.decode()
     assert "Pas encore commencé" in page
+
+
+def test_a_session_is_upcoming_until_its_start_then_past(world):
+    starts_at = world.upcoming.starts_at
+    before = client_coaching(world.client, world.owner, starts_at - timedelta(seconds=1))
+    at = client_coaching(world.client, world.owner, starts_at)
+    after = client_coaching(world.client, world.owner, starts_at + timedelta(seconds=1))
+    assert world.upcoming in before.upcoming and world.upcoming in at.upcoming
+    assert world.upcoming not in at.past
+    assert world.upcoming in after.past and world.upcoming not in after.upcoming
+    assert {world.upcoming.pk, world.past.pk} <= before.openable
+
+
+def test_a_cancelled_session_is_not_upcoming(world):
+    now = timezone.now()
+    services.cancel_session(now=now, actor=world.members[0], session=world.upcoming)
+    overview = client_coaching(world.client, world.owner, now)
+    assert world.upcoming.pk not in [s.pk for s in overview.upcoming]
+    assert overview.subscriptions[0].allowance.remaining == 11  # returned in time (art. 10.1)
