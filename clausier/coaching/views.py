@@ -280,22 +280,22 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     next / today, a free slot bookable from here by a collaborator (art. 10.1)."""
     person, now = current_person(request), timezone.now()
     view = request.GET.get("vue", agenda.WEEK)
-    params = {
-        "person": person,
-        "now": now,
-        "view": view if view in agenda.VIEWS else agenda.WEEK,
-        "day": request.GET.get("date"),
-        "zone": request.GET.get("tz"),
-        "coach_id": _coach_param(request.GET.get("coach")),
-    }
+    view = view if view in agenda.VIEWS else agenda.WEEK
     try:
-        found = agenda.agenda(**params)  # type: ignore[arg-type]
+        found = agenda.agenda(
+            person=person,
+            now=now,
+            view=view,
+            day=request.GET.get("date"),
+            zone=request.GET.get("tz"),
+            coach_id=_coach_param(request.GET.get("coach")),
+        )
     except access.AccessEnded as exc:
         return _ended(request, exc)
     except CoachingError as exc:
         # A bad date, zone or coach in the address: say so and show today's week.
         messages.error(request, str(exc.message))
-        found = agenda.agenda(person=person, now=now, view=params["view"])  # type: ignore[arg-type]
+        found = agenda.agenda(person=person, now=now, view=view)
     subscriptions: list[Subscription] = []
     if not found.is_coach:
         closed = access.gate(selectors.coaching_subscriptions(person), person, now)

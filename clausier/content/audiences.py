@@ -78,7 +78,8 @@ def _open(subscriptions: QuerySet[Subscription], now: datetime) -> list[Subscrip
     return [s for s in candidates if access_open(s, now)]
 
 
-def _open_subscriptions(person: Any, now: datetime) -> list[Subscription]:
+def open_subscriptions(person: Any, now: datetime) -> list[Subscription]:
+    """The subscriptions of the person's clients whose access is open at `now`."""
     return _open(Subscription.objects.filter(client_id__in=client_ids(person)), now)
 
 
@@ -88,7 +89,7 @@ def _people_of_clients(client_ids_: Any) -> QuerySet[Person]:
 
 
 def _plan_held(person: Any, now: datetime) -> set[str]:
-    return {f"plan:{s.plan_id}" for s in _open_subscriptions(person, now)}
+    return {f"plan:{s.plan_id}" for s in open_subscriptions(person, now)}
 
 
 def _plan_members(ident: str, now: datetime) -> QuerySet[Person]:
@@ -99,7 +100,7 @@ def _plan_members(ident: str, now: datetime) -> QuerySet[Person]:
 
 
 def _subscription_held(person: Any, now: datetime) -> set[str]:
-    return {f"subscription:{s.pk}" for s in _open_subscriptions(person, now)}
+    return {f"subscription:{s.pk}" for s in open_subscriptions(person, now)}
 
 
 def _subscription_members(ident: str, now: datetime) -> QuerySet[Person]:

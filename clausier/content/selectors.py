@@ -2,8 +2,8 @@
 
 Provider staff see all of their provider's content; client users see the items granted
 to an audience they hold (`content.audiences`), the spaces whose audience they belong to,
-and the challenges of their organisation's active subscriptions — always of the provider
-their organisation belongs to.
+and the challenges of their organisation's subscriptions whose access is open (art.
+7.2.2) — always of the provider their organisation belongs to.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Role
 from clausier.accounts.reach import request_reach
 from clausier.accounts.scoping import client_ids, staff_provider_ids
-from clausier.billing.models import SubscriptionStatus
-from clausier.content.audiences import audiences_of
+from clausier.content.audiences import audiences_of, open_subscriptions
 from clausier.content.models import (
     Challenge,
     LibraryItem,
@@ -69,13 +68,12 @@ def visible_posts(person: Any, now: datetime | None = None) -> QuerySet[Post]:
     return Post.objects.filter(space__in=visible_spaces(person, now))
 
 
-def visible_challenges(person: Any) -> QuerySet[Challenge]:
+def visible_challenges(person: Any, now: datetime | None = None) -> QuerySet[Challenge]:
+    """Staff see their provider's; client people those of their organisation's
+    subscriptions whose access is open (art. 7.2.2, like the audiences)."""
+    opened = [s.pk for s in open_subscriptions(person, now or timezone.now())]
     return Challenge.objects.filter(
-        Q(provider_id__in=staff_provider_ids(person))
-        | Q(
-            subscription__client_id__in=client_ids(person),
-            subscription__status=SubscriptionStatus.ACTIVE,
-        )
+        Q(provider_id__in=staff_provider_ids(person)) | Q(subscription_id__in=opened)
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from clausier.billing.models import Subscription, SubscriptionStatus
 from clausier.content import audiences, services
 from clausier.content.models import ItemKind, SpaceKind
-from clausier.content.selectors import visible_items, visible_spaces
+from clausier.content.selectors import visible_challenges, visible_items, visible_spaces
 from tests.content.builders import content_world
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,25 @@ def test_the_team_space_s_members_are_the_people_still_in_their_window():
     assert w.member in services.space_members(space, UNTIL - timedelta(hours=1))
     assert w.member not in services.space_members(space, UNTIL)
     assert w.coach in services.space_members(space, UNTIL)  # the provider's coaches stay
+
+
+def test_the_team_s_challenges_stay_open_to_the_window_too():
+    w, _items, _space = world_with_item_and_space()
+    challenge = services.set_challenge(
+        now=ORDERED,
+        actor=w.coach,
+        subscription=w.subscription,
+        title="Pitch de 2 minutes",
+        instructions="Enregistrez votre pitch.",
+        due_on=date(2027, 3, 1),
+    )
+    terminate(w)
+    for moment, seen in (
+        (UNTIL - timedelta(days=1), True),
+        (UNTIL - timedelta(microseconds=1), True),
+        (UNTIL, False),
+        (UNTIL + timedelta(days=1), False),
+    ):
+        assert (challenge in visible_challenges(w.member, moment)) is seen, moment
+        assert challenge in visible_challenges(w.coach, moment)  # the provider keeps it
+    assert not visible_challenges(w.other_admin, UNTIL - timedelta(days=1)).exists()
