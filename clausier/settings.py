@@ -310,6 +310,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 MONITOR_CELERY_QUEUE = env_str("MONITOR_CELERY_QUEUE", "clausier-monitor")
 MONITOR_BATCH_SIZE = env_int("MONITOR_BATCH_SIZE", 200, minimum=1)
 MONITOR_BATCH_TIMEOUT = env_int("MONITOR_BATCH_TIMEOUT", 60, minimum=1)
+# At most this many batches sent and not back (flow control: the window below it grows
+# while batches come back in time and halves when one is given up).
+MONITOR_BATCHES_IN_FLIGHT = env_int("MONITOR_BATCHES_IN_FLIGHT", 64, minimum=1)
 
 # API tokens
 API_TOKEN_PREFIX = "clz_"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import socket
@@ -273,13 +274,7 @@ class Monitor:
         exclude = set(self.in_flight)
         try:
             if self.dispatch is not None:
-                ids = await self._db(self._reader, due_ids, until, exclude, self.batch)
-                if not ids and not self.in_flight:
-                    self._progress = time.monotonic()
-                self.in_flight.update(service_id for service_id, _ in ids)
-                for chunk in self.dispatch.chunks(ids):
-                    self._spawn(self._remote(chunk))
-                return len(ids)
+                return await self._dispatch_due(until, exclude)
             due = await self._db(self._reader, due_probes, until, exclude, self.batch)
         except Exception:
             log.exception("monitor tick failed")
@@ -293,6 +288,26 @@ class Monitor:
             else:
                 self._spawn(self._check(runner, service_id, scheduled_at, probe))
         return len(due)
+
+    async def _dispatch_due(self, until: datetime, exclude: set[int]) -> int:
+        """Send the due checks as Celery batches, as many as the dispatch's window lets
+        through; the others stay due in the database (not in flight) and go, overdue and
+        so in whole batches, when batches come back."""
+        assert self.dispatch is not None
+        free = self.dispatch.free_slots()
+        if free == 0:
+            return 0
+        limit = min(self.batch, free * self.dispatch.batch_size)
+        ids = await self._db(self._reader, due_ids, until, exclude, limit)
+        if not ids and not self.in_flight:
+            self._progress = time.monotonic()
+        sent = 0
+        for chunk in itertools.islice(self.dispatch.chunks(ids, self.clock()), free):
+            self.dispatch.claim()
+            self.in_flight.update(service_id for service_id, _ in chunk)
+            self._spawn(self._remote(chunk))
+            sent += len(chunk)
+        return sent
 
     def submit(self, service_id: int, result: Observation) -> None:
         """A result to write (the writer thread takes it within `flush_every`)."""
@@ -327,7 +342,11 @@ class Monitor:
         assert self.dispatch is not None
         ids = [service_id for service_id, _ in chunk]
         try:
-            await at_due_time(chunk[0][1])
+            try:
+                await at_due_time(chunk[0][1])
+            except asyncio.CancelledError:
+                self.dispatch.release()
+                raise
             results = await self.dispatch.run(chunk)
         except asyncio.CancelledError:
             self.in_flight.difference_update(ids)

@@ -18,6 +18,13 @@ late copy is not run), is acknowledged late and requeued when its worker is lost
 that runs anyway is recorded at most once (`record_results` ignores a result scheduled
 before the service's last check).
 
+Flow control: at most a window of batches is in flight (AIMD: +1 per batch back in
+time, halved when one is given up, up to `MONITOR_BATCHES_IN_FLIGHT`); due checks
+beyond it stay due in the database and go, overdue and so in whole batches, when batches
+come back. Without it a worker lost mid-round left the survivors a queue of batches that
+expired before they ran and were sent again behind their expired copies (docs/
+monitoring.md, "Flow control").
+
 Results come back through the result backend: `CELERY_RESULT_BACKEND` when set,
 otherwise the broker itself for Redis and `rpc://` (reply queues) for RabbitMQ (the
 settings' default, read by the scheduler and the workers alike). One
@@ -46,6 +53,7 @@ from clausier.probes.runner import Runner
 
 TASK = "clausier.monitoring.run_checks"
 SPAN = 0.25  # seconds of due times one batch covers
+INITIAL_WINDOW = 4  # batches in flight at first; grows by one per batch back in time
 
 Row = list[Any]  # [service id, scheduled ISO, state, output, perfdata, duration, at ISO]
 
@@ -68,6 +76,7 @@ class CeleryDispatch:
         queue: str | None = None,
         batch_size: int | None = None,
         timeout: float | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
         self.app = celery or app
         self.queue = queue or settings.MONITOR_CELERY_QUEUE
@@ -75,24 +84,44 @@ class CeleryDispatch:
         self.timeout = float(timeout or settings.MONITOR_BATCH_TIMEOUT)
         self._publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clausier-pub")
         self._waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clausier-wait")
+        # Flow control: batches sent and not back yet, and how many may be (see `window`).
+        self.in_flight = 0
+        self.ceiling = max(1, int(max_in_flight or settings.MONITOR_BATCHES_IN_FLIGHT))
+        self.window = float(min(INITIAL_WINDOW, self.ceiling))
+
+    def free_slots(self) -> int:
+        """How many more batches may be sent now. The window grows by one batch per batch
+        back in time and halves when one is given up (TCP's AIMD): the queue never holds
+        more than the workers can run within `timeout`, so a lost worker — whose share the
+        survivors take over — makes the others busier, not the broker's queue a backlog of
+        batches that expire before they run and are sent again (the RabbitMQ defect)."""
+        return max(0, int(self.window) - self.in_flight)
+
+    def _returned(self) -> None:
+        self.window = min(float(self.ceiling), self.window + 1)
+
+    def _given_up(self) -> None:
+        self.window = max(1.0, self.window / 2)
 
     def chunks(
-        self, due: Sequence[tuple[int, datetime | None]]
+        self, due: Sequence[tuple[int, datetime | None]], now: datetime | None = None
     ) -> Iterator[list[tuple[int, datetime | None]]]:
         """The due checks (soonest first) in batches of at most `batch_size` checks due
         within `SPAN` seconds of the batch's first: the scheduler sends a batch at its
         first check's due time, and the worker is busy with it for the span at most (plus
-        the probes), not for the scheduler's whole lookahead."""
+        the probes), not for the scheduler's whole lookahead. Checks already overdue at
+        `now` (a batch given up, a backlog) are all due now: they fill whole batches."""
         chunk: list[tuple[int, datetime | None]] = []
         first: datetime | None = None
-        for service_id, at in due:
+        for service_id, scheduled in due:
+            at = max(scheduled, now) if scheduled is not None and now is not None else scheduled
             late = at is not None and first is not None and (at - first).total_seconds() > SPAN
             if chunk and (len(chunk) >= self.batch_size or late):
                 yield chunk
                 chunk, first = [], None
             if not chunk:
                 first = at
-            chunk.append((service_id, at))
+            chunk.append((service_id, scheduled))
         if chunk:
             yield chunk
 
@@ -108,13 +137,33 @@ class CeleryDispatch:
             with contextlib.suppress(Exception):
                 pending.forget()  # Redis: the result key goes now, not in a day
 
+    def claim(self) -> None:
+        """Take a slot for a batch about to be sent (the caller checked `free_slots`)."""
+        self.in_flight += 1
+
+    def release(self) -> None:
+        """Give a slot back unused (a batch cancelled before it was sent)."""
+        self.in_flight -= 1
+
     async def run(
         self, chunk: Sequence[tuple[int, datetime | None]]
     ) -> list[tuple[int, Observation]]:
+        """One batch (its slot taken by the caller with `claim`), its rows back; raises
+        when it is given up (the window then shrinks)."""
         loop = asyncio.get_running_loop()
         payload = [[service_id, _iso(at)] for service_id, at in chunk]
-        pending = await loop.run_in_executor(self._publisher, self._publish, payload)
-        rows = await loop.run_in_executor(self._waiter, self._wait, pending)
+        try:
+            pending = await loop.run_in_executor(self._publisher, self._publish, payload)
+            rows = await loop.run_in_executor(self._waiter, self._wait, pending)
+        except asyncio.CancelledError:
+            self.release()
+            raise
+        except Exception:
+            self.release()
+            self._given_up()
+            raise
+        self.release()
+        self._returned()
         return [
             (
                 int(row[0]),

@@ -42,10 +42,6 @@ BROKERS = {
 }
 KNOWN_DEFECTS = {
     "rabbitmq-rpc": "rpc:// results block forever after a worker is lost (celery/celery#5034)",
-    # Open (issue 12): with RabbitMQ, after the kill the one survivor falls minutes behind
-    # (batches given up after MONITOR_BATCH_TIMEOUT are sent again while the expired
-    # copies still queue) and only 25-36 of the 120 services reach HARD within 120 s.
-    "rabbitmq": "RabbitMQ: the survivor falls behind after the kill (issue 12, open)",
 }
 HARD_CRITICAL = (
     "select count(*) from monitoring_monitoredservice"

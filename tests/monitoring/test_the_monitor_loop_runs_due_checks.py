@@ -119,3 +119,39 @@ def test_probe_batches_cover_a_quarter_second_of_due_times():
     assert [[i for i, _ in b] for b in batches] == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
     batches = list(CeleryDispatch(batch_size=100, timeout=5).chunks(due))
     assert [[i for i, _ in b] for b in batches] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+
+
+def test_overdue_checks_fill_whole_batches():
+    # Checks given up or left behind are all due now: they go in full batches, not one
+    # small batch per quarter second of their old due times.
+    from clausier.monitoring.scaleout import CeleryDispatch
+
+    now = timezone.now()
+    overdue = [(i, now - timedelta(seconds=10 - i * 0.5)) for i in range(10)]
+    upcoming = [(10, now + timedelta(seconds=1)), (11, now + timedelta(seconds=1.1))]
+    batches = list(CeleryDispatch(batch_size=4, timeout=5).chunks(overdue + upcoming, now))
+    assert [[i for i, _ in b] for b in batches] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [10, 11]]
+    # The batches keep each check's own scheduled time (the staleness rule reads it).
+    assert batches[0][0][1] == overdue[0][1]
+
+
+def test_batches_in_flight_follow_an_aimd_window():
+    from clausier.monitoring.scaleout import INITIAL_WINDOW, CeleryDispatch
+
+    dispatch = CeleryDispatch(batch_size=8, timeout=5, max_in_flight=6)
+    assert dispatch.free_slots() == INITIAL_WINDOW == 4
+    for _ in range(4):
+        dispatch.claim()
+    assert dispatch.free_slots() == 0  # a full window sends nothing more
+    dispatch.release()
+    dispatch._returned()  # a batch back in time: one more slot, up to the ceiling
+    assert dispatch.window == 5 and dispatch.free_slots() == 2
+    dispatch._returned()
+    dispatch._returned()
+    assert dispatch.window == 6  # the ceiling (MONITOR_BATCHES_IN_FLIGHT)
+    dispatch.release()
+    dispatch._given_up()  # a batch given up: the window halves
+    assert dispatch.window == 3 and dispatch.in_flight == 2 and dispatch.free_slots() == 1
+    for _ in range(5):
+        dispatch._given_up()
+    assert dispatch.window == 1  # never below one batch
