@@ -24,7 +24,7 @@ run: $(STAMP) messages
 	$(BIN)/clausier migrate --no-input -v 0
 	$(BIN)/clausier collectstatic --no-input -v 0
 	$(BIN)/clausier demo
-	CLAUSIER_MAILCATCHER=$${CLAUSIER_MAILCATCHER:-1} EMAIL_PORT=$${EMAIL_PORT:-8025} $(BIN)/clausier run
+	CLAUSIER_MAILCATCHER=$${CLAUSIER_MAILCATCHER:-1} EMAIL_PORT=$${EMAIL_PORT:-8025} PAYMENT_HOSTED_PAGE=$${PAYMENT_HOSTED_PAGE:-test} $(BIN)/clausier run
 
 demo: $(STAMP) messages
 	$(BIN)/clausier migrate --no-input -v 0

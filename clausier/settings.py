@@ -47,8 +47,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Card payment on the gateway's hosted page (clausier.billing.payments.hosted): "test" plays
-# the gateway locally (its page and its signed webhook); "off" offers no card payment.
-PAYMENT_HOSTED_PAGE = env_str("PAYMENT_HOSTED_PAGE", "test")
+# the gateway locally (its page and its signed webhook: whoever reaches it can mark an
+# invoice paid, so never in production); "off" (the default) offers no card payment.
+# `make run` (the demo) turns the test gateway on.
+PAYMENT_HOSTED_PAGE = env_str("PAYMENT_HOSTED_PAGE", "off")
 if PAYMENT_HOSTED_PAGE not in {"test", "off"}:
     raise ImproperlyConfigured("PAYMENT_HOSTED_PAGE must be 'test' or 'off'")
 

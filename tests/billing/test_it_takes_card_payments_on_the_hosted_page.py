@@ -27,7 +27,8 @@ LATER = ORDER + timedelta(days=2)
 
 
 @pytest.fixture
-def world():
+def world(settings):
+    settings.PAYMENT_HOSTED_PAGE = "test"
     w = billing_world(ServiceLine.COACHING_TRAINING, ORDER)
     services.subscribe(now=ORDER, actor=w["admin"], client=w["client"], plan=w["plan"])
     w["invoice"] = Invoice.objects.get()
@@ -142,4 +143,18 @@ def test_a_forged_or_bad_gateway_request_is_refused(world):
         assert browser.post(gateway, {"outcome": "steal"}).status_code == 404
     with time_machine.travel(LATER + timedelta(hours=2), tick=False):
         assert browser.post(gateway, {"outcome": "pay"}).status_code == 400
+    assert not Payment.objects.exists()
+
+
+def test_the_test_gateway_is_off_unless_configured(world, settings):
+    invoice, browser = world["invoice"], _browser(world["admin"])
+    with time_machine.travel(LATER, tick=False):
+        gateway = _to_gateway(browser, invoice)
+        settings.PAYMENT_HOSTED_PAGE = "off"
+        assert 'id="pay-by-card"' not in browser.get(f"/factures/{invoice.pk}/").content.decode()
+        assert (
+            "pas proposé"
+            in browser.post(f"/factures/{invoice.pk}/carte/", follow=True).content.decode()
+        )
+        assert browser.post(gateway, {"outcome": "pay"}).status_code == 404
     assert not Payment.objects.exists()

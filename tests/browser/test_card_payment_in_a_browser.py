@@ -20,8 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_admin_pays_an_invoice_by_card_and_a_declined_card_leaves_it_due(
-    browser: Any, live_server: Any, world: dict[str, Any], width: int
+    browser: Any, live_server: Any, world: dict[str, Any], width: int, settings: Any
 ) -> None:
+    settings.PAYMENT_HOSTED_PAGE = "test"
     GatewayAccount.objects.create(
         provider=world["provider"], gateway="stripe", webhook_secret="whsec_browser"
     )

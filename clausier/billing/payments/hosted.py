@@ -9,7 +9,7 @@ anyone can open. A declined card (`payment_intent.payment_failed` with a card) m
 client and the invoice stays due.
 
 Creating the checkout session is the gateway's API, the one thing faked: with
-`PAYMENT_HOSTED_PAGE=test` (the default for the embedded set-up and the tests) a local
+`PAYMENT_HOSTED_PAGE=test` (`make run` and the tests; `off` by default) a local
 page plays the gateway (`test_gateway_page`): it shows the amount and, on "Payer" or
 "Carte refusée", signs with the provider's webhook secret and delivers the event Stripe
 would send, through the same `webhooks.receive` as the real endpoint, then returns to the
