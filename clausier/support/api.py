@@ -33,6 +33,8 @@ from clausier.support.schemas import (
     EmergencyDetailOut,
     EmergencyIn,
     EmergencyOut,
+    EscalationContactOut,
+    EscalationListIn,
     FaultIn,
     MessageIn,
     MessageOut,
@@ -48,7 +50,7 @@ from clausier.support.schemas import (
     TicketIn,
     TicketOut,
 )
-from clausier.support.services import advice, emergencies, plans, report, tickets
+from clausier.support.services import advice, emergencies, escalation, plans, report, tickets
 
 router = Router(tags=["support"])
 _MINUTE = timedelta(minutes=1)
@@ -336,6 +338,35 @@ def accept_plan(request: HttpRequest, plan_id: int, payload: PlanAcceptIn) -> In
         slot_id=payload.slot_id,
         actor=caller(request),
         accept_out_of_hours=payload.accept_out_of_hours,
+    )
+
+
+# -- the escalation list (art. 5) -----------------------------------------------------------
+
+
+@router.get("/support/providers/{provider_id}/escalation-list", response=list[EscalationContactOut])
+def escalation_list(request: HttpRequest, provider_id: int) -> list[Any]:
+    """The e-mails and phone numbers a client escalates to (art. 5), in order: the
+    provider's staff and its clients' users; 404 for anyone else."""
+    provider = lookups.provider_for(caller(request), provider_id)
+    return escalation.contacts_of(provider.pk)
+
+
+@router.put("/support/providers/{provider_id}/escalation-list", response=list[EscalationContactOut])
+def replace_escalation_list(
+    request: HttpRequest, provider_id: int, payload: EscalationListIn
+) -> list[Any]:
+    """Replace the whole list (support staff; 403 for a client user). 400
+    `escalation_list_empty`, `escalation_list_too_long`, `escalation_name`,
+    `escalation_unreachable`, `escalation_phone`, `escalation_email`, `escalation_hours`:
+    nothing is changed."""
+    person = caller(request)
+    provider = lookups.provider_for(person, provider_id)
+    return escalation.replace_list(
+        now=timezone.now(),
+        actor=person,
+        provider=provider,
+        contacts=[contact.model_dump() for contact in payload.contacts],
     )
 
 

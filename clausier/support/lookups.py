@@ -10,7 +10,8 @@ from typing import Any
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
-from clausier.accounts.models import ClientOrganisation
+from clausier.accounts.models import ClientOrganisation, Provider
+from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.accounts.selectors import visible_clients
 from clausier.monitoring.models import ManagedServer
 from clausier.support import selectors
@@ -54,6 +55,17 @@ def server_for(
     if client is not None:
         servers = servers.filter(client=client)
     return get_object_or_404(servers, pk=server_id)
+
+
+def provider_for(person: Any, provider_id: int) -> Provider:
+    """A provider the person works for, or whose client they belong to (its escalation
+    list is theirs to read); 404 for anyone else."""
+    providers = set(staff_provider_ids(person)) | set(
+        ClientOrganisation.objects.filter(pk__in=client_ids(person)).values_list(
+            "provider_id", flat=True
+        )
+    )
+    return get_object_or_404(Provider.objects.filter(pk__in=providers), pk=provider_id)
 
 
 def attachment_response(person: Any, attachment_id: int) -> FileResponse:

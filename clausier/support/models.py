@@ -378,3 +378,43 @@ class PlanSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ContactHours(models.TextChoices):
+    ALWAYS = "always", _("24 h/24, 7 j/7")
+    OFFICE = "office", _("heures ouvrées")
+
+
+class EscalationContact(models.Model):
+    """One rung of the provider's escalation list, given to its clients (managed hosting
+    art. 5: "une liste de mail et de numéros de téléphone en escalade est fournie au
+    client"; "une liste de numéros de téléphone d'urgence"). Replaced as a whole by
+    `escalation.replace_list`, in order."""
+
+    provider = models.ForeignKey(
+        "accounts.Provider", on_delete=models.CASCADE, related_name="escalation_contacts"
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"))
+    name = models.CharField(_("nom ou fonction"), max_length=120)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    hours = models.CharField(
+        _("joignable"), max_length=8, choices=ContactHours.choices, default=ContactHours.ALWAYS
+    )
+
+    class Meta:
+        verbose_name = _("contact d'escalade")
+        verbose_name_plural = _("contacts d'escalade")
+        ordering = ["provider", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "position"], name="support_escalation_position_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(phone="") | ~models.Q(email=""),
+                name="support_escalation_phone_or_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"

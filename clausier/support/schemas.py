@@ -301,3 +301,22 @@ class SlaReportOut(Schema):
     credits: list[ReportCreditOut]
     credits_total: Decimal
     servers: list[ReportServerOut]
+
+
+class EscalationContactIn(StrictIn):
+    name: str
+    phone: str = ""
+    email: str = ""
+    hours: str = "always"
+
+
+class EscalationListIn(StrictIn):
+    contacts: list[EscalationContactIn]
+
+
+class EscalationContactOut(Schema):
+    position: int
+    name: str
+    phone: str
+    email: str
+    hours: str

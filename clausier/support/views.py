@@ -34,7 +34,15 @@ from clausier.support.models import (
     Ticket,
     TicketStatus,
 )
-from clausier.support.services import advice, attachments, emergencies, plans, report, tickets
+from clausier.support.services import (
+    advice,
+    attachments,
+    emergencies,
+    escalation,
+    plans,
+    report,
+    tickets,
+)
 from clausier.support.services.contract import is_client_user, is_support_staff, support_staff
 
 QUEUE_SIZE = 100
@@ -111,6 +119,9 @@ def support_home(request: HttpRequest) -> HttpResponse:
         .select_related("server", "accepted_slot")
         .order_by("-proposed_at", "-pk")[:20],
         "plan_slots": range(1, PLAN_SLOTS + 1),
+        "escalation_lists": _escalation_lists(
+            set(reach.staff) | {s.client.provider_id for s in servers}
+        ),
         "clients": visible_clients(person).order_by("legal_name")[:200],
         "engineers": support_staff(min(reach.staff)) if staff else [],
     }
@@ -273,8 +284,17 @@ def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
         "faults": FaultKind.choices,
         "staff": is_support_staff(person, row.provider_id),
         "client_user": is_client_user(person, row.client_id),
+        "escalation_lists": _escalation_lists({row.provider_id}),
     }
     return render(request, "support/emergency.html", context)
+
+
+def _escalation_lists(provider_ids: set[int]) -> list[dict[str, Any]]:
+    """Each provider's escalation list (art. 5), for the pages that show it."""
+    return [
+        {"provider": provider, "contacts": escalation.contacts_of(provider.pk)}
+        for provider in Provider.objects.filter(pk__in=provider_ids).order_by("legal_name")
+    ]
 
 
 def _emergency_action(action: str, row: EmergencyRequest, person: Any, now: Any, data: Any) -> None:

@@ -122,6 +122,7 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/coaching/deliverables/{deliverable_id}/reservation"): {"text": "intrus"},
     ("GET", "/api/training/sessions/{training_session_id}"): None,
     ("GET", "/api/training/quotes/{quote_id}"): None,
+    ("GET", "/api/training/quotes/{quote_id}/convention.pdf"): None,
     ("POST", "/api/training/quotes/{quote_id}/cancel"): None,
     ("POST", "/api/training/quotes/{quote_id}/funding"): {
         "funder_id": 1,
@@ -169,6 +170,10 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/support/emergencies/{emergency_id}/restore"): None,
     ("POST", "/api/support/emergencies/{emergency_id}/end"): None,
     ("GET", "/api/support/servers/{server_id}/quota"): None,
+    ("GET", "/api/support/providers/{provider_id}/escalation-list"): None,
+    ("PUT", "/api/support/providers/{provider_id}/escalation-list"): {
+        "contacts": [{"name": "Intrus", "phone": "+33 1 00 00 00 00"}]
+    },
     ("GET", "/api/support/clients/{client_id}/sla-report"): None,
     ("GET", "/api/support/clients/{client_id}/sla-report/pdf"): None,
     ("GET", "/api/support/servers/{server_id}/advice"): None,
@@ -191,6 +196,8 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
 SAME_TENANT_READS = {
     ("admin_a2", "GET", "/api/providers/{provider_id}"),
     ("admin_a2", "GET", "/api/terms/{terms_id}"),
+    # The escalation list is given to every client of the provider (art. 5).
+    ("admin_a2", "GET", "/api/support/providers/{provider_id}/escalation-list"),
 }
 # Creation endpoints aimed at tenant A: refused for outsiders, nothing created.
 CREATE_OPERATIONS: dict[tuple[str, str], Any] = {

@@ -11,9 +11,10 @@ import pytest
 
 from clausier.billing.models import SlaCredit
 from clausier.core.errors import DomainError
+from clausier.monitoring.models import OnCallShift
 from clausier.notify.models import OutboxMessage
 from clausier.support.models import Channel, CreditKind, PauseReason, ServerCredit
-from clausier.support.services import emergencies
+from clausier.support.services import emergencies, outbound
 from tests.support.builders import support_world
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +155,9 @@ def test_an_intervention_cannot_start_twice(w):
 
 def test_the_on_call_engineers_are_paged_through_the_outbox(w):
     request = portal_request(w, at(2026, 1, 10, 2))
-    page = OutboxMessage.objects.get(template="support_emergency")
-    assert page.to_email == w["provider"].support_email
+    page = OutboxMessage.objects.get(
+        template="support_emergency", to_email=w["provider"].support_email
+    )
     assert request.reference in page.subject and "web1" in page.subject
     assert "10/01/2026 06:00" in page.body  # the GTI due, Paris time
     assert page.auto_submitted
@@ -176,3 +178,32 @@ def test_the_on_call_engineers_are_paged_through_the_outbox(w):
 )
 def test_the_gti_deadline_runs_from_the_contact(w, contact, due):
     assert portal_request(w, contact).gti_due_at == due
+
+
+def test_whoever_is_on_call_is_paged_beside_the_support_address(w):
+    # Saturday 3:00 Paris: engineer2 holds the rota's night shift (art. 3.2), so the
+    # request pages the support address and engineer2 only, each once.
+    OnCallShift.objects.create(
+        provider=w["provider"],
+        person=w["engineer2"],
+        starts_at=at(2026, 1, 9, 17),
+        ends_at=at(2026, 1, 10, 7),
+    )
+    request = portal_request(w, at(2026, 1, 10, 2))
+    pages = OutboxMessage.objects.filter(template="support_emergency")
+    assert sorted(pages.values_list("to_email", flat=True)) == sorted(
+        [w["provider"].support_email, w["engineer2"].email]
+    )
+    emergencies_before = pages.count()
+    outbound.page_on_call(request, at(2026, 1, 10, 2, 5))  # paged again: nothing new
+    assert pages.count() == emergencies_before
+
+
+def test_without_a_shift_the_engineers_and_owners_are_paged(w):
+    portal_request(w, at(2026, 1, 10, 2))
+    paged = set(
+        OutboxMessage.objects.filter(template="support_emergency").values_list(
+            "to_email", flat=True
+        )
+    )
+    assert {w["provider"].support_email, w["engineer"].email, w["engineer2"].email} <= paged

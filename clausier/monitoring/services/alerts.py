@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from clausier.accounts.models import STAFF_ROLES, Membership, Role
+from clausier.accounts.models import STAFF_ROLES, Membership, Provider, Role
 from clausier.monitoring.models import (
     Alert,
     AlertKind,
@@ -61,8 +61,15 @@ def server_contacts(server: ManagedServer) -> list[Recipient]:
 
 
 def on_call(service: MonitoredService, now: datetime) -> list[Recipient]:
-    """Who is on call at `now`; without a rota entry, the provider's engineers and owners."""
-    provider_id = service.server.provider_id
+    """Who is on call at `now` for this service's provider (`on_call_for`)."""
+    return on_call_for(service.server.provider, now)
+
+
+def on_call_for(provider: Provider, now: datetime) -> list[Recipient]:
+    """Who is on call at `now` (the rota, art. 3.2); without a rota entry, the provider's
+    engineers and owners; without them, its support address. Support pages them too for
+    an emergency request (art. 5)."""
+    provider_id = provider.pk
     shifts = OnCallShift.objects.filter(
         provider_id=provider_id, starts_at__lte=now, ends_at__gt=now, person__is_active=True
     ).select_related("person")
@@ -76,7 +83,7 @@ def on_call(service: MonitoredService, now: datetime) -> list[Recipient]:
         )
         recipients = [[m.person.email, m.person.language] for m in staff if m.role in STAFF_ROLES]
     if not recipients:
-        recipients = [[service.server.provider.support_email, "fr"]]
+        recipients = [[provider.support_email, "fr"]]
     return _unique(recipients)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clausier.accounts.models import Membership, Person, Provider, Role
+from clausier.monitoring.services.alerts import on_call_for
 from clausier.notify.preferences import NoticeKind, register_notice
 from clausier.notify.services import Draft, enqueue, enqueue_many
 from clausier.notify.templates import register_template
@@ -51,27 +52,43 @@ def mail_reply(ticket: Ticket, message: TicketMessage, now: datetime) -> None:
 
 
 def page_on_call(request: EmergencyRequest, now: datetime) -> None:
-    """The on-call engineers are paged at the provider's support address (art. 5)."""
+    """An emergency request (art. 5) pages the provider's support address and whoever is
+    on call at `now` on the monitoring rota (art. 3.2; without a shift, its engineers and
+    owners), each once, in their language."""
     provider = request.client.provider
-    enqueue(
-        template="support_emergency",
-        to_email=provider.support_email,
-        language="fr",
-        context={
-            "provider": provider.legal_name,
-            "organisation": request.client.legal_name,
-            "reference": request.reference,
-            "server": request.server.name,
-            "contacted_at": format_instant(request.contacted_at),
-            "channel": request.get_channel_display(),
-            "gti_due": format_instant(request.gti_due_at),
-            "clause": request.gti_clause,
-            "description": request.description,
-        },
-        idempotency_key=f"support:emergency:{request.pk}",
-        now=now,
-        provider=provider,
-    )
+    recipients = [[provider.support_email, "fr"]]
+    recipients += [
+        r for r in on_call_for(provider, now) if r[0].lower() != recipients[0][0].lower()
+    ]
+    drafts = [
+        Draft(
+            template="support_emergency",
+            to_email=email,
+            language=language,
+            context=_emergency_context(request, provider),
+            # The support address keeps the key it always had: a request paged before
+            # the rota was read is not paged there again.
+            idempotency_key=f"support:emergency:{request.pk}"
+            + ("" if position == 0 else f":{email.lower()}"),
+            provider=provider,
+        )
+        for position, (email, language) in enumerate(recipients)
+    ]
+    enqueue_many(drafts, now=now)
+
+
+def _emergency_context(request: EmergencyRequest, provider: Provider) -> dict[str, str]:
+    return {
+        "provider": provider.legal_name,
+        "organisation": request.client.legal_name,
+        "reference": request.reference,
+        "server": request.server.name,
+        "contacted_at": format_instant(request.contacted_at),
+        "channel": request.get_channel_display(),
+        "gti_due": format_instant(request.gti_due_at),
+        "clause": request.gti_clause,
+        "description": request.description,
+    }
 
 
 def format_instant(at: datetime) -> str:
