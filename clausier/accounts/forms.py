@@ -70,3 +70,15 @@ class EmailChangeForm(forms.Form):
     password = forms.CharField(
         label=_("Mot de passe actuel"), strip=False, widget=forms.PasswordInput
     )
+
+
+class ClientBillingForm(forms.Form):
+    """The client admin's billing contact: where invoices and reminders go, in which
+    language (issue 16)."""
+
+    billing_email = forms.EmailField(
+        label=_("E-mail de facturation"), max_length=254, required=False
+    )
+    billing_language = forms.ChoiceField(
+        label=_("Langue des e-mails de facturation"), choices=settings.LANGUAGES
+    )

@@ -224,6 +224,14 @@ class ClientOrganisation(Address):
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
     billing_email = models.EmailField(_("e-mail de facturation"), blank=True)
+    # The language of the mails that go to the billing address (invoices, payments,
+    # reminders): the accounts department's, set by the client admin (issue 16).
+    billing_language = models.CharField(
+        _("langue de l'adresse de facturation"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.FR,
+    )
     email_domains = models.JSONField(
         _("domaines e-mail professionnels"),
         default=list,

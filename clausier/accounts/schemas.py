@@ -105,6 +105,7 @@ class ClientOut(AddressFields):
     siren: str
     vat_number: str
     billing_email: str
+    billing_language: str
     email_domains: list[str]
     created_at: datetime
 
@@ -120,6 +121,7 @@ class ClientIn(StrictIn):
     city: str = Field(..., min_length=1, max_length=100)
     country: str = Field("FR", min_length=2, max_length=2)
     billing_email: str = Field("", max_length=254)
+    billing_language: str = Field("fr", min_length=2, max_length=2)
     email_domains: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -133,6 +135,7 @@ class ClientPatch(StrictIn):
     city: str | None = Field(None, min_length=1, max_length=100)
     country: str | None = Field(None, min_length=2, max_length=2)
     billing_email: str | None = Field(None, max_length=254)
+    billing_language: str | None = Field(None, min_length=2, max_length=2)
     email_domains: list[str] | None = Field(None, max_length=50)
 
 

@@ -456,3 +456,42 @@ def may_log_in(person: Person) -> bool:
     if not person.is_active:
         return False
     return person.is_superuser or scoping.has_active_membership(person)
+
+
+# Who edits a client organisation besides its own administrators.
+CLIENT_EDITORS: frozenset[str] = frozenset({Role.OWNER.value, Role.ACCOUNTANT.value})
+
+
+def update_client(
+    *,
+    actor: Person,
+    client: ClientOrganisation,
+    changes: dict[str, object],
+    ip_address: str | None = None,
+) -> ClientOrganisation:
+    """Change a client organisation's fields: its provider's owner or accountant, or its
+    own administrator (the billing address and its language, issue 16). One path for the
+    API and the portal: same permission, validation and audit entry."""
+    editors = scoping.staff_provider_ids(actor, set(CLIENT_EDITORS))
+    if client.provider_id not in editors and client.pk not in scoping.client_ids(
+        actor, {Role.CLIENT_ADMIN}
+    ):
+        raise NotAllowed(_("Vous ne pouvez pas modifier cette organisation."))
+    for name, value in changes.items():
+        setattr(client, name, value)
+    client.full_clean()
+    try:
+        with transaction.atomic():
+            client.save()
+            audit.record(
+                "client.updated",
+                client,
+                actor=actor,
+                provider=client.provider,
+                client=client,
+                details={"fields": sorted(changes)},
+                ip_address=ip_address,
+            )
+    except IntegrityError:
+        raise AccountsError(_("Un objet du même nom existe déjà."), "duplicate") from None
+    return client

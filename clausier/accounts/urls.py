@@ -41,6 +41,7 @@ portal_urlpatterns = [
     path("profil/adresse/", recovery_views.email_change, name="email_change"),
     path("profil/adresse/<str:token>/", recovery_views.email_confirm, name="email_confirm"),
     path("organisations/<int:client_id>/membres/", views.members, name="members"),
+    path("organisations/<int:client_id>/facturation/", views.client_billing, name="client_billing"),
     path(
         "organisations/<int:client_id>/membres/<int:membership_id>/<str:action>/",
         views.member_action,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from clausier.accounts import logins, selectors, services, two_factor, two_facto
 from clausier.accounts.errors import AccountsError, InvalidInvitation
 from clausier.accounts.forms import (
     ActivationForm,
+    ClientBillingForm,
     EmailChangeForm,
     InviteForm,
     LoginForm,
@@ -210,9 +212,44 @@ def members(request: HttpRequest, client_id: int) -> HttpResponse:
                 "person"
             ),
             "invitations": client.invitations.pending(now).select_related("invited_by"),
+            "billing_form": ClientBillingForm(
+                initial={
+                    "billing_email": client.billing_email,
+                    "billing_language": client.billing_language,
+                },
+                auto_id="billing_%s",
+            ),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def client_billing(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The client admin sets the billing address and the language of its mails."""
+    client = _admin_client(request, client_id)
+    form = ClientBillingForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("portal:members", client_id=client.pk)
+    try:
+        services.update_client(
+            actor=current_person(request),
+            client=client,
+            changes=dict(form.cleaned_data),
+            ip_address=client_ip(request),
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    except AccountsError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Adresse de facturation enregistrée."))
+    return redirect("portal:members", client_id=client.pk)
 
 
 @login_required

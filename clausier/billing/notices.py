@@ -9,7 +9,8 @@ that governs it when one does.
 
 Recipients: the client's administrators who did not switch that kind off
 (`notify.preferences`), plus the client's billing address for the money notices
-(invoice, payment) — written in the language of its first administrator, else French.
+(invoice, payment) — written in the billing address's language (`billing_language`, set
+by the client admin; French by default).
 An invoice a funder pays goes to the funder's billing address (coaching art. 8.2.4).
 """
 
@@ -100,25 +101,30 @@ def recipients(client_ids: Iterable[int], key: str) -> dict[int, list[Recipient]
     )
     off = opted_out({m.person_id for m in admins}, key)
     found: dict[int, list[Recipient]] = defaultdict(list)
-    first_language: dict[int, str] = {}
-    billing: dict[int, str] = {}
+    billing: dict[int, tuple[str, str]] = {}
     for membership in admins:
         client_id = membership.client_id or 0
-        first_language.setdefault(client_id, membership.person.language)
-        billing[client_id] = membership.client.billing_email if membership.client else ""
+        if membership.client:
+            billing[client_id] = (
+                membership.client.billing_email,
+                membership.client.billing_language,
+            )
         if membership.person_id not in off:
             found[client_id].append(Recipient(membership.person.email, membership.person.language))
     if key in TO_BILLING_ADDRESS:
         missing = ids - billing.keys()
         if missing:
             billing.update(
-                ClientOrganisation.objects.filter(pk__in=missing).values_list("pk", "billing_email")
+                (pk, (address, language))
+                for pk, address, language in ClientOrganisation.objects.filter(
+                    pk__in=missing
+                ).values_list("pk", "billing_email", "billing_language")
             )
-        for client_id, address in billing.items():
+        for client_id, (address, language) in billing.items():
             known = {r.email.lower() for r in found[client_id]}
             if address and address.lower() not in known:
-                language = first_language.get(client_id, "fr")
-                found[client_id].append(Recipient(address, language))
+                # In the billing contact's own language (issue 16), French by default.
+                found[client_id].append(Recipient(address, language or "fr"))
     return found
 
 

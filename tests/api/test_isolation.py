@@ -347,6 +347,7 @@ LIST_BODIES = {
 PORTAL_PAGES = [
     ("GET", "/organisations/{client_id}/membres/"),
     ("POST", "/organisations/{client_id}/membres/"),
+    ("POST", "/organisations/{client_id}/facturation/"),
     ("POST", "/organisations/{client_id}/membres/{membership_id}/revoke/"),
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/resend/"),
     ("POST", "/organisations/{client_id}/invitations/{invitation_id}/revoke/"),

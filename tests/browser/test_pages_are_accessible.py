@@ -60,7 +60,7 @@ def _check(page: Page, axe: str, paths: list[str]) -> None:
 PAGES = {
     "admin": ["/", "/factures/", "/abonnements/", "/conditions/", "/profil/", "/profil/jetons/"],
     "member": ["/", "/profil/", "/profil/sessions/"],
-    "owner": ["/", "/factures/"],
+    "owner": ["/", "/factures/", "/profil/double-authentification/"],
     "accountant": ["/"],
 }
 

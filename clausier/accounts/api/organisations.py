@@ -131,25 +131,10 @@ def get_client(request: HttpRequest, client_id: int) -> ClientOrganisation:
 def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> ClientOrganisation:
     person = caller(request)
     client = get_object_or_404(selectors.visible_clients(person), pk=client_id)
-    editors = scoping.staff_provider_ids(person, CLIENT_EDITORS)
-    if client.provider_id not in editors and client.pk not in scoping.client_ids(
-        person, {Role.CLIENT_ADMIN}
-    ):
-        raise NotAllowed(_("Vous ne pouvez pas modifier cette organisation."))
     changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    for name, value in changes.items():
-        setattr(client, name, value)
-    _save_validated(client)
-    audit.record(
-        "client.updated",
-        client,
-        actor=person,
-        provider=client.provider,
-        client=client,
-        details={"fields": sorted(changes)},
-        ip_address=client_ip(request),
+    return services.update_client(
+        actor=person, client=client, changes=changes, ip_address=client_ip(request)
     )
-    return client
 
 
 @router.get("/clients/{client_id}/members", response=list[MembershipOut])

@@ -69,7 +69,9 @@ def _recipients_by_client(invoices: list[Invoice]) -> dict[int, list[tuple[str, 
     without_address = set()
     for invoice in invoices:
         if invoice.client.billing_email:
-            recipients[invoice.client_id] = [(invoice.client.billing_email, "fr")]
+            recipients[invoice.client_id] = [
+                (invoice.client.billing_email, invoice.client.billing_language)
+            ]
         else:
             without_address.add(invoice.client_id)
     admins = (
