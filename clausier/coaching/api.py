@@ -10,7 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
@@ -25,13 +25,14 @@ from clausier.coaching import (
     booking,
     deliverables,
     ledger,
+    problems,
     rooms,
     selectors,
     services,
 )
 from clausier.coaching.changes import Change
 from clausier.coaching.errors import CoachingError
-from clausier.coaching.models import CoachingSession, Deliverable
+from clausier.coaching.models import CoachingSession, Deliverable, ProblemReport
 from clausier.coaching.schemas import (
     AgendaOut,
     AllowanceOut,
@@ -357,5 +358,85 @@ def reserve_deliverable(
     return _deliverable_out(
         deliverables.reserve(
             now=timezone.now(), actor=person, deliverable=deliverable, text=payload.text
+        )
+    )
+
+
+class ProblemIn(Schema):
+    kind: str = Field(max_length=16)
+    description: str = Field(default="", max_length=2000)
+
+
+class ResolutionIn(Schema):
+    upheld: bool
+    resolution: str = Field(max_length=500)
+
+
+class ProblemOut(Schema):
+    id: int
+    session_id: int
+    kind: str
+    description: str
+    reported_at: datetime
+    deadline: datetime
+    clause: str
+    status: str
+    resolution: str
+    resolved_at: datetime | None
+
+
+def _problem_out(report: ProblemReport) -> ProblemOut:
+    return ProblemOut(
+        id=report.pk,
+        session_id=report.session_id,
+        kind=report.kind,
+        description=report.description,
+        reported_at=report.reported_at,
+        deadline=report.deadline,
+        clause=report.clause,
+        status=report.status,
+        resolution=report.resolution,
+        resolved_at=report.resolved_at,
+    )
+
+
+@router.post("/coaching/sessions/{session_id}/problems", response={201: ProblemOut})
+def report_problem(request: HttpRequest, session_id: int, payload: ProblemIn) -> Status[Any]:
+    """Art. 7.2.4: report a problem with the session within 24 hours after its end."""
+    person = caller(request)
+    session = _session(person, session_id)
+    report = problems.report_problem(
+        now=timezone.now(),
+        actor=person,
+        session=session,
+        kind=payload.kind,
+        description=payload.description,
+    )
+    return Status(201, _problem_out(report))
+
+
+@router.get("/coaching/problems", response=list[ProblemOut])
+@paginate(Page)
+def list_problems(request: HttpRequest) -> list[ProblemOut]:
+    """The problem reports the caller may see: staff their provider's, a client's
+    administrator the organisation's, a person their own."""
+    reports = problems.visible_reports(caller(request)).order_by("-reported_at", "-pk")
+    return [_problem_out(report) for report in reports]
+
+
+@router.post("/coaching/problems/{problem_id}/resolve", response=ProblemOut)
+def resolve_problem(request: HttpRequest, problem_id: int, payload: ResolutionIn) -> ProblemOut:
+    """Staff uphold (the session's seats are credited back) or reject a report."""
+    person = caller(request)
+    report = get_object_or_404(
+        problems.visible_reports(person).select_related("session"), pk=problem_id
+    )
+    return _problem_out(
+        problems.resolve_problem(
+            now=timezone.now(),
+            actor=person,
+            report=report,
+            upheld=payload.upheld,
+            resolution=payload.resolution,
         )
     )

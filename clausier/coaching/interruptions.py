@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -161,6 +163,9 @@ def schedule_maintenance(
         recorded_by=actor if getattr(actor, "pk", None) else None,
         recorded_at=now,
     )
+    # Now for this process, and again at commit for a reader that cached the old state.
+    cache.delete(_banner_key(provider.pk))
+    transaction.on_commit(lambda: cache.delete(_banner_key(provider.pk)))
     audit.record(
         "coaching.maintenance_scheduled",
         row,
@@ -178,6 +183,34 @@ def schedule_maintenance(
         },
     )
     return row
+
+
+BANNER_CACHE_SECONDS = 300
+
+
+def _banner_key(provider_id: int) -> str:
+    return f"coaching:maintenances:{provider_id}"
+
+
+def upcoming_maintenances(provider_ids: set[int], now: datetime) -> list[ServiceInterruption]:
+    """The maintenances of these providers not over at `now`, from the cache (one query
+    for the providers missing from it). `schedule_maintenance` clears its provider's entry;
+    a cached row past its end is left out by the caller's own test of `now`."""
+    keys = {_banner_key(pid): pid for pid in provider_ids}
+    cached = cache.get_many(list(keys))
+    missing = [pid for key, pid in keys.items() if key not in cached]
+    if missing:
+        found: dict[int, list[ServiceInterruption]] = {pid: [] for pid in missing}
+        for row in ServiceInterruption.objects.filter(
+            provider_id__in=missing, kind=InterruptionKind.MAINTENANCE, ends_at__gt=now
+        ).order_by("starts_at", "pk"):
+            found[row.provider_id].append(row)
+        cache.set_many(
+            {_banner_key(pid): rows for pid, rows in found.items()}, BANNER_CACHE_SECONDS
+        )
+        cached.update({_banner_key(pid): rows for pid, rows in found.items()})
+    rows = [row for key in keys for row in cached[key] if row.ends_at and row.ends_at > now]
+    return sorted(rows, key=lambda row: (row.starts_at, row.pk))
 
 
 def announced_maintenances(person: Any, now: datetime) -> QuerySet[ServiceInterruption]:

@@ -111,7 +111,10 @@ def allowance(
         booked=Count("id", filter=Q(kind=LedgerKind.BOOKED)),
         held=Count("id", filter=Q(kind=LedgerKind.HELD)),
         consumed=Count("id", filter=Q(kind=LedgerKind.CONSUMED)),
-        returned=Count("id", filter=Q(kind__in=[LedgerKind.RETURNED, LedgerKind.FORCE_MAJEURE])),
+        returned=Count(
+            "id",
+            filter=Q(kind__in=[LedgerKind.RETURNED, LedgerKind.FORCE_MAJEURE, LedgerKind.CREDITED]),
+        ),
     )
     held, consumed, returned = totals["held"], totals["consumed"], totals["returned"]
     start = _require_started(subscription)
@@ -136,9 +139,12 @@ def record(
 ) -> LedgerEntry:
     """One movement of a seat; a seat moves once per kind (the unique constraint)."""
     session = participant.session
-    delta = {LedgerKind.BOOKED: -1, LedgerKind.RETURNED: 1, LedgerKind.FORCE_MAJEURE: 1}.get(
-        LedgerKind(kind), 0
-    )
+    delta = {
+        LedgerKind.BOOKED: -1,
+        LedgerKind.RETURNED: 1,
+        LedgerKind.FORCE_MAJEURE: 1,
+        LedgerKind.CREDITED: 1,
+    }.get(LedgerKind(kind), 0)
     return LedgerEntry.objects.create(
         subscription_id=session.subscription_id,
         period_start=session.period_start,

@@ -238,6 +238,7 @@ class LedgerKind(models.TextChoices):
     RETURNED = "returned", _("annulée à temps (rendue)")
     CONSUMED = "consumed", _("annulée tard ou absence (consommée)")
     FORCE_MAJEURE = "force_majeure", _("annulée par le prestataire, force majeure (rendue)")
+    CREDITED = "credited", _("recréditée après signalement d'un problème (rendue)")
 
 
 class LedgerEntry(models.Model):
@@ -419,3 +420,51 @@ class ServiceInterruption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ProblemKind(models.TextChoices):
+    COACH_ABSENT = "coach_absent", _("le coach ne s'est pas présenté")
+    VIDEO = "video", _("panne de la vidéo ou de la salle")
+    OTHER = "other", _("autre problème technique")
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", _("à examiner")
+    UPHELD = "upheld", _("fondé : séance recréditée")
+    REJECTED = "rejected", _("non fondé")
+
+
+class ProblemReport(models.Model):
+    """A problem with a session reported by the client's side within 24 hours (art. 7.2.4),
+    reviewed by the provider's staff; upheld, the session's seats are credited back."""
+
+    session = models.ForeignKey(
+        CoachingSession, on_delete=models.PROTECT, related_name="problem_reports"
+    )
+    reporter = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
+    )
+    kind = models.CharField(_("problème"), max_length=16, choices=ProblemKind.choices)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    reported_at = models.DateTimeField(_("signalé le"))
+    deadline = models.DateTimeField(_("à signaler avant"))
+    clause = models.CharField(_("clause"), max_length=200)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    resolution = models.CharField(_("décision"), max_length=500, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signalement d'un problème")
+        verbose_name_plural = _("signalements de problèmes")
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "reporter"], name="one_report_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.session_id}"

@@ -103,10 +103,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 def maintenance_banner(request: HttpRequest) -> dict[str, Any]:
     """Art. 7.4: announced maintenances not over yet, shown on every page of the people
-    who may see them (the provider's staff, its clients' people)."""
+    who may see them (the provider's staff, its clients' people). Read from the cache per
+    provider (scheduling one clears its provider's entry), so a page costs no query."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    rows = list(
-        interruptions.announced_maintenances(request.user, timezone.now()).order_by("starts_at")[:3]
-    )
-    return {"maintenance_banner": rows} if rows else {}
+    reach = request_reach(request)
+    providers = set(reach.staff) | set(reach.client_providers.values())
+    if not providers:
+        return {}
+    now = timezone.now()
+    rows = [
+        row
+        for row in interruptions.upcoming_maintenances(providers, now)
+        if row.announced_at is not None
+        and row.ends_at is not None
+        and row.announced_at <= now < row.ends_at
+    ]
+    return {"maintenance_banner": rows[:3]} if rows else {}

@@ -19,7 +19,7 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
-from clausier.coaching.models import ServiceInterruption
+from clausier.coaching.models import ProblemReport, ServiceInterruption
 from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.monitoring.checks import LAMP_TEMPLATE
 from clausier.monitoring.models import (
@@ -119,6 +119,11 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     },
     ("POST", "/api/coaching/sessions/{session_id}/force-majeure"): None,
     ("GET", "/api/coaching/sessions/{session_id}/join"): None,
+    ("POST", "/api/coaching/sessions/{session_id}/problems"): {"kind": "video"},
+    ("POST", "/api/coaching/problems/{problem_id}/resolve"): {
+        "upheld": True,
+        "resolution": "intrus",
+    },
     ("POST", "/api/coaching/deliverables/{deliverable_id}/reservation"): {"text": "intrus"},
     ("GET", "/api/training/sessions/{training_session_id}"): None,
     ("GET", "/api/training/quotes/{quote_id}"): None,
@@ -329,6 +334,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/coaching/sessions"),
     ("GET", "/api/coaching/deliverables"),
     ("GET", "/api/coaching/calendar"),
+    ("GET", "/api/coaching/problems"),
     ("GET", "/api/training/sessions"),
     ("GET", "/api/training/quotes"),
     ("GET", "/api/training/enrolments"),
@@ -490,6 +496,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.server_a1.services.filter(enabled=True).count() == len(LAMP_TEMPLATE)
     assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
     assert not MaintenanceWindow.objects.exists()
+    assert ProblemReport.objects.get().status == "open"
     assert not ServerReport.objects.filter(read_at__isnull=False).exists()
     assert content_untouched(world.content_ids)
     assert_support_untouched(world)

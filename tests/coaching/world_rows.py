@@ -18,6 +18,7 @@ from clausier.coaching.models import (
     Deliverable,
     Enrolment,
     Participant,
+    ProblemReport,
 )
 from tests.billing.builders import coaching_plan
 from tests.helpers import accepted_terms, make_client_user, make_staff
@@ -61,10 +62,20 @@ def coaching_rows(
         title="SECRET-A1 livrable",
         posted_at=now,
     )
+    problem = ProblemReport.objects.create(
+        session=session,
+        reporter=member,
+        kind="video",
+        description="SECRET-A1 problème",
+        reported_at=now,
+        deadline=now + timedelta(days=8),
+        clause="Art. 7.2.4",
+    )
     return {
         "coach": coach,
         "session": session,
         "deliverable": deliverable,
+        "problem": problem,
         # Named apart from the hosting `subscription_id` the other rows of the walk use.
         "coaching_subscription": subscription,
     }
