@@ -19,6 +19,11 @@ portal_urlpatterns = [
     path("support/rapport/pdf/", views.sla_report_pdf, name="support_report_pdf"),
     path("support/interventions/", views.propose_plan, name="support_plan_propose"),
     path("support/interventions/<int:plan_id>/", views.plan_detail, name="support_plan"),
+    path(
+        "support/prestataires/<int:provider_id>/escalade/",
+        views.escalation_form,
+        name="support_escalation",
+    ),
     path("support/urgence/", views.emergency_button, name="support_emergency_button"),
     path(
         "support/urgences/<int:emergency_id>/",

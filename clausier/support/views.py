@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clausier.accounts.models import Provider
 from clausier.accounts.reach import request_reach
+from clausier.accounts.scoping import staff_provider_ids
 from clausier.accounts.selectors import visible_clients
 from clausier.accounts.views import current_person
 from clausier.core.errors import DomainError
@@ -26,6 +27,7 @@ from clausier.core.htmx import is_htmx, render_page_or_fragment
 from clausier.monitoring.models import ManagedServer
 from clausier.support import documents, lookups, selectors
 from clausier.support.errors import SupportError
+from clausier.support.forms import EscalationFormSet, filled_rows, initial_rows
 from clausier.support.models import (
     Channel,
     EmergencyRequest,
@@ -43,7 +45,12 @@ from clausier.support.services import (
     report,
     tickets,
 )
-from clausier.support.services.contract import is_client_user, is_support_staff, support_staff
+from clausier.support.services.contract import (
+    SUPPORT_ROLES,
+    is_client_user,
+    is_support_staff,
+    support_staff,
+)
 
 QUEUE_SIZE = 100
 PLAN_SLOTS = 3  # slots a proposal form offers (the service takes up to 5)
@@ -120,7 +127,7 @@ def support_home(request: HttpRequest) -> HttpResponse:
         .order_by("-proposed_at", "-pk")[:20],
         "plan_slots": range(1, PLAN_SLOTS + 1),
         "escalation_lists": _escalation_lists(
-            set(reach.staff) | {s.client.provider_id for s in servers}
+            person, set(reach.staff) | {s.client.provider_id for s in servers}
         ),
         "clients": visible_clients(person).order_by("legal_name")[:200],
         "engineers": support_staff(min(reach.staff)) if staff else [],
@@ -284,17 +291,56 @@ def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
         "faults": FaultKind.choices,
         "staff": is_support_staff(person, row.provider_id),
         "client_user": is_client_user(person, row.client_id),
-        "escalation_lists": _escalation_lists({row.provider_id}),
+        "escalation_lists": _escalation_lists(person, {row.provider_id}),
     }
     return render(request, "support/emergency.html", context)
 
 
-def _escalation_lists(provider_ids: set[int]) -> list[dict[str, Any]]:
-    """Each provider's escalation list (art. 5), for the pages that show it."""
+def _escalation_lists(person: Any, provider_ids: set[int]) -> list[dict[str, Any]]:
+    """Each provider's escalation list (art. 5), for the pages that show it; `editable`
+    for the provider's support staff (the form's link)."""
     return [
-        {"provider": provider, "contacts": escalation.contacts_of(provider.pk)}
+        {
+            "provider": provider,
+            "contacts": escalation.contacts_of(provider.pk),
+            "editable": is_support_staff(person, provider.pk),
+        }
         for provider in Provider.objects.filter(pk__in=provider_ids).order_by("legal_name")
     ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_form(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """The provider's support staff edit the whole escalation list (art. 5) through
+    `escalation.replace_list`, as over the API; 404 for anyone else. A refused list is
+    shown again as typed and nothing changes."""
+    person = current_person(request)
+    provider = get_object_or_404(
+        Provider.objects.filter(pk__in=staff_provider_ids(person, SUPPORT_ROLES)), pk=provider_id
+    )
+    current = escalation.contacts_of(provider.pk)
+    status, error = 200, None
+    if request.method == "POST":
+        formset = EscalationFormSet(request.POST, prefix="contact")
+        status = 400
+        if formset.is_valid():
+            try:
+                escalation.replace_list(
+                    now=timezone.now(),
+                    actor=person,
+                    provider=provider,
+                    contacts=filled_rows(formset),
+                )
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Liste d'escalade publiée (art. 5)."))
+                return redirect("portal:support_escalation", provider.pk)
+    else:
+        formset = EscalationFormSet(initial=initial_rows(current), prefix="contact")
+    context = {"provider": provider, "formset": formset, "contacts": current, "error": error}
+    return render(request, "support/escalation_form.html", context, status=status)
 
 
 def _emergency_action(action: str, row: EmergencyRequest, person: Any, now: Any, data: Any) -> None:

@@ -385,6 +385,8 @@ PORTAL_PAGES = [
     ("POST", "/support/tickets/{ticket_id}/action/"),
     ("GET", "/support/interventions/{plan_id}/"),
     ("POST", "/support/interventions/{plan_id}/"),
+    ("GET", "/support/prestataires/{provider_id}/escalade/"),
+    ("POST", "/support/prestataires/{provider_id}/escalade/"),
     ("GET", "/supervision/serveurs/{server_id}/"),
     ("GET", "/supervision/serveurs/{server_id}/maintenance/"),
     ("POST", "/supervision/serveurs/{server_id}/maintenance/"),
