@@ -56,3 +56,21 @@ def filled_rows(formset: Any) -> list[dict[str, Any]]:
     """The rows typed, in the order shown; blank rows are left out (that is how a rung
     is removed)."""
     return [dict(form.cleaned_data) for form in formset.forms if not form.is_blank()]
+
+
+def compacted(formset: Any) -> Any:
+    """A refused list shown again as typed, its filled rows first: the service's "Ligne N"
+    counts filled rows, so it is then the page's "Contact N"."""
+    rows = filled_rows(formset)
+    prefix = formset.prefix
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(MAX_CONTACTS),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": str(MAX_CONTACTS),
+    }
+    for index in range(MAX_CONTACTS):
+        row = rows[index] if index < len(rows) else {"hours": ContactHours.ALWAYS}
+        for key in ("name", "phone", "email", "hours"):
+            data[f"{prefix}-{index}-{key}"] = str(row.get(key) or "")
+    return EscalationFormSet(data, prefix=prefix)

@@ -27,7 +27,7 @@ from clausier.core.htmx import is_htmx, render_page_or_fragment
 from clausier.monitoring.models import ManagedServer
 from clausier.support import documents, lookups, selectors
 from clausier.support.errors import SupportError
-from clausier.support.forms import EscalationFormSet, filled_rows, initial_rows
+from clausier.support.forms import EscalationFormSet, compacted, filled_rows, initial_rows
 from clausier.support.models import (
     Channel,
     EmergencyRequest,
@@ -334,6 +334,7 @@ def escalation_form(request: HttpRequest, provider_id: int) -> HttpResponse:
                 )
             except DomainError as exc:
                 error = exc.message
+                formset = compacted(formset)
             else:
                 messages.success(request, _("Liste d'escalade publiée (art. 5)."))
                 return redirect("portal:support_escalation", provider.pk)

@@ -119,6 +119,16 @@ def test_a_refused_list_keeps_what_was_typed_and_changes_nothing(client, w, rows
     assert AuditEntry.objects.filter(action="support.escalation_list").count() == 1
 
 
+def test_a_refusal_shows_the_filled_rows_first_so_line_n_is_contact_n(client, w):
+    client.force_login(w["engineer"])
+    rows = [LIST[0], {}, {"name": "Sans moyen de contact"}]
+    response = client.post(url(w), form_data(rows))
+    page = response.content.decode()
+    assert response.status_code == 400 and "Ligne 2 : un téléphone ou un e-mail." in page
+    assert 'name="contact-1-name" value="Sans moyen de contact"' in page
+    assert not EscalationContact.objects.exists()
+
+
 def test_bad_form_input_is_a_message_never_a_500(client, w):
     client.force_login(w["engineer"])
     unknown_hours = form_data([{"name": "Astreinte", "phone": "0184800001", "hours": "w"}])
