@@ -207,3 +207,30 @@ def test_outsiders_get_404(client, w):
         assert client.get("/seances/signalements/").status_code == 404
     filed.refresh_from_db()
     assert filed.status == ProblemStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("language", "report_words", "staff_words"),
+    [
+        ("fr", ["Signaler un problème", "soit avant le"], ["Signalements de problèmes"]),
+        ("de", ["Ein Problem melden", "also vor dem"], ["Problemmeldungen", "Meldungen"]),
+        ("en", ["Report a problem", "that is before"], ["Problem reports", "Reports"]),
+    ],
+)
+def test_the_pages_speak_the_reader_s_language_and_the_menu_leads_staff_there(
+    client, w, language, report_words, staff_words
+):
+    member = w.members[0]
+    member.language = language
+    member.save(update_fields=["language"])
+    html = _page(client, member, w.session, STARTS + timedelta(minutes=5))
+    for word in report_words:
+        assert word in html, word
+    assert 'href="/seances/signalements/"' not in html  # not in a collaborator's menu
+    w.owner.language = language
+    w.owner.save(update_fields=["language"])
+    client.force_login(w.owner)
+    staff = client.get("/seances/signalements/").content.decode()
+    for word in staff_words:
+        assert word in staff, word
+    assert 'href="/seances/signalements/"' in staff  # the menu entry
