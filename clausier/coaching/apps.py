@@ -15,6 +15,7 @@ class CoachingConfig(AppConfig):
             ("coaching.coach", _("Agenda coach"), "portal:coaching_coach", 41),
             ("coaching.team", _("Séances de l'équipe"), "portal:coaching_team", 42),
             ("coaching.calendar", _("Agenda"), "portal:coaching_calendar", 43),
+            ("coaching.problems", _("Signalements"), "portal:coaching_problems", 44),
         ):
             predicate = f"clausier.coaching.selectors.menu_{key.split('.')[1]}"
             navigation.register(navigation.NavItem(key, label, url_name, order, predicate))

@@ -48,7 +48,9 @@ def report_deadline(session: CoachingSession) -> tuple[datetime, str]:
     return session.ends_at + pack.duration(REPORT_WINDOW_KEY), str(pack.clause(REPORT_WINDOW_KEY))
 
 
-def _may_report(person: Person, session: CoachingSession) -> bool:
+def may_report(person: Person, session: CoachingSession) -> bool:
+    """Art. 7.2.4 "Le Client s'engage à informer": the session's participants and the
+    client's administrators report."""
     if session.client_id in client_ids(person, {Role.CLIENT_ADMIN.value}):
         return True
     return session.participants.filter(person_id=person.pk).exists() and (
@@ -56,12 +58,26 @@ def _may_report(person: Person, session: CoachingSession) -> bool:
     )
 
 
+def report_open(person: Person, session: CoachingSession, now: datetime) -> bool:
+    """Whether `person` may report a problem with `session` at `now` (art. 7.2.4): a
+    participant or the client's administrator, a session booked or held, from its start
+    until 24 clock hours after its end, and not already reported by this person. The
+    pages show the form on this; `report_problem` checks every condition again."""
+    if session.status not in (SessionStatus.BOOKED, SessionStatus.HELD):
+        return False
+    if now < session.starts_at or now > report_deadline(session)[0]:
+        return False
+    if not may_report(person, session):
+        return False
+    return not ProblemReport.objects.filter(session=session, reporter_id=person.pk).exists()
+
+
 def report_problem(
     *, now: datetime, actor: Person, session: CoachingSession, kind: str, description: str
 ) -> ProblemReport:
     """A participant (or the client's administrator) reports a problem with a session that
     has begun, within 24 hours after its end (art. 7.2.4)."""
-    if not _may_report(actor, session):
+    if not may_report(actor, session):
         raise NotAllowed(_("Seuls les participants et l'administrateur du client signalent."))
     if kind not in ProblemKind.values:
         raise CoachingError(_("Nature du problème inconnue."), "bad_problem_kind")
@@ -160,3 +176,11 @@ def visible_reports(person: Any) -> QuerySet[ProblemReport]:
         | Q(session__client_id__in=client_ids(person, {Role.CLIENT_ADMIN.value}))
         | Q(reporter_id=pid)
     ).distinct()
+
+
+def staff_reports(person: Any) -> QuerySet[ProblemReport]:
+    """The reports of the providers where `person` is an owner or a coach (the staff page);
+    the client's side sees its own through `visible_reports`."""
+    return ProblemReport.objects.filter(
+        session__provider_id__in=staff_provider_ids(person, {Role.OWNER.value, Role.COACH.value})
+    )

@@ -101,6 +101,12 @@ def menu_team(request: HttpRequest) -> bool:
     )
 
 
+def menu_problems(request: HttpRequest) -> bool:
+    """The staff page of problem reports (art. 7.2.4): the provider's owners and coaches."""
+    providers = request_reach(request).staff_provider_ids({Role.OWNER.value, Role.COACH.value})
+    return bool(providers) and Coach.objects.filter(provider_id__in=providers).exists()
+
+
 def menu_calendar(request: HttpRequest) -> bool:
     """The agenda: for coaches, collaborators enrolled on a subscription, client admins."""
     return menu_coach(request) or menu_sessions(request) or menu_team(request)

@@ -20,4 +20,10 @@ portal_urlpatterns = [
     path("coach/", views.coach_agenda, name="coaching_coach"),
     path("agenda/", views.calendar_page, name="coaching_calendar"),
     path("equipe/seances/", views.team_usage, name="coaching_team"),
+    path("seances/signalements/", views.problem_reports, name="coaching_problems"),
+    path(
+        "seances/signalements/<int:problem_id>/",
+        views.problem_resolve,
+        name="coaching_problem_resolve",
+    ),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clausier.accounts.models import Person, Role
-from clausier.accounts.scoping import client_ids
+from clausier.accounts.scoping import client_ids, staff_provider_ids
 from clausier.accounts.views import current_person
 from clausier.billing.models import Subscription
 from clausier.coaching import (
@@ -26,12 +26,20 @@ from clausier.coaching import (
     availability,
     feeds,
     ledger,
+    problems,
     rooms,
     selectors,
     services,
 )
 from clausier.coaching.errors import CoachingError
-from clausier.coaching.models import CoachingSession, LedgerEntry, LedgerKind, SessionStatus
+from clausier.coaching.models import (
+    CoachingSession,
+    LedgerEntry,
+    LedgerKind,
+    ProblemKind,
+    ProblemStatus,
+    SessionStatus,
+)
 from clausier.core.errors import DomainError
 from clausier.core.htmx import is_htmx, render_page_or_fragment
 
@@ -209,15 +217,37 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
                 messages.success(request, _("Séance reportée."))
                 assert change.replacement is not None
                 return redirect("portal:coaching_session", session_id=change.replacement.pk)
+            if action == "report":
+                report = problems.report_problem(
+                    now=now,
+                    actor=person,
+                    session=session,
+                    kind=request.POST.get("kind", ""),
+                    description=request.POST.get("description", "")[:2000],
+                )
+                messages.success(
+                    request,
+                    _("Problème signalé (%(clause)s) : le prestataire l'examine.")
+                    % {"clause": report.clause},
+                )
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("portal:coaching_session", session_id=session.pk)
     slots = availability.free_slots([session.coach], now, now + BOOKING_HORIZON, now)
+    deadline, clause = problems.report_deadline(session)  # art. 7.2.4
     return render(
         request,
         "coaching/session.html",
         {
             "session": session,
+            "reports": problems.visible_reports(person)
+            .filter(session=session)
+            .select_related("reporter"),
+            "report_open": problems.report_open(person, session, now),
+            "report_late": now > deadline and problems.may_report(person, session),
+            "report_deadline": deadline,
+            "report_clause": clause,
+            "problem_kinds": ProblemKind.choices,
             "participants": session.participants.select_related("person"),
             # The session's chat (content app) is for its participants and its coach.
             "is_party": session.coach.person_id == person.pk
@@ -401,3 +431,57 @@ def usage_chart(summary: ledger.Allowance, rows: list[dict[str, Any]]) -> dict[s
             )
         )
     return {"bars": bars, "height": len(bars) * (BAR + GAP), "width": CHART_WIDTH, "bar": BAR}
+
+
+def _staff_reports_or_404(person: Person) -> Any:
+    if not staff_provider_ids(person, {Role.OWNER.value, Role.COACH.value}):
+        raise Http404
+    return problems.staff_reports(person)
+
+
+@login_required
+def problem_reports(request: HttpRequest) -> HttpResponse:
+    """The provider's staff page of problem reports (art. 7.2.4): open ones first, then
+    the decided ones."""
+    person = current_person(request)
+    reports = _staff_reports_or_404(person)
+    rows = list(
+        reports.select_related("session__client", "session__coach__person", "reporter").order_by(
+            Case(When(status=ProblemStatus.OPEN, then=0), default=1), "-reported_at", "-pk"
+        )[:200]
+    )
+    return render(
+        request,
+        "coaching/problems.html",
+        {
+            "open": [r for r in rows if r.status == ProblemStatus.OPEN],
+            "done": [r for r in rows if r.status != ProblemStatus.OPEN],
+            "may_resolve": bool(staff_provider_ids(person, {Role.OWNER.value})),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def problem_resolve(request: HttpRequest, problem_id: int) -> HttpResponse:
+    """Owners uphold (the session's seats are credited back) or reject a report with a
+    reason, through `problems.resolve_problem`: the API's service, permission and audit."""
+    person, now = current_person(request), timezone.now()
+    report = _staff_reports_or_404(person).select_related("session").filter(pk=problem_id).first()
+    if report is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    try:
+        if decision not in ("uphold", "reject"):
+            raise CoachingError(_("Choisissez : fondé ou non fondé."), "bad_decision")
+        problems.resolve_problem(
+            now=now,
+            actor=person,
+            report=report,
+            upheld=decision == "uphold",
+            resolution=request.POST.get("resolution", "")[:500],
+        )
+        messages.success(request, _("Signalement traité."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("portal:coaching_problems")

@@ -375,6 +375,7 @@ PORTAL_PAGES = [
     ("GET", "/seances/{session_id}/"),
     ("POST", "/seances/{session_id}/"),
     ("GET", "/seances/{session_id}/salle/"),
+    ("POST", "/seances/signalements/{problem_id}/"),
     ("GET", "/formations/devis/{quote_id}/"),
     ("POST", "/formations/devis/{quote_id}/facturer/"),
     ("GET", "/support/tickets/{ticket_id}/"),
