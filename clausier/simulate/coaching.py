@@ -227,6 +227,7 @@ def termination_notice(context: Context, event: Event) -> None:
     if pending is not None and termination.notice_on >= pending.applies_from:
         instalment = subscription.new_instalment_ht or instalment
     balance = termination_balance(start, now, frequency, instalment, pack, pending_increase=pending)
+    subscription.ends_on = termination.effective_on
     deadline = termination.notice_deadline
     fields: dict[str, JsonValue] = {
         "notice_on": day(termination.notice_on),

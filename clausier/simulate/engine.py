@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from clausier.simulate import billing, coaching, hosting, ledger, monitoring, sessions, training
+from clausier.simulate import (
+    billing,
+    coaching,
+    hosting,
+    interruptions,
+    ledger,
+    monitoring,
+    sessions,
+    training,
+)
 from clausier.simulate.context import Clock, Context, Finisher, Handler
 from clausier.simulate.errors import ScenarioError
 from clausier.simulate.loader import Event, Scenario, load_scenario
@@ -24,7 +33,7 @@ _NO_EVENTS = datetime(2000, 1, 1, tzinfo=UTC)
 def registry() -> tuple[Mapping[str, Handler], tuple[Finisher, ...]]:
     """Every event type's handler, and the end-of-scenario finishers in order."""
     handlers: dict[str, Handler] = {}
-    for module in (hosting, monitoring, coaching, training, billing, sessions):
+    for module in (hosting, monitoring, coaching, training, interruptions, billing, sessions):
         handlers.update(module.HANDLERS)
     for event_type, handler in list(handlers.items()):
         if event_type in ledger.STEPS:

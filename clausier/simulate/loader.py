@@ -298,6 +298,20 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         ),
         "termination_notice": _spec(_CT, subscription=_SUBSCRIPTION),
         "debit_rejected": _spec(_CT, subscription=_SUBSCRIPTION),
+        # The coaching application's interruptions (art. 7.3, 7.4) and end of access
+        # (art. 7.2.2); `maintenance` is the hosting one (art. 6), hence `app_maintenance`.
+        "outage": _spec(
+            _CT,
+            True,
+            start=_INSTANT,
+            end=_INSTANT,
+            scope=FieldSpec(_plain(str), optional=True, default=""),
+            cause=FieldSpec(_plain(str), optional=True, default=""),
+        ),
+        "app_maintenance": _spec(
+            _CT, True, start=_INSTANT, end=_INSTANT, announced_at=_INSTANT, emergency=_flag(False)
+        ),
+        "access_end": _spec(_CT, subscription=_SUBSCRIPTION),
     }
 )
 

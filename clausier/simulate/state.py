@@ -116,6 +116,9 @@ class TrainingEnrolment:
     participant: str
     half_days: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     modules: dict[str, Decimal] = field(default_factory=dict)
+    enrolled_at: datetime | None = None
+    # Days of e-learning access added by interruptions (art. 7.3 / 7.4).
+    extended_days: int = 0
 
 
 @dataclass
@@ -125,6 +128,7 @@ class Subscription:
     periodicity: str
     start: date | None = None
     notice_given: bool = False
+    ends_on: date | None = None  # the first day without contract, once notice is given
     pending_increase: AnnouncedIncrease | None = None  # art. 8.1, announced, not applied
     new_instalment_ht: Decimal | None = None  # the announced price
 

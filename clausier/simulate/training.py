@@ -49,6 +49,7 @@ def training_enrolment(context: Context, event: Event) -> None:
     if training.status != "scheduled":
         raise event.error("training", f"{training.id} was {training.status}")
     enrolment = TrainingEnrolment(event.id, training.id, event.text("participant"))
+    enrolment.enrolled_at = context.now
     context.coaching.enrolments[enrolment.id] = enrolment
 
 

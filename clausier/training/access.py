@@ -44,11 +44,16 @@ def window(enrolment: Enrolment) -> Window:
         AccessExtension.objects.filter(enrolment=enrolment).aggregate(total=Sum("days"))["total"]
         or 0
     )
+    return window_of(enrolment.enrolled_at, start, session.training.access_days, extended)
+
+
+def window_of(enrolled_at: datetime, start: datetime, access_days: int, extended: int) -> Window:
+    """The access window from its parts (the simulator builds it without rows)."""
     # Calendar days in the contract's zone: across a DST change the access still closes at
     # the local hour it opened (aware arithmetic on a ZoneInfo datetime is wall-clock).
     local_start = start.astimezone(contract_zone())
-    closes = local_start + timedelta(days=session.training.access_days + extended)
-    return Window(enrolment.enrolled_at, closes, extended)
+    closes = local_start + timedelta(days=access_days + extended)
+    return Window(enrolled_at, closes, extended)
 
 
 def require_open(now: datetime, enrolment: Enrolment) -> None:

@@ -37,7 +37,8 @@ from clausier.training.models import AccessExtension, Enrolment, EnrolmentStatus
 CLAUSE_OF_KIND = {"outage": "7.3", "maintenance": "7.4"}
 
 
-def _days(extension: timedelta) -> int:
+def extension_days(extension: timedelta) -> int:
+    """Whole days, rounded up: what one interruption adds to an enrolment's access."""
     return max(1, math.ceil(extension / timedelta(days=1)))
 
 
@@ -83,7 +84,7 @@ def _extend(
     enrolment: Enrolment, row: ServiceInterruption, added: timedelta, clause: str, now: datetime
 ) -> AccessExtension:
     before = access.window(enrolment).closes_at
-    days = _days(added)
+    days = extension_days(added)
     try:
         with transaction.atomic():
             extension = AccessExtension.objects.create(

@@ -42,6 +42,7 @@ def test_there_is_a_scenario_per_rule_family() -> None:
         "coaching_training/price_increase_refusal",
         "managed_hosting/alerts_out_of_hours",
         "managed_hosting/maintenance_windows",
+        "coaching_training/app_interruptions",
     } <= names
 
 
