@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -37,7 +37,11 @@ class Page:
     def __init__(self, driver: Any, base_url: str) -> None:
         self.driver = driver
         self.base_url = base_url
-        self.wait = WebDriverWait(driver, WAIT_SECONDS)
+        # htmx swaps elements out under a wait's condition: a stale element there means
+        # "not yet", like a missing one.
+        self.wait = WebDriverWait(
+            driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
+        )
 
     def open(self, url: str) -> None:
         self.driver.get(url if url.startswith("http") else self.base_url + url)
