@@ -55,7 +55,7 @@ class ClientOrganisationAdmin(ProviderScopedAdmin):
     writable_roles = {str(role) for role in roles.CLIENT_EDITORS}
     audit_name = "client"
     list_display = ("legal_name", "provider", "siren", "vat_number", "city", "country")
-    list_filter = ("country",)
+    list_filter = ("country", "kind")
     search_fields = ("legal_name", "siren", "vat_number")
 
 

@@ -55,6 +55,16 @@ class OperationCategory(models.TextChoices):
     MIXED = "mixed", _("Mixte (biens et services)")
 
 
+class ClientKind(models.TextChoices):
+    """Who the client is as a buyer of training: the BPF (cerfa 10443) files its revenue
+    under C-1, C-3, C-9 or C-10 and its trainees under F-1 by this."""
+
+    COMPANY = "company", _("Entreprise (employeur privé)")
+    PUBLIC_EMPLOYER = "public_employer", _("Employeur public")
+    INDIVIDUAL = "individual", _("Particulier à ses propres frais")
+    TRAINING_ORGANISATION = "training_organisation", _("Organisme de formation")
+
+
 class Address(models.Model):
     address_line1 = models.CharField(_("adresse"), max_length=200)
     address_line2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
@@ -231,6 +241,13 @@ class ClientOrganisation(Address):
         max_length=2,
         choices=Language.choices,
         default=Language.FR,
+    )
+    kind = models.CharField(
+        _("nature du client"),
+        max_length=24,
+        choices=ClientKind.choices,
+        default=ClientKind.COMPANY,
+        help_text=_("Pour le bilan pédagogique et financier (cerfa 10443, lignes C et F-1)."),
     )
     email_domains = models.JSONField(
         _("domaines e-mail professionnels"),

@@ -106,6 +106,7 @@ class ClientOut(AddressFields):
     vat_number: str
     billing_email: str
     billing_language: str
+    kind: str
     email_domains: list[str]
     created_at: datetime
 
@@ -122,6 +123,7 @@ class ClientIn(StrictIn):
     country: str = Field("FR", min_length=2, max_length=2)
     billing_email: str = Field("", max_length=254)
     billing_language: str = Field("fr", min_length=2, max_length=2)
+    kind: str = Field("company", max_length=24)
     email_domains: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -136,6 +138,7 @@ class ClientPatch(StrictIn):
     country: str | None = Field(None, min_length=2, max_length=2)
     billing_email: str | None = Field(None, max_length=254)
     billing_language: str | None = Field(None, min_length=2, max_length=2)
+    kind: str | None = Field(None, max_length=24)
     email_domains: list[str] | None = Field(None, max_length=50)
 
 

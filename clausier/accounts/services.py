@@ -477,6 +477,9 @@ def update_client(
         actor, {Role.CLIENT_ADMIN}
     ):
         raise NotAllowed(_("Vous ne pouvez pas modifier cette organisation."))
+    if "kind" in changes and client.provider_id not in editors:
+        # The client's nature files the provider's BPF: the provider's call, not the client's.
+        raise NotAllowed(_("Seul le prestataire qualifie la nature du client."))
     for name, value in changes.items():
         setattr(client, name, value)
     client.full_clean()

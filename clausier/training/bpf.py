@@ -6,14 +6,16 @@ year, from its training invoices and its validated attendance.
   C-2 a to h OPCOs, by the scheme of the quote's funding request (apprenticeship,
   professionalisation, Pro-A, transition, CPF, jobseekers, self-employed, skills plan);
   C-4 European bodies, C-5 the State, C-6 regional councils, C-7 France Travail, C-8 other
-  public funds, C-11 other funders, by the funder's kind. C-3 (public employers for their
-  agents), C-9 (individuals at their own expense) and C-10 (other training organisations)
-  depend on who the client is, which Clausier does not record: they are written as 0;
+  public funds, C-11 other funders, by the funder's kind; invoices to the client by the
+  client's nature (`ClientOrganisation.kind`): C-1 companies, C-3 public employers for
+  their agents, C-9 individuals at their own expense, C-10 other training organisations;
 - F-1: trainees (enrolments, i.e. a person once per action, with attended minutes or a
   completed module in the year)
   and hours-trainees (validated half-days attended, partial presence in minutes, plus
-  e-learning modules completed in the year);
-  all of them F-1 a (employees of private employers: the client enrols its own people);
+  e-learning modules completed in the year), by the trainee's situation: b apprentices and
+  c jobseekers by the scheme of the quote's funding request, d individuals and e others
+  (agents of public employers) by the client's nature, a employees of private employers
+  for the rest (the client enrols its own people);
 - F-3: the same trainees and hours-trainees by nature of the action (L6313-1: training,
   skills assessment, VAE, apprenticeship);
 - E: trainers and their hours (validated half-days they taught in the year).
@@ -30,12 +32,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clausier.accounts.models import Provider
+from clausier.accounts.models import ClientKind, Provider
 from clausier.billing.models import Invoice, InvoiceKind
 from clausier.billing.models_funders import FunderKind
 from clausier.terms.zone import contract_zone
@@ -46,6 +49,7 @@ from clausier.training.models import (
     FundingScheme,
     ModuleProgress,
     Nature,
+    Quote,
     Slot,
 )
 
@@ -61,6 +65,14 @@ class TrainerHours:
 @dataclass(frozen=True, slots=True)
 class NatureFigures:
     nature: str
+    label: str
+    trainees: int
+    hours_trainees: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TraineeLine:
+    code: str  # the cerfa's line: "F-1 a"…
     label: str
     trainees: int
     hours_trainees: Decimal
@@ -83,6 +95,12 @@ C2_LINES = {
     FundingScheme.JOBSEEKERS: "C-2 f",
     FundingScheme.SELF_EMPLOYED: "C-2 g",
     FundingScheme.SKILLS_PLAN: "C-2 h",
+}
+CLIENT_LINES = {
+    ClientKind.COMPANY: "C-1",
+    ClientKind.PUBLIC_EMPLOYER: "C-3",
+    ClientKind.INDIVIDUAL: "C-9",
+    ClientKind.TRAINING_ORGANISATION: "C-10",
 }
 FUNDER_LINES = {
     FunderKind.EUROPEAN: "C-4",
@@ -118,6 +136,8 @@ class Bpf:
     trainers: tuple[TrainerHours, ...] = field(default=())
     # F-3: trainees and hours-trainees by nature of the action (L6313-1).
     by_nature: tuple[NatureFigures, ...] = field(default=())
+    # F-1 a to e: the same by the trainees' situation, every line, zeros included.
+    by_situation: tuple[TraineeLine, ...] = field(default=())
 
     @property
     def revenue_total(self) -> Decimal:
@@ -153,8 +173,9 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def _revenue(provider: Provider, start: datetime, end: datetime) -> tuple[RevenueLine, ...]:
-    """Two queries: the year's training invoices summed by kind, funder kind and key (an
-    OPCO's invoice names its quote in its key), then the schemes of those quotes."""
+    """Two queries: the year's training invoices summed by kind, funder kind, client kind
+    and key (an OPCO's invoice names its quote in its key), then the schemes of those
+    quotes."""
     rows = list(
         Invoice.objects.filter(
             provider=provider,
@@ -162,21 +183,21 @@ def _revenue(provider: Provider, start: datetime, end: datetime) -> tuple[Revenu
             issued_at__lt=end,
             idempotency_key__startswith=TRAINING_KEYS,
         )
-        .values("kind", "funder__kind", "idempotency_key")
+        .values("kind", "funder__kind", "client__kind", "idempotency_key")
         .annotate(total=Sum("total_ht"))
-        .values_list("kind", "funder__kind", "idempotency_key", "total")
+        .values_list("kind", "funder__kind", "client__kind", "idempotency_key", "total")
     )
     opco_quotes = {
-        _quote_of(key) for _kind, funder, key, _total in rows if funder == FunderKind.OPCO
+        _quote_of(key) for _kind, funder, _client, key, _total in rows if funder == FunderKind.OPCO
     }
     schemes = dict(
         FundingRequest.objects.filter(quote_id__in=opco_quotes).values_list("quote_id", "scheme")
     )
     amounts = dict.fromkeys(_line_labels(), Decimal("0.00"))
-    for kind, funder, key, total in rows:
+    for kind, funder, client_kind, key, total in rows:
         sign = -1 if kind == InvoiceKind.CREDIT_NOTE else 1
         if funder is None:
-            code = "C-1"
+            code = CLIENT_LINES[ClientKind(client_kind)]
         elif funder == FunderKind.OPCO:
             scheme = schemes.get(_quote_of(key), FundingScheme.SKILLS_PLAN)
             code = C2_LINES[FundingScheme(scheme)]
@@ -222,6 +243,7 @@ def compute(provider: Provider, year: int) -> Bpf:
     )
     return Bpf(
         by_nature=_by_nature(attended, completed),
+        by_situation=_by_situation(attended, completed),
         year=year,
         revenue=_revenue(provider, start, end),
         trainees=len(people),
@@ -230,39 +252,96 @@ def compute(provider: Provider, year: int) -> Bpf:
     )
 
 
+def _grouped(
+    attended: QuerySet[Attendance], completed: QuerySet[ModuleProgress], fields: tuple[str, str]
+) -> tuple[dict[Any, int], dict[Any, set[int]]]:
+    """Minutes and trainees grouped by a value reached from the attendance (`fields[0]`)
+    and from the module progress (`fields[1]`): two grouped queries each side; a person
+    counts once per action and group."""
+    side_fields = (
+        (attended, fields[0], "minutes"),
+        (completed, fields[1], "module__duration_minutes"),
+    )
+    minutes: dict[Any, int] = {}
+    people: dict[Any, set[int]] = {}
+    for rows, key, duration in side_fields:
+        for group, total in (
+            rows.values(key).annotate(total=Sum(duration)).values_list(key, "total")
+        ):
+            minutes[group] = minutes.get(group, 0) + (total or 0)
+        for group, enrolment in rows.values_list(key, "enrolment_id").distinct():
+            people.setdefault(group, set()).add(enrolment)
+    return minutes, people
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(HOURS)
+
+
 def _by_nature(
     attended: QuerySet[Attendance], completed: QuerySet[ModuleProgress]
 ) -> tuple[NatureFigures, ...]:
-    """F-3: the same trainees and hours, grouped by the nature of the training (two
-    grouped queries each side; a person counts once per action and nature)."""
-    minutes: dict[str, int] = {}
-    people: dict[str, set[int]] = {}
-    for row in attended.values("slot__session__training__nature").annotate(total=Sum("minutes")):
-        nature = row["slot__session__training__nature"]
-        minutes[nature] = minutes.get(nature, 0) + (row["total"] or 0)
-    for module_nature, total in (
-        completed.values("module__training__nature")
-        .annotate(total=Sum("module__duration_minutes"))
-        .values_list("module__training__nature", "total")
-    ):
-        minutes[module_nature] = minutes.get(module_nature, 0) + (total or 0)
-    for nature, enrolment in attended.values_list(
-        "slot__session__training__nature", "enrolment_id"
-    ).distinct():
-        people.setdefault(nature, set()).add(enrolment)
-    for nature, enrolment in completed.values_list(
-        "module__training__nature", "enrolment_id"
-    ).distinct():
-        people.setdefault(nature, set()).add(enrolment)
+    """F-3: the same trainees and hours, grouped by the nature of the training."""
+    minutes, people = _grouped(
+        attended, completed, ("slot__session__training__nature", "module__training__nature")
+    )
     return tuple(
         NatureFigures(
             nature,
             str(Nature(nature).label),
             len(people.get(nature, ())),
-            (Decimal(minutes.get(nature, 0)) / 60).quantize(HOURS),
+            _hours(minutes.get(nature, 0)),
         )
         for nature in Nature.values
         if nature in minutes or nature in people
+    )
+
+
+# F-1's lines: the trainee's situation, from the quote's funding scheme, then the client.
+F1_BY_SCHEME = {FundingScheme.APPRENTICESHIP: "F-1 b", FundingScheme.JOBSEEKERS: "F-1 c"}
+F1_BY_CLIENT = {ClientKind.INDIVIDUAL: "F-1 d", ClientKind.PUBLIC_EMPLOYER: "F-1 e"}
+
+
+def _situation_labels() -> dict[str, str]:
+    return {
+        "F-1 a": str(_("salariés d'employeurs privés hors apprentis")),
+        "F-1 b": str(_("apprentis")),
+        "F-1 c": str(_("personnes en recherche d'emploi")),
+        "F-1 d": str(_("particuliers à leurs propres frais")),
+        "F-1 e": str(_("autres stagiaires")),
+    }
+
+
+def _situation(client_kind: str, scheme: str | None) -> str:
+    if scheme in F1_BY_SCHEME:
+        return F1_BY_SCHEME[FundingScheme(scheme)]
+    return F1_BY_CLIENT.get(ClientKind(client_kind), "F-1 a")
+
+
+def _by_situation(
+    attended: QuerySet[Attendance], completed: QuerySet[ModuleProgress]
+) -> tuple[TraineeLine, ...]:
+    """F-1 a to e: the trainees and hours by situation; a quote's client and funding
+    scheme are one value per quote, so the quote is the group."""
+    minutes_by_quote, people_by_quote = _grouped(
+        attended, completed, ("enrolment__quote_id", "enrolment__quote_id")
+    )
+    quotes = set(minutes_by_quote) | set(people_by_quote)
+    situation_of = {
+        quote: _situation(kind, scheme)
+        for quote, kind, scheme in Quote.objects.filter(pk__in=quotes).values_list(
+            "pk", "client__kind", "funding__scheme"
+        )
+    }
+    minutes: dict[str, int] = {}
+    people: dict[str, set[int]] = {}
+    for quote in quotes:
+        line = situation_of[quote]
+        minutes[line] = minutes.get(line, 0) + minutes_by_quote.get(quote, 0)
+        people.setdefault(line, set()).update(people_by_quote.get(quote, ()))
+    return tuple(
+        TraineeLine(code, label, len(people.get(code, ())), _hours(minutes.get(code, 0)))
+        for code, label in _situation_labels().items()
     )
 
 
@@ -283,11 +362,12 @@ def as_csv(figures: Bpf) -> str:
     writer.writerow(["C-total", "total des produits", figures.revenue_total])
     writer.writerow(["F-1", "stagiaires", figures.trainees])
     writer.writerow(["F-1", "heures-stagiaires", figures.hours_trainees])
-    # Every trainee is enrolled by the client, their employer: all are F-1 a.
-    writer.writerow(["F-1a", "salariés d'employeurs privés : stagiaires", figures.trainees])
-    writer.writerow(
-        ["F-1a", "salariés d'employeurs privés : heures-stagiaires", figures.hours_trainees]
-    )
+    with translation.override("fr"):
+        situations = _situation_labels()
+    for situation in figures.by_situation:
+        label = situations[situation.code]
+        writer.writerow([situation.code, f"{label} : stagiaires", situation.trainees])
+        writer.writerow([situation.code, f"{label} : heures-stagiaires", situation.hours_trainees])
     for nature in figures.by_nature:
         writer.writerow([f"F-3 {nature.nature}", f"{nature.label} : stagiaires", nature.trainees])
         writer.writerow(

@@ -100,6 +100,7 @@ def test_a_client_edited_in_the_back_office_is_logged_like_the_apis(client):
             "country": "FR",
             "email_domains": '["boulangerie.example"]',
             "billing_language": "fr",
+            "kind": "company",
             "created_at_0": "2026-01-01",
             "created_at_1": "10:00:00",
         },

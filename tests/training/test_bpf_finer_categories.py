@@ -39,7 +39,8 @@ def test_f3_splits_trainees_and_hours_by_nature(client):
     assert bpf.compute(w["provider"], 2025).by_nature == ()
     client.force_login(w["accountant"])
     csv_text = client.get("/formations/bpf.csv?annee=2026").content.decode()
-    assert "F-1a,salariés d'employeurs privés : stagiaires,2" in csv_text
+    assert "F-1 a,salariés d'employeurs privés hors apprentis : stagiaires,2" in csv_text
+    assert "F-1 b,apprentis : stagiaires,0" in csv_text
     assert "F-3 skills_assessment,bilan de compétences : heures-stagiaires,29.00" in csv_text
     page = client.get("/formations/bpf/?annee=2026").content.decode()
     assert "F-3" in page and "bilan de compétences" in page
