@@ -294,8 +294,9 @@ CELERY_TASK_ACKS_LATE = True
 # broker implies one: Redis stores results itself, RabbitMQ sends them back on reply
 # queues (rpc://). The worker and the caller must agree: both read this setting.
 # With RabbitMQ and REDIS_URL, results go to Redis: on rpc:// a caller waiting for a result
-# can block forever in the AMQP read once a worker died mid-task (celery/celery#5034;
-# docs/monitoring.md, "Scale-out"), so rpc:// is only the last resort.
+# can block forever in the AMQP read once a worker died mid-task (celery/celery#5034), so
+# the monitor polls that backend (docs/monitoring.md, "Scale-out") and rpc:// is only the
+# last resort.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (
     (
         CELERY_BROKER_URL

@@ -36,11 +36,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from celery.backends.rpc import RPCBackend
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -54,6 +56,7 @@ from clausier.probes.runner import Runner
 TASK = "clausier.monitoring.run_checks"
 SPAN = 0.25  # seconds of due times one batch covers
 INITIAL_WINDOW = 4  # batches in flight at first; grows by one per batch back in time
+RPC_POLL = 0.02  # seconds between two looks at an rpc:// reply queue
 
 Row = list[Any]  # [service id, scheduled ISO, state, output, perfdata, duration, at ISO]
 
@@ -88,6 +91,7 @@ class CeleryDispatch:
         self.in_flight = 0
         self.ceiling = max(1, int(max_in_flight or settings.MONITOR_BATCHES_IN_FLIGHT))
         self.window = float(min(INITIAL_WINDOW, self.ceiling))
+        self._polls = isinstance(self.app.backend, RPCBackend)
 
     def free_slots(self) -> int:
         """How many more batches may be sent now. The window grows by one batch per batch
@@ -132,10 +136,23 @@ class CeleryDispatch:
 
     def _wait(self, pending: Any) -> list[Row]:
         try:
+            if self._polls:
+                self._poll_until_ready(pending)
             return list(pending.get(timeout=self.timeout, propagate=True))
         finally:
             with contextlib.suppress(Exception):
                 pending.forget()  # Redis: the result key goes now, not in a day
+
+    def _poll_until_ready(self, pending: Any) -> None:
+        """rpc:// only: `get()` drains the reply queue with a consumer whose read can block
+        forever once a worker died mid-task (celery/celery#5034); `ready()` asks the queue
+        with basic.get, which never blocks. Once ready the result is cached, so the
+        caller's `get()` returns at once."""
+        deadline = time.monotonic() + self.timeout
+        while not pending.ready():
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"batch {pending.id} not back within {self.timeout:.0f} s")
+            time.sleep(RPC_POLL)
 
     def claim(self) -> None:
         """Take a slot for a batch about to be sent (the caller checked `free_slots`)."""

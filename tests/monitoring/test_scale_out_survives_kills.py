@@ -35,14 +35,11 @@ from tests.monitoring.processes import (
 BROKERS = {
     "rabbitmq": ("amqp://guest:guest@127.0.0.1:5672//", "redis://127.0.0.1:6379/0"),
     "redis": ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
-    # Known defect: on the rpc:// result backend the scheduler's wait for a batch blocks
-    # forever in the AMQP read once a worker died mid-batch (celery/celery#5034): every
-    # later batch waits behind it. Kept to show it; Redis results are the default.
+    # On rpc:// a consumer's read of the reply queue can block forever once a worker died
+    # mid-batch (celery/celery#5034): the scheduler polls that backend instead.
     "rabbitmq-rpc": ("amqp://guest:guest@127.0.0.1:5672//", "rpc://"),
 }
-KNOWN_DEFECTS = {
-    "rabbitmq-rpc": "rpc:// results block forever after a worker is lost (celery/celery#5034)",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 HARD_CRITICAL = (
     "select count(*) from monitoring_monitoredservice"
     " where state_type = 'hard' and last_hard_state = 2"
