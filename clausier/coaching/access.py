@@ -123,7 +123,9 @@ def training_extension(
     duration. An interruption counts when it began within the access, extension included
     (an extension can bring a later interruption inside the window)."""
     rows = list(
-        ServiceInterruption.objects.filter(provider=provider, starts_at__gte=access_from)
+        ServiceInterruption.objects.filter(
+            provider=provider, starts_at__gte=access_from, cancelled_at__isnull=True
+        )
         .select_related("provider")
         .order_by("starts_at", "pk")
     )
@@ -154,7 +156,7 @@ def interruption_extension(
             subdivision=row.provider.holiday_subdivision or None,
         )
         return outcome.training_access_extension, str(outcome.clause)
-    if row.ends_at is None:
-        return timedelta(0), ""
+    if row.ends_at is None or row.cancelled_at is not None:
+        return timedelta(0), ""  # not over yet, or called off: it interrupted nothing
     notice = maintenance_notice(row.starts_at, row.ends_at, row.announced_at, pack)
     return notice.training_access_extension, str(notice.clause)

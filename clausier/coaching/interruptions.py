@@ -185,6 +185,41 @@ def schedule_maintenance(
     return row
 
 
+def cancel_maintenance(
+    *, now: datetime, actor: Any, row: ServiceInterruption, reason: str
+) -> ServiceInterruption:
+    """Staff call off a maintenance before it starts (art. 7.4): it then interrupts and
+    extends nothing, and leaves the banner. Once: the conditional UPDATE decides a race;
+    a maintenance under way or over is not cancelled (it happened)."""
+    _require_recorder(actor, row.provider)
+    if row.kind != InterruptionKind.MAINTENANCE:
+        raise CoachingError(_("Seule une maintenance programmée s'annule."), "not_a_maintenance")
+    reason = _text(reason, 300)
+    if not reason:
+        raise CoachingError(_("Indiquez le motif de l'annulation."), "cancel_reason_missing")
+    cancelled = ServiceInterruption.objects.filter(
+        pk=row.pk, cancelled_at__isnull=True, starts_at__gt=now
+    ).update(cancelled_at=now, cancelled_by=actor, cancel_reason=reason)
+    if cancelled != 1:
+        row.refresh_from_db()
+        if row.cancelled_at is not None:
+            raise CoachingError(_("Cette maintenance est déjà annulée."), "already_cancelled")
+        raise CoachingError(
+            _("Cette maintenance a commencé : elle ne s'annule plus."), "maintenance_started"
+        )
+    row.refresh_from_db()
+    cache.delete(_banner_key(row.provider_id))
+    transaction.on_commit(lambda: cache.delete(_banner_key(row.provider_id)))
+    audit.record(
+        "coaching.maintenance_cancelled",
+        row,
+        actor=actor,
+        provider=row.provider,
+        details={"starts_at": row.starts_at.isoformat(), "reason": reason, "clause": "7.4"},
+    )
+    return row
+
+
 BANNER_CACHE_SECONDS = 300
 
 
@@ -202,7 +237,10 @@ def upcoming_maintenances(provider_ids: set[int], now: datetime) -> list[Service
     if missing:
         found: dict[int, list[ServiceInterruption]] = {pid: [] for pid in missing}
         for row in ServiceInterruption.objects.filter(
-            provider_id__in=missing, kind=InterruptionKind.MAINTENANCE, ends_at__gt=now
+            provider_id__in=missing,
+            kind=InterruptionKind.MAINTENANCE,
+            ends_at__gt=now,
+            cancelled_at__isnull=True,
         ).order_by("starts_at", "pk"):
             found[row.provider_id].append(row)
         cache.set_many(
@@ -217,7 +255,10 @@ def announced_maintenances(person: Any, now: datetime) -> QuerySet[ServiceInterr
     """The banner of art. 7.4: maintenances announced and not over yet, for the people who
     may see them."""
     return visible_interruptions(person).filter(
-        kind=InterruptionKind.MAINTENANCE, announced_at__lte=now, ends_at__gt=now
+        kind=InterruptionKind.MAINTENANCE,
+        announced_at__lte=now,
+        ends_at__gt=now,
+        cancelled_at__isnull=True,
     )
 
 

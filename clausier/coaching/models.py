@@ -406,6 +406,13 @@ class ServiceInterruption(models.Model):
         "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+    # A maintenance called off before it starts: it interrupts nothing, extends nothing, and
+    # the people told of it are told it is cancelled.
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(_("motif de l'annulation"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("interruption du service")

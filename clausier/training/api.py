@@ -498,6 +498,8 @@ class InterruptionOut(Schema):
     emergency: bool
     scope: str
     cause: str
+    cancelled_at: datetime | None
+    cancel_reason: str
     training_extensions: int
 
 
@@ -520,6 +522,8 @@ def _interruption_out(row: ServiceInterruption) -> InterruptionOut:
         emergency=row.emergency,
         scope=row.scope,
         cause=row.cause,
+        cancelled_at=row.cancelled_at,
+        cancel_reason=row.cancel_reason,
         training_extensions=row.training_extensions.count(),
     )
 
@@ -583,6 +587,29 @@ def schedule_maintenance(request: HttpRequest, payload: MaintenanceIn) -> Status
         emergency=payload.emergency,
     )
     return Status(201, _interruption_out(row))
+
+
+class MaintenanceCancelIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+@router.post("/interruptions/maintenances/{interruption_id}/cancel", response=InterruptionOut)
+def cancel_maintenance(
+    request: HttpRequest, interruption_id: int, payload: MaintenanceCancelIn
+) -> InterruptionOut:
+    """Art. 7.4: call off a maintenance before it starts, with a reason; the people told
+    of it are e-mailed that it is cancelled, and it extends no training."""
+    person = caller(request)
+    row = get_object_or_404(
+        ServiceInterruption.objects.filter(
+            provider_id__in=scoping.staff_provider_ids(person)
+        ).select_related("provider"),
+        pk=interruption_id,
+    )
+    row, _sent = interruptions.cancel_maintenance(
+        now=timezone.now(), actor=person, row=row, reason=payload.reason
+    )
+    return _interruption_out(row)
 
 
 def _quote_funding(request: HttpRequest, quote_id: int) -> tuple[Any, Quote, FundingRequest]:

@@ -44,6 +44,10 @@ class TrainingConfig(AppConfig):
             "maintenance_notice",
             frozenset({"provider", "starts_at", "ends_at", "scope", "emergency", "clause"}),
         )
+        register_template(
+            "maintenance_cancelled",
+            frozenset({"provider", "starts_at", "ends_at", "scope", "reason", "clause"}),
+        )
         register_job(Job("training evaluations", 3600.0, "clausier.training.evaluations.run"))
         register_job(
             Job("training first-day billing", 3600.0, "clausier.training.services.bill_first_days")

@@ -17,7 +17,7 @@ from clausier.accounts import scoping
 from clausier.accounts.errors import NotAllowed
 from clausier.accounts.views import current_person
 from clausier.coaching import interruptions as coaching_interruptions
-from clausier.coaching.models import ServiceInterruption
+from clausier.coaching.models import InterruptionKind, ServiceInterruption
 from clausier.core.errors import DomainError
 from clausier.training import forms, interruptions
 
@@ -34,7 +34,17 @@ def _page(
         .select_related("provider", "recorded_by")
         .order_by("-starts_at", "-pk")
     )
-    listed = [{"row": row, "extensions": row.training_extensions.count()} for row in rows[:200]]
+    now = timezone.now()
+    listed = [
+        {
+            "row": row,
+            "extensions": row.training_extensions.count(),
+            "cancellable": row.kind == InterruptionKind.MAINTENANCE
+            and row.cancelled_at is None
+            and row.starts_at > now,
+        }
+        for row in rows[:200]
+    ]
     return render(
         request,
         "training/staff/interruptions.html",
@@ -51,6 +61,8 @@ def interruptions_page(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST" and request.POST.get("kind") == "maintenance":
         return _schedule_maintenance(request, providers)
+    if request.method == "POST" and request.POST.get("kind") == "cancel":
+        return _cancel_maintenance(request, providers)
     form = forms.OutageForm(request.POST or None, provider_ids=providers, prefix="outage")
     blank = forms.MaintenanceForm(provider_ids=providers, prefix="maintenance")
     if request.method != "POST":
@@ -105,3 +117,34 @@ def _schedule_maintenance(request: HttpRequest, providers: set[int]) -> HttpResp
         _("Maintenance programmée ; avis envoyés : %(count)s (art. 7.4).") % {"count": sent},
     )
     return HttpResponseRedirect(reverse("portal:training_interruptions"))
+
+
+def _cancel_maintenance(request: HttpRequest, providers: set[int]) -> HttpResponse:
+    """The cancel button of an upcoming maintenance: the same service as the API."""
+    person = current_person(request)
+    pk = _int(request.POST.get("interruption"))
+    row = (
+        ServiceInterruption.objects.filter(provider_id__in=providers, pk=pk)
+        .select_related("provider")
+        .first()
+        if pk is not None
+        else None
+    )
+    if row is None:
+        raise Http404
+    try:
+        _row, sent = interruptions.cancel_maintenance(
+            now=timezone.now(), actor=person, row=row, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(reverse("portal:training_interruptions"))
+    messages.success(
+        request,
+        _("Maintenance annulée ; e-mails envoyés : %(count)s (art. 7.4).") % {"count": sent},
+    )
+    return HttpResponseRedirect(reverse("portal:training_interruptions"))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None

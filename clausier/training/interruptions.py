@@ -117,7 +117,9 @@ def _extend(
 def apply_interruptions(now: datetime, provider_ids: Iterable[int] | None = None) -> int:
     """The job: every ended interruption extends the trainings it hit, once; returns how
     many extensions were granted."""
-    rows = ServiceInterruption.objects.filter(ends_at__lte=now).select_related("provider")
+    rows = ServiceInterruption.objects.filter(
+        ends_at__lte=now, cancelled_at__isnull=True
+    ).select_related("provider")
     if provider_ids is not None:
         rows = rows.filter(provider_id__in=list(provider_ids))
     return sum(len(apply_interruption(row, now)) for row in rows.order_by("starts_at", "pk"))
@@ -175,13 +177,17 @@ def maintenance_recipients(row: ServiceInterruption) -> list[Person]:
 def send_maintenance_notice(row: ServiceInterruption, now: datetime) -> int:
     """The notice e-mail of art. 7.4, through the outbox, once per person and maintenance
     (the idempotency key); returns how many were queued."""
+    return _send_maintenance_mail("maintenance_notice", "maintenance", row, now)
+
+
+def _send_maintenance_mail(template: str, key: str, row: ServiceInterruption, now: datetime) -> int:
     zone = contract_zone()
     drafts = []
+    assert row.ends_at is not None
     for person in maintenance_recipients(row):
-        assert row.ends_at is not None
         drafts.append(
             Draft(
-                "maintenance_notice",
+                template,
                 person.email,
                 person.language,
                 {
@@ -192,13 +198,27 @@ def send_maintenance_notice(row: ServiceInterruption, now: datetime) -> int:
                     "ends_at": format_datetime(row.ends_at, zone, person.language, "day_and_time"),
                     "scope": row.scope,
                     "emergency": row.emergency,
+                    "reason": row.cancel_reason,
                     "clause": access.CLAUSES["7.4"],
                 },
-                f"maintenance:{row.pk}:{person.pk}",
+                f"{key}:{row.pk}:{person.pk}",
                 row.provider,
             )
         )
     return enqueue_many(drafts, now)
+
+
+def cancel_maintenance(
+    *, now: datetime, actor: Any, row: ServiceInterruption, reason: str
+) -> tuple[ServiceInterruption, int]:
+    """Art. 7.4: call off a maintenance before it starts and tell the people its notice
+    went to that it is cancelled. Returns the row and the number of e-mails queued."""
+    with transaction.atomic():
+        row = coaching_interruptions.cancel_maintenance(
+            now=now, actor=actor, row=row, reason=reason
+        )
+        sent = _send_maintenance_mail("maintenance_cancelled", "maintenance-cancelled", row, now)
+    return row, sent
 
 
 def schedule_maintenance(

@@ -125,6 +125,7 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
         "resolution": "intrus",
     },
     ("POST", "/api/coaching/deliverables/{deliverable_id}/reservation"): {"text": "intrus"},
+    ("POST", "/api/interruptions/maintenances/{interruption_id}/cancel"): {"reason": "intrus"},
     ("GET", "/api/training/sessions/{training_session_id}"): None,
     ("GET", "/api/training/quotes/{quote_id}"): None,
     ("GET", "/api/training/quotes/{quote_id}/convention.pdf"): None,
@@ -496,6 +497,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert world.subscription_a1.end_date is None
     world.agreement_a1.refresh_from_db()
     assert world.agreement_a1.accepted_at is None
+    assert not ServiceInterruption.objects.filter(cancelled_at__isnull=False).exists()
     assert world.server_a1.services.filter(enabled=True).count() == len(LAMP_TEMPLATE)
     assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
     assert not MaintenanceWindow.objects.exists()
@@ -514,6 +516,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     invitations_before = Invitation.objects.count()
     subscriptions_before = Subscription.objects.count()
     funders_before = Funder.objects.count()
+    interruptions_before = ServiceInterruption.objects.count()
     response = call(
         client, method, path, CREATE_OPERATIONS[(method, path)](world), world.secrets[outsider]
     )
@@ -524,7 +527,7 @@ def test_outsiders_cannot_create_in_tenant_a(client, outsider, method, path):
     assert Funder.objects.count() == funders_before
     assert_support_untouched(world)
     assert not Mandate.objects.exists()
-    assert not ServiceInterruption.objects.exists()
+    assert ServiceInterruption.objects.count() == interruptions_before
     assert not LibraryItem.objects.filter(title="Intrus").exists()
     assert not Space.objects.filter(title="Intrus").exists()
     assert not Challenge.objects.filter(title="Intrus").exists()

@@ -1,6 +1,6 @@
 """Coaching objects of tenant A / client A1 for the API isolation walk
 (tests/api/world.py): a coach, a paid coaching subscription with the A1 member
-enrolled, a booked session and a deliverable."""
+enrolled, a booked session, a deliverable, a problem report and a maintenance."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from clausier.coaching.models import (
     CoachingSession,
     Deliverable,
     Enrolment,
+    InterruptionKind,
     Participant,
     ProblemReport,
+    ServiceInterruption,
 )
 from tests.billing.builders import coaching_plan
 from tests.helpers import accepted_terms, make_client_user, make_staff
@@ -71,8 +73,18 @@ def coaching_rows(
         deadline=now + timedelta(days=8),
         clause="Art. 7.2.4",
     )
+    # Provider A's announced maintenance (its clients' people see it; only A's staff cancel).
+    interruption = ServiceInterruption.objects.create(
+        provider=provider,
+        kind=InterruptionKind.MAINTENANCE,
+        starts_at=now + timedelta(days=10),
+        ends_at=now + timedelta(days=10, hours=2),
+        announced_at=now,
+        scope="Application",
+    )
     return {
         "coach": coach,
+        "interruption": interruption,
         "session": session,
         "deliverable": deliverable,
         "problem": problem,
