@@ -12,6 +12,7 @@ from typing import ClassVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -147,6 +148,14 @@ class Provider(Address):
         max_length=10,
         blank=True,
         help_text=_("Vide pour le droit national ; 57 (Moselle) ou 6AE (Alsace) par exemple."),
+    )
+    # The BPF (cerfa 10443) is filed per accounting year: the month it starts (1 = the
+    # calendar year). The year N is the one that ends in N.
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("mois de début de l'exercice comptable"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 pour janvier (exercice civil) ; 7 pour un exercice de juillet à juin."),
     )
     # Issue 16: the owner may require every staff member to log in with a TOTP code
     # (clausier.accounts.two_factor); a staff member not yet enrolled enrols at the next login.

@@ -70,6 +70,7 @@ class ProviderOut(AddressFields):
     rcs_city: str
     operation_category: str
     vat_on_debits: bool
+    fiscal_year_start_month: int
 
 
 class ProviderPatch(StrictIn):
@@ -96,6 +97,7 @@ class ProviderPatch(StrictIn):
     rcs_city: str | None = Field(None, max_length=100)
     operation_category: str | None = Field(None, max_length=16)
     vat_on_debits: bool | None = None
+    fiscal_year_start_month: int | None = Field(None, ge=1, le=12)
 
 
 class ClientOut(AddressFields):

@@ -21,8 +21,9 @@ year, from its training invoices and its validated attendance.
 - E: trainers and their hours (validated half-days they taught in the year).
 
 A session spanning two years is split by the day of each half-day (and of each module's
-completion): every hour falls in the year it was done. Calendar years; the fiscal year
-is the calendar year unless the provider says otherwise (not configurable yet).
+completion): every hour falls in the year it was done. The year is the provider's
+accounting year (`Provider.fiscal_year_start_month`; the year N is the
+one that ends in N), the calendar year by default.
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def _line_order(code: str) -> tuple[int, str]:
 @dataclass(frozen=True, slots=True)
 class Bpf:
     year: int
+    first_day: date  # the accounting year's, and the day after its last
+    after_last_day: date
     revenue: tuple[RevenueLine, ...]  # every line of section C, zeros included
     trainees: int  # F-1
     hours_trainees: Decimal  # F-1
@@ -138,6 +141,10 @@ class Bpf:
     by_nature: tuple[NatureFigures, ...] = field(default=())
     # F-1 a to e: the same by the trainees' situation, every line, zeros included.
     by_situation: tuple[TraineeLine, ...] = field(default=())
+
+    @property
+    def last_day(self) -> date:
+        return self.after_last_day - timedelta(days=1)
 
     @property
     def revenue_total(self) -> Decimal:
@@ -164,11 +171,21 @@ class Bpf:
         return sum((t.hours for t in self.trainers), Decimal("0.00"))
 
 
-def _bounds(year: int) -> tuple[datetime, datetime]:
+def fiscal_year(provider: Provider, year: int) -> tuple[date, date]:
+    """The accounting year `year` of the provider: its first day and the day after its
+    last. It ends in `year` ("exercice clos en N"): from January, the calendar year; from
+    July, July N-1 to June N."""
+    month = provider.fiscal_year_start_month or 1
+    if month == 1:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    return date(year - 1, month, 1), date(year, month, 1)
+
+
+def _bounds(first: date, after: date) -> tuple[datetime, datetime]:
     zone = contract_zone()
     return (
-        datetime.combine(date(year, 1, 1), time(), tzinfo=zone),
-        datetime.combine(date(year + 1, 1, 1), time(), tzinfo=zone),
+        datetime.combine(first, time(), tzinfo=zone),
+        datetime.combine(after, time(), tzinfo=zone),
     )
 
 
@@ -215,8 +232,8 @@ def _quote_of(key: str) -> int:
 
 def compute(provider: Provider, year: int) -> Bpf:
     """Aggregated in the database: a few queries whatever the number of sessions."""
-    start, end = _bounds(year)
-    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    first, after = fiscal_year(provider, year)
+    start, end = _bounds(first, after)
     attended = Attendance.objects.filter(
         slot__session__provider=provider,
         slot__validated_at__isnull=False,
@@ -245,6 +262,8 @@ def compute(provider: Provider, year: int) -> Bpf:
         by_nature=_by_nature(attended, completed),
         by_situation=_by_situation(attended, completed),
         year=year,
+        first_day=first,
+        after_last_day=after,
         revenue=_revenue(provider, start, end),
         trainees=len(people),
         hours_trainees=(Decimal(minutes + module_minutes) / 60).quantize(HOURS),
@@ -350,6 +369,8 @@ def as_csv(figures: Bpf) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "figure", "value"])
+    writer.writerow(["exercice", "du", figures.first_day.isoformat()])
+    writer.writerow(["exercice", "au", figures.last_day.isoformat()])
     writer.writerow(
         ["C-1", "entreprises pour la formation de leurs salariés", figures.revenue_companies]
     )
