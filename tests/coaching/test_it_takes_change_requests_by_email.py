@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from clausier.accounts.errors import NotAllowed
@@ -262,3 +263,30 @@ def test_the_pipe_command_records_a_request(monkeypatch):
     call_command("coaching_mail_in", "--provider", w.provider.slug, stdout=out)
     request = ChangeRequest.objects.get()
     assert out.getvalue().strip() == f"recorded {request.pk}"
+
+
+def test_the_coach_applies_a_request_through_the_api_with_the_notice_at_reception(client):
+    w = coaching_world(ORDERED, PAID)
+    session = booked(w)
+    raw = eml(w.members[0].email, headers=reply_to_invitation(w, session))
+    request_id = mailin.ingest(raw, w.provider, FREE_UNTIL).request_id
+    with time_machine.travel(STARTS - timedelta(hours=3), tick=False):
+        client.force_login(w.members[0])
+        mine = client.get("/api/coaching/change-requests").json()["items"]
+        assert [row["id"] for row in mine] == [request_id]
+        refused = client.post(
+            f"/api/coaching/change-requests/{request_id}/apply",
+            {"action": "cancel"},
+            content_type="application/json",
+        )
+        assert refused.status_code == 403
+        client.force_login(w.coach.person)
+        answer = client.post(
+            f"/api/coaching/change-requests/{request_id}/apply",
+            {"action": "cancel"},
+            content_type="application/json",
+        )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["in_time"] is True
+    assert answer.json()["session"]["status"] == SessionStatus.CANCELLED
+    assert ChangeRequest.objects.get().status == RequestStatus.APPLIED

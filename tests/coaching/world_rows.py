@@ -1,6 +1,6 @@
 """Coaching objects of tenant A / client A1 for the API isolation walk
 (tests/api/world.py): a coach, a paid coaching subscription with the A1 member
-enrolled, a booked session and a deliverable."""
+enrolled, a booked session, a deliverable, a problem report and a change request."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from clausier.accounts.models import ClientOrganisation, Person, Provider, Role,
 from clausier.billing import services as billing_services
 from clausier.billing.models import SubscriptionStatus
 from clausier.coaching.models import (
+    ChangeRequest,
     Coach,
     CoachingSession,
     Deliverable,
@@ -71,11 +72,21 @@ def coaching_rows(
         deadline=now + timedelta(days=8),
         clause="Art. 7.2.4",
     )
+    change_request = ChangeRequest.objects.create(
+        session=session,
+        sender=member,
+        received_at=now,
+        kind="unspecified",
+        subject="SECRET-A1 report",
+        text="SECRET-A1 demande",
+        message_id="secret-a1@mail.example",
+    )
     return {
         "coach": coach,
         "session": session,
         "deliverable": deliverable,
         "problem": problem,
+        "change_request": change_request,
         # Named apart from the hosting `subscription_id` the other rows of the walk use.
         "coaching_subscription": subscription,
     }
