@@ -379,6 +379,7 @@ PORTAL_PAGES = [
     ("POST", "/seances/{session_id}/"),
     ("GET", "/seances/{session_id}/salle/"),
     ("POST", "/seances/signalements/{problem_id}/"),
+    ("POST", "/seances/demandes/{change_request_id}/"),
     ("GET", "/formations/devis/{quote_id}/"),
     ("POST", "/formations/devis/{quote_id}/facturer/"),
     ("GET", "/support/tickets/{ticket_id}/"),
