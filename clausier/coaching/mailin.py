@@ -4,12 +4,13 @@ postpone a session becomes a pending `ChangeRequest` for the coach, stamped with
 instant our system received it.
 
 The session is found by (a) the UID of an iCalendar REPLY (a calendar's "Decline"
-button: PARTSTAT=DECLINED is a cancellation), (b) In-Reply-To/References against the
-Message-IDs of the invitations and reminders the outbox sent for it, (c) the `[#S-<id>]`
-tag those messages carry in their subject. The sender must be a participant of the
-session or an administrator of its client. Anything else (an automatic message, a loop,
-an unknown sender, no session) is logged and dropped: nothing is answered, so no reply
-storm, and no session ever changes here (the coach decides, `coaching.requests`).
+button: PARTSTAT=DECLINED is a cancellation; an "Accept" asks for nothing), (b)
+In-Reply-To/References against the Message-IDs of the invitations and reminders the
+outbox sent for it, (c) the `[#S-<id>]` tag those messages carry in their subject. The
+sender must be a participant of the session or an administrator of its client. Anything
+else (an automatic message, a loop, an unknown sender, no session) is logged and
+dropped: nothing is answered, so no reply storm, and no session ever changes here (the
+coach decides, `coaching.requests`).
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ def ingest(raw: bytes, provider: Provider, now: datetime) -> Outcome:
     if session is None:
         log.info("coaching mail-in: no session found for %s", received.message_id or "?")
         return Outcome("ignored", reason="no-session")
+    answers = {r.partstat for r in replies if r.uid == session.ical_uid}
+    if answers and "DECLINED" not in answers:
+        # A calendar accepting (or tentatively accepting) the invitation asks for nothing.
+        return Outcome("ignored", reason="calendar-reply")
     sender = sender_of(session, received.sender)
     if sender is None:
         log.info("coaching mail-in: sender may not change session %s", session.pk)

@@ -125,7 +125,7 @@ def test_the_invitation_replies_to_the_coaching_address_and_tags_the_subject(set
     assert "48 heures se compte à la réception" in invitation.body
 
 
-def test_a_declined_calendar_reply_is_a_cancellation_request():
+def test_a_declined_calendar_reply_is_a_cancellation_request_and_an_accept_is_nothing():
     w = coaching_world(ORDERED, PAID)
     session = booked(w)
     outcome = mailin.ingest(
@@ -133,12 +133,9 @@ def test_a_declined_calendar_reply_is_a_cancellation_request():
     )
     request = ChangeRequest.objects.get(pk=outcome.request_id)
     assert request.kind == RequestKind.CANCEL and request.session == session
-    accepted = itip_reply(w.members[0].email, session.ical_uid, "ACCEPTED").replace(
-        b"<itip-", b"<itip-accepted-"
-    )
-    assert ChangeRequest.objects.get(
-        pk=mailin.ingest(accepted, w.provider, NOW).request_id
-    ).kind == (RequestKind.UNSPECIFIED)
+    accepted = itip_reply(w.members[1].email, session.ical_uid, "ACCEPTED")
+    assert mailin.ingest(accepted, w.provider, NOW).reason == "calendar-reply"
+    assert ChangeRequest.objects.count() == 1
 
 
 def test_the_subject_tag_finds_the_session_when_the_headers_are_lost():
