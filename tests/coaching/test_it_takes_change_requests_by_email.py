@@ -24,6 +24,7 @@ from clausier.coaching.models import (
     RequestStatus,
     SessionStatus,
 )
+from clausier.coaching.notices import send_reminders
 from clausier.core.models import AuditEntry
 from clausier.notify.models import OutboxMessage
 from tests.coaching.builders import coaching_world, make_coach
@@ -287,3 +288,16 @@ def test_the_coach_applies_a_request_through_the_api_with_the_notice_at_receptio
     assert answer.json()["in_time"] is True
     assert answer.json()["session"]["status"] == SessionStatus.CANCELLED
     assert ChangeRequest.objects.get().status == RequestStatus.APPLIED
+
+
+def test_a_reply_to_the_reminder_finds_its_session():
+    w = coaching_world(ORDERED, PAID)
+    session = booked(w)
+    send_reminders(STARTS - timedelta(hours=20))
+    reminder = OutboxMessage.objects.get(template="session_reminder", to_email=w.members[0].email)
+    assert f"[#S-{session.pk}]" in reminder.subject
+    headers = f"In-Reply-To: {reminder.message_id}\r\n"
+    outcome = mailin.ingest(
+        eml(w.members[0].email, subject="Re: rappel", headers=headers), w.provider, NOW
+    )
+    assert ChangeRequest.objects.get(pk=outcome.request_id).session == session
