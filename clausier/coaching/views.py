@@ -257,6 +257,12 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             or session.participants.filter(person=person).exists(),
             "slots": slots[session.coach_id][:30],
             "changeable": session.status == SessionStatus.BOOKED and session.replaces_id is None,
+            # Changes asked by e-mail (art. 10.1, 10.3), and whether this reader decides.
+            "change_requests": requests.visible_requests(person)
+            .filter(session=session)
+            .select_related("sender"),
+            "may_decide": session.provider_id in staff_provider_ids(person, {Role.OWNER.value})
+            or session.coach.person_id == person.pk,
         },
     )
 

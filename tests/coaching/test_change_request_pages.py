@@ -41,7 +41,7 @@ def _requested(received_at: datetime):
     ],
 )
 def test_the_coach_reads_pending_requests_in_their_language(client, language, words):
-    w, _session, _request = _requested(NOW)
+    w, session, request = _requested(NOW)
     coach = w.coach.person
     coach.language = language
     coach.save(update_fields=["language"])
@@ -49,9 +49,11 @@ def test_the_coach_reads_pending_requests_in_their_language(client, language, wo
         client.force_login(coach)
         html = client.get("/seances/demandes/").content.decode()
         html += client.get("/coach/").content.decode()
+        html += client.get(f"/seances/{session.pk}/").content.decode()
     for word in words:
         assert word in html, word
     assert 'href="/seances/demandes/"' in html
+    assert f'href="/seances/demandes/#request-{request.pk}"' in html  # from the session
 
 
 def test_the_coach_cancels_late_from_the_page_and_a_member_cannot_see_it(client):
