@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from clausier.accounts.models import Person, Provider, Role
 from clausier.accounts.scoping import client_ids
 from clausier.coaching.models import ChangeRequest, CoachingSession, RequestKind
 from clausier.core import audit
+from clausier.notify import imap
 from clausier.notify.inbound import Received, calendars, receive
 from clausier.notify.models import OutboxMessage
 
@@ -191,3 +193,13 @@ def ingest(raw: bytes, provider: Provider, now: datetime) -> Outcome:
         details={"session": session.pk, "kind": request.kind, "received_at": now.isoformat()},
     )
     return Outcome("recorded", request.pk)
+
+
+def poll(
+    mailbox: imap.Mailbox, provider: Provider, now: datetime, limit: int = 500
+) -> Counter[str]:
+    """The coaching mailbox over IMAP: each unseen message is ingested as received when
+    our mail server stored it (INTERNALDATE, at most `now`), not when the poll ran."""
+    return imap.poll(
+        mailbox, lambda raw, stored_at: ingest(raw, provider, stored_at).action, now, limit
+    )

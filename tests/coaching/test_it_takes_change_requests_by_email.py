@@ -4,7 +4,11 @@ the arrival, never from an automatic message or a stranger."""
 
 from __future__ import annotations
 
+import imaplib
 import io
+import socket
+import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,9 +30,11 @@ from clausier.coaching.models import (
 )
 from clausier.coaching.notices import send_reminders
 from clausier.core.models import AuditEntry
+from clausier.notify.imap import Mailbox, stored_at
 from clausier.notify.models import OutboxMessage
 from tests.coaching.builders import coaching_world, make_coach
 from tests.helpers import make_client_user
+from tests.probes.servers import HOST, IMAP_PORT, start_servers
 
 pytestmark = pytest.mark.django_db
 ORDERED = datetime(2027, 2, 20, 9, tzinfo=UTC)
@@ -301,3 +307,37 @@ def test_a_reply_to_the_reminder_finds_its_session():
         eml(w.members[0].email, subject="Re: rappel", headers=headers), w.provider, NOW
     )
     assert ChangeRequest.objects.get(pk=outcome.request_id).session == session
+
+
+@pytest.fixture(scope="module")
+def dovecot():
+    try:
+        socket.create_connection((HOST, IMAP_PORT), timeout=1).close()
+    except OSError:
+        start_servers("dovecot")
+
+
+def test_a_polled_request_is_dated_when_our_mail_server_stored_it(dovecot):
+    w = coaching_world(ORDERED, PAID)
+    session = booked(w)
+    mailbox = Mailbox(HOST, IMAP_PORT, f"coaching-{uuid.uuid4().hex[:8]}", "x")
+    with imaplib.IMAP4(HOST, IMAP_PORT) as imap:
+        imap.login(mailbox.user, mailbox.password)
+        raw = eml(w.members[0].email, headers=reply_to_invitation(w, session))
+        imap.append("INBOX", "", imaplib.Time2Internaldate(0), raw)
+        looped = eml(w.members[0].email, headers="Auto-Submitted: auto-replied\r\n")
+        imap.append("INBOX", "", imaplib.Time2Internaldate(0), looped)
+        imap.select("INBOX")
+        _status, answer = imap.fetch("1", "(INTERNALDATE)")
+    stored = datetime.fromtimestamp(time.mktime(imaplib.Internaldate2tuple(answer[0])), tz=UTC)
+    polled_at = FREE_UNTIL + timedelta(days=30)  # the poll ran much later
+    assert mailin.poll(mailbox, w.provider, polled_at) == {"recorded": 1, "ignored": 1}
+    assert ChangeRequest.objects.get().received_at == stored < polled_at
+    assert sum(mailin.poll(mailbox, w.provider, polled_at).values()) == 0
+
+
+def test_the_stored_instant_is_read_from_the_fetch_answer_and_never_after_now():
+    line = b'1 (UID 7 INTERNALDATE "17-Mar-2027 10:00:00 +0100" BODY[] {12}'
+    assert stored_at(line, NOW + timedelta(days=9)) == FREE_UNTIL
+    assert stored_at(line, NOW) == NOW  # a server clock ahead of ours is capped
+    assert stored_at(b"1 (UID 7 BODY[] {12}", NOW) == NOW
