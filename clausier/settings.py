@@ -281,6 +281,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Clausier <noreply@clausier.localhost>")
 EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "clausier.localhost")
+# Where participants' replies to session e-mails go (coaching art. 10.1/10.3: a change asked
+# by e-mail), piped into `clausier coaching_mail_in --provider SLUG`; "{provider}" becomes
+# the provider's slug ("coaching+{provider}@example.org"). Empty: replies go to the coach.
+COACHING_MAIL_IN_ADDRESS = env_str("COACHING_MAIL_IN_ADDRESS")
+if COACHING_MAIL_IN_ADDRESS and "@" not in COACHING_MAIL_IN_ADDRESS:
+    raise ImproperlyConfigured("COACHING_MAIL_IN_ADDRESS must be an e-mail address")
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 50, minimum=1)
 

@@ -26,19 +26,23 @@ from clausier.coaching import (
     deliverables,
     ledger,
     problems,
+    requests,
     rooms,
     selectors,
     services,
 )
 from clausier.coaching.changes import Change
 from clausier.coaching.errors import CoachingError
-from clausier.coaching.models import CoachingSession, Deliverable, ProblemReport
+from clausier.coaching.models import ChangeRequest, CoachingSession, Deliverable, ProblemReport
 from clausier.coaching.schemas import (
     AgendaOut,
     AllowanceOut,
+    ApplyRequestIn,
     ChangeOut,
+    ChangeRequestOut,
     DeliverableIn,
     DeliverableOut,
+    DismissRequestIn,
     EnrolmentIn,
     EnrolmentOut,
     JoinOut,
@@ -438,5 +442,74 @@ def resolve_problem(request: HttpRequest, problem_id: int, payload: ResolutionIn
             report=report,
             upheld=payload.upheld,
             resolution=payload.resolution,
+        )
+    )
+
+
+def _request_out(request: ChangeRequest) -> ChangeRequestOut:
+    return ChangeRequestOut(
+        id=request.pk,
+        session_id=request.session_id,
+        sender_id=request.sender_id,
+        received_at=request.received_at,
+        kind=request.kind,
+        subject=request.subject,
+        text=request.text,
+        status=request.status,
+        decision=request.decision,
+        decided_at=request.decided_at,
+    )
+
+
+def _change_request(person: Person, change_request_id: int) -> ChangeRequest:
+    return get_object_or_404(
+        requests.visible_requests(person).select_related("session__coach"), pk=change_request_id
+    )
+
+
+@router.get("/coaching/change-requests", response=list[ChangeRequestOut])
+@paginate(Page)
+def list_change_requests(request: HttpRequest) -> list[ChangeRequestOut]:
+    """Cancellations and postponements asked by e-mail (art. 10.1, 10.3) the caller may
+    see: owners their provider's, a coach those of their sessions, a client's
+    administrator the organisation's, a person their own."""
+    rows = requests.visible_requests(caller(request)).order_by("-received_at", "-pk")
+    return [_request_out(row) for row in rows]
+
+
+@router.post("/coaching/change-requests/{change_request_id}/apply", response=ChangeOut)
+def apply_change_request(
+    request: HttpRequest, change_request_id: int, payload: ApplyRequestIn
+) -> dict[str, Any]:
+    """The coach (or an owner) cancels or postpones as asked; the 48-hour notice is
+    judged at the e-mail's reception, not now (art. 10.1)."""
+    person = caller(request)
+    change_request = _change_request(person, change_request_id)
+    coach = None
+    if payload.coach_id is not None:
+        coach = get_object_or_404(selectors.visible_coaches(person), pk=payload.coach_id)
+    change = requests.apply_request(
+        now=timezone.now(),
+        actor=person,
+        request=change_request,
+        action=payload.action,
+        starts_at=payload.starts_at,
+        coach=coach,
+    )
+    return _change_out(person, change)
+
+
+@router.post("/coaching/change-requests/{change_request_id}/dismiss", response=ChangeRequestOut)
+def dismiss_change_request(
+    request: HttpRequest, change_request_id: int, payload: DismissRequestIn
+) -> ChangeRequestOut:
+    """Set a request aside without touching the session, saying why."""
+    person = caller(request)
+    return _request_out(
+        requests.dismiss_request(
+            now=timezone.now(),
+            actor=person,
+            request=_change_request(person, change_request_id),
+            reason=payload.reason,
         )
     )

@@ -16,6 +16,7 @@ class CoachingConfig(AppConfig):
             ("coaching.team", _("Séances de l'équipe"), "portal:coaching_team", 42),
             ("coaching.calendar", _("Agenda"), "portal:coaching_calendar", 43),
             ("coaching.problems", _("Signalements"), "portal:coaching_problems", 44),
+            ("coaching.requests", _("Demandes par e-mail"), "portal:coaching_requests", 45),
         ):
             predicate = f"clausier.coaching.selectors.menu_{key.split('.')[1]}"
             navigation.register(navigation.NavItem(key, label, url_name, order, predicate))

@@ -6,6 +6,10 @@ The 48-clock-hour rule is `terms.rules.coaching_training.session_postponement`: 
 allowance; later, each seat is consumed ("comptabilisée comme réalisée"). A session is
 changed once: a postponed or cancelled session cannot change again, and a session that
 is itself a postponement may still be cancelled but not postponed again.
+
+A change asked by e-mail (`coaching.requests`) is applied later by the coach: `asked_at`
+is then the instant the e-mail was received, and the 48-hour notice is judged at it;
+`now` stays the instant the change is recorded. Asked in the app, both are the same.
 """
 
 from __future__ import annotations
@@ -68,11 +72,15 @@ def _settle_seats(session: CoachingSession, kind: str, now: datetime, clause: st
         ledger.record(seat, kind, now, clause)
 
 
-def cancel(*, now: datetime, actor: Person, session: CoachingSession) -> Change:
-    """The client cancels: free 48 clock hours ahead, else each seat is consumed."""
+def cancel(
+    *, now: datetime, actor: Person, session: CoachingSession, asked_at: datetime | None = None
+) -> Change:
+    """The client cancels: free 48 clock hours ahead (of `asked_at`, by default `now`),
+    else each seat is consumed (art. 10.1)."""
     if not may_change(actor, session):
         raise NotAllowed(_("Vous ne pouvez pas modifier cette séance."))
-    rule = session_postponement(session.starts_at, now, pack_of(session.subscription))
+    asked = now if asked_at is None else asked_at
+    rule = session_postponement(session.starts_at, asked, pack_of(session.subscription))
     with transaction.atomic():
         session = _claim(session, now, SessionStatus.CANCELLED)
         _record_change(session, rule)
@@ -88,14 +96,17 @@ def postpone(
     session: CoachingSession,
     starts_at: datetime,
     coach: Coach | None = None,
+    asked_at: datetime | None = None,
 ) -> Change:
-    """Move a session to another slot: the old seats return (in time) or are consumed
-    (late); the new session is booked from the allowance like any booking."""
+    """Move a session to another slot: the old seats return (asked in time, at `asked_at`,
+    by default `now`) or are consumed (late); the new session is booked from the
+    allowance like any booking (art. 10.1)."""
     if not may_change(actor, session):
         raise NotAllowed(_("Vous ne pouvez pas modifier cette séance."))
     if session.replaces_id is not None:
         raise AlreadyChanged(_("Une séance reportée ne peut plus être reportée (art. 10.1)."))
-    rule = session_postponement(session.starts_at, now, pack_of(session.subscription))
+    asked = now if asked_at is None else asked_at
+    rule = session_postponement(session.starts_at, asked, pack_of(session.subscription))
     people = [seat.person for seat in session.participants.select_related("person")]
     with transaction.atomic():
         session = _claim(session, now, SessionStatus.POSTPONED)

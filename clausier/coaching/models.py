@@ -475,3 +475,63 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.session_id}"
+
+
+class RequestKind(models.TextChoices):
+    CANCEL = "cancel", _("annulation")
+    UNSPECIFIED = "unspecified", _("à préciser (annulation ou report)")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("à traiter")
+    APPLIED = "applied", _("appliquée")
+    DISMISSED = "dismissed", _("écartée")
+
+
+class ChangeRequest(models.Model):
+    """A participant (or the client's administrator) asks by e-mail to cancel or postpone
+    a session (art. 10.1: "en informant le prestataire 48 heures avant par e-mail"; art.
+    10.3: "par mail à l'expert concerné"). The coach or the provider's staff apply it
+    through the same services as the app's buttons, the 48-hour notice judged at
+    `received_at`, or dismiss it with a reason."""
+
+    session = models.ForeignKey(
+        CoachingSession,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        verbose_name=_("séance"),
+    )
+    sender = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
+    )
+    # When our system received the message (the ingest's `now`), never its Date header:
+    # the sender writes that header and could date a late request back to be in time.
+    received_at = models.DateTimeField(_("reçue le"))
+    kind = models.CharField(_("demande"), max_length=16, choices=RequestKind.choices)
+    subject = models.CharField(pgettext_lazy("e-mail", "objet"), max_length=250, blank=True)
+    text = models.TextField(_("texte"), max_length=4000, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decision = models.CharField(_("décision"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de changement par e-mail")
+        verbose_name_plural = _("demandes de changement par e-mail")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # One row per message: an MTA that delivers twice records it once.
+            models.UniqueConstraint(
+                fields=["session", "message_id"],
+                condition=~Q(message_id=""),
+                name="change_request_once_per_message",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.session_id}"

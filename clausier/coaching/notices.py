@@ -44,8 +44,20 @@ def _when(session: CoachingSession, person: Person) -> str:
     return f"{session.starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
+def reply_address(session: CoachingSession) -> str:
+    """Where a participant's reply goes (art. 10.1 "par e-mail", 10.3 "par mail à l'expert
+    concerné"): the deployment's coaching address for the provider, piped into
+    `coaching_mail_in`, or else the coach's own address."""
+    address = settings.COACHING_MAIL_IN_ADDRESS
+    if address:
+        return address.replace("{provider}", session.provider.slug)
+    return str(session.coach.person.email)
+
+
 def _context(session: CoachingSession, person: Person) -> dict[str, object]:
     return {
+        # The subject's `[#S-<id>]` tag finds the session when a reply lost its headers.
+        "session_ref": session.pk,
         "provider": session.provider.legal_name,
         "label": session.subscription.label,
         "coach": str(session.coach),
@@ -68,6 +80,7 @@ def send_invitation(session: CoachingSession, now: datetime, clause: str) -> int
             {**_context(session, person), "clause": clause},
             f"coaching:{session.ical_uid}:{session.ical_sequence}:request:{person.pk}",
             session.provider,
+            reply_to=reply_address(session),
             attachments=(calendar,),
         )
         for person in _people(session)
@@ -135,6 +148,7 @@ def send_reminders(now: datetime) -> int:
                     _context(session, person),
                     f"coaching:{session.pk}:reminder:{name}:{person.pk}",
                     session.provider,
+                    reply_to=reply_address(session),
                 )
                 for person in _people(session)
             ]

@@ -160,3 +160,28 @@ class AgendaOut(Schema):
     starts_at: datetime
     ends_at: datetime
     days: list[AgendaDayOut]
+
+
+class ChangeRequestOut(Schema):
+    """A cancellation or postponement asked by e-mail (art. 10.1, 10.3)."""
+
+    id: int
+    session_id: int
+    sender_id: int
+    received_at: datetime  # when our system received it: the 48-hour notice counts from it
+    kind: str
+    subject: str
+    text: str
+    status: str
+    decision: str
+    decided_at: datetime | None
+
+
+class ApplyRequestIn(StrictIn):
+    action: str = Field(pattern="^(cancel|postpone)$")
+    starts_at: AwareDatetime | None = None
+    coach_id: int | None = None
+
+
+class DismissRequestIn(StrictIn):
+    reason: str = Field(min_length=1, max_length=500)

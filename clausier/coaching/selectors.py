@@ -107,6 +107,12 @@ def menu_problems(request: HttpRequest) -> bool:
     return bool(providers) and Coach.objects.filter(provider_id__in=providers).exists()
 
 
+def menu_requests(request: HttpRequest) -> bool:
+    """The staff page of changes asked by e-mail (art. 10.1): the provider's owners and
+    coaches, like the problem reports."""
+    return menu_problems(request)
+
+
 def menu_calendar(request: HttpRequest) -> bool:
     """The agenda: for coaches, collaborators enrolled on a subscription, client admins."""
     return menu_coach(request) or menu_sessions(request) or menu_team(request)

@@ -43,9 +43,11 @@ def book_session(
     return session
 
 
-def cancel_session(*, now: datetime, actor: Person, session: CoachingSession) -> Change:
+def cancel_session(
+    *, now: datetime, actor: Person, session: CoachingSession, asked_at: datetime | None = None
+) -> Change:
     with transaction.atomic():
-        change = changes.cancel(now=now, actor=actor, session=session)
+        change = changes.cancel(now=now, actor=actor, session=session, asked_at=asked_at)
         notices.send_cancellation(change.session, now, str(change.rule.clause), change.in_time)
     return change
 
@@ -57,10 +59,16 @@ def postpone_session(
     session: CoachingSession,
     starts_at: datetime,
     coach: Coach | None = None,
+    asked_at: datetime | None = None,
 ) -> Change:
     with transaction.atomic():
         change = changes.postpone(
-            now=now, actor=actor, session=session, starts_at=starts_at, coach=coach
+            now=now,
+            actor=actor,
+            session=session,
+            starts_at=starts_at,
+            coach=coach,
+            asked_at=asked_at,
         )
         assert change.replacement is not None
         # Same UID, next SEQUENCE: the calendars move the event they have.

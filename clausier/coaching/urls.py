@@ -21,6 +21,12 @@ portal_urlpatterns = [
     path("agenda/", views.calendar_page, name="coaching_calendar"),
     path("equipe/seances/", views.team_usage, name="coaching_team"),
     path("seances/signalements/", views.problem_reports, name="coaching_problems"),
+    path("seances/demandes/", views.change_requests, name="coaching_requests"),
+    path(
+        "seances/demandes/<int:change_request_id>/",
+        views.change_request_decide,
+        name="coaching_request_decide",
+    ),
     path(
         "seances/signalements/<int:problem_id>/",
         views.problem_resolve,

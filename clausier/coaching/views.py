@@ -1,5 +1,6 @@
 """Coaching pages in the portal: a collaborator's sessions and allowance, booking,
-postponing or cancelling, the room; the coach's agenda; the client admin's team usage."""
+postponing or cancelling, the room; the coach's agenda and the changes asked by e-mail;
+the client admin's team usage."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from clausier.coaching import (
     feeds,
     ledger,
     problems,
+    requests,
     rooms,
     selectors,
     services,
@@ -38,6 +40,7 @@ from clausier.coaching.models import (
     LedgerKind,
     ProblemKind,
     ProblemStatus,
+    RequestStatus,
     SessionStatus,
 )
 from clausier.core.errors import DomainError
@@ -254,6 +257,12 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             or session.participants.filter(person=person).exists(),
             "slots": slots[session.coach_id][:30],
             "changeable": session.status == SessionStatus.BOOKED and session.replaces_id is None,
+            # Changes asked by e-mail (art. 10.1, 10.3), and whether this reader decides.
+            "change_requests": requests.visible_requests(person)
+            .filter(session=session)
+            .select_related("sender"),
+            "may_decide": session.provider_id in staff_provider_ids(person, {Role.OWNER.value})
+            or session.coach.person_id == person.pk,
         },
     )
 
@@ -296,6 +305,9 @@ def coach_agenda(request: HttpRequest) -> HttpResponse:
         {
             "today": [s for s in sessions if s.starts_at < tomorrow],
             "later": [s for s in sessions if s.starts_at >= tomorrow],
+            "pending_requests": requests.staff_requests(person)
+            .filter(status=RequestStatus.PENDING)
+            .count(),
         },
     )
 
@@ -485,3 +497,67 @@ def problem_resolve(request: HttpRequest, problem_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("portal:coaching_problems")
+
+
+def _staff_requests_or_404(person: Person) -> Any:
+    if not staff_provider_ids(person, {Role.OWNER.value, Role.COACH.value}):
+        raise Http404
+    return requests.staff_requests(person)
+
+
+@login_required
+def change_requests(request: HttpRequest) -> HttpResponse:
+    """Cancellations and postponements asked by e-mail (art. 10.1, 10.3): pending ones
+    first, each with the session's free slots to postpone to, then the decided ones."""
+    person, now = current_person(request), timezone.now()
+    rows = list(
+        _staff_requests_or_404(person)
+        .select_related("session__client", "session__coach__person", "sender")
+        .order_by(Case(When(status=RequestStatus.PENDING, then=0), default=1), "-received_at")[:200]
+    )
+    pending = [r for r in rows if r.status == RequestStatus.PENDING]
+    coaches = {r.session.coach_id: r.session.coach for r in pending}
+    free = availability.free_slots(list(coaches.values()), now, now + BOOKING_HORIZON, now)
+    return render(
+        request,
+        "coaching/requests.html",
+        {
+            "pending": [(r, free.get(r.session.coach_id, [])[:30]) for r in pending],
+            "done": [r for r in rows if r.status != RequestStatus.PENDING],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def change_request_decide(request: HttpRequest, change_request_id: int) -> HttpResponse:
+    """Apply (cancel, postpone) or dismiss one request through `coaching.requests`: the
+    API's service, permission, 48-hour rule at the e-mail's reception, and audit."""
+    person, now = current_person(request), timezone.now()
+    row = _staff_requests_or_404(person).filter(pk=change_request_id).first()
+    if row is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    try:
+        if action == "dismiss":
+            requests.dismiss_request(
+                now=now, actor=person, request=row, reason=request.POST.get("reason", "")[:500]
+            )
+            messages.success(request, _("Demande écartée."))
+        else:
+            starts_at = _aware(request.POST.get("starts_at", "")) if action == "postpone" else None
+            change = requests.apply_request(
+                now=now, actor=person, request=row, action=action, starts_at=starts_at
+            )
+            text = (
+                _("Demande appliquée, reçue dans le délai (%(clause)s) : la séance est rendue.")
+                if change.in_time
+                else _(
+                    "Demande appliquée, reçue moins de 48 heures avant (%(clause)s) : la séance "
+                    "est comptée comme réalisée."
+                )
+            )
+            messages.success(request, text % {"clause": change.rule.clause})
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("portal:coaching_requests")

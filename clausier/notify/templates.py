@@ -51,11 +51,15 @@ CATALOGUE: dict[str, frozenset[str]] = {
             "review_url",
         }
     ),
-    "session_invitation": frozenset({"provider", "label", "coach", "starts_at", "url", "clause"}),
+    "session_invitation": frozenset(
+        {"provider", "label", "coach", "starts_at", "url", "clause", "session_ref"}
+    ),
     "session_cancelled": frozenset(
         {"provider", "label", "coach", "starts_at", "outcome", "clause"}
     ),
-    "session_reminder": frozenset({"provider", "label", "coach", "starts_at", "url"}),
+    "session_reminder": frozenset(
+        {"provider", "label", "coach", "starts_at", "url", "session_ref"}
+    ),
     "allowance_expiring": frozenset({"provider", "label", "remaining", "last_day", "clause"}),
     # The support desk (clausier.support): a reply on a ticket, the unknown-sender bounce.
     "support_reply": frozenset({"provider", "reference", "subject", "body"}),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from clausier.accounts.models import ClientOrganisation, Invitation
 from clausier.api.api import api
 from clausier.billing.models import Funder, Mandate, Payment, Subscription
-from clausier.coaching.models import ProblemReport, ServiceInterruption
+from clausier.coaching.models import ChangeRequest, ProblemReport, ServiceInterruption
 from clausier.content.models import Challenge, LibraryItem, Space
 from clausier.monitoring.checks import LAMP_TEMPLATE
 from clausier.monitoring.models import (
@@ -120,6 +120,8 @@ SCOPED_OPERATIONS: dict[tuple[str, str], Any] = {
     ("POST", "/api/coaching/sessions/{session_id}/force-majeure"): None,
     ("GET", "/api/coaching/sessions/{session_id}/join"): None,
     ("POST", "/api/coaching/sessions/{session_id}/problems"): {"kind": "video"},
+    ("POST", "/api/coaching/change-requests/{change_request_id}/apply"): {"action": "cancel"},
+    ("POST", "/api/coaching/change-requests/{change_request_id}/dismiss"): {"reason": "intrus"},
     ("POST", "/api/coaching/problems/{problem_id}/resolve"): {
         "upheld": True,
         "resolution": "intrus",
@@ -336,6 +338,7 @@ LIST_OPERATIONS = {
     ("GET", "/api/coaching/deliverables"),
     ("GET", "/api/coaching/calendar"),
     ("GET", "/api/coaching/problems"),
+    ("GET", "/api/coaching/change-requests"),
     ("GET", "/api/training/sessions"),
     ("GET", "/api/training/quotes"),
     ("GET", "/api/training/enrolments"),
@@ -377,6 +380,7 @@ PORTAL_PAGES = [
     ("POST", "/seances/{session_id}/"),
     ("GET", "/seances/{session_id}/salle/"),
     ("POST", "/seances/signalements/{problem_id}/"),
+    ("POST", "/seances/demandes/{change_request_id}/"),
     ("GET", "/formations/devis/{quote_id}/"),
     ("POST", "/formations/devis/{quote_id}/facturer/"),
     ("GET", "/support/tickets/{ticket_id}/"),
@@ -502,6 +506,7 @@ def test_outsiders_get_403_or_404_on_tenant_a_objects(client, outsider, method, 
     assert not Downtime.objects.exists() and not Acknowledgement.objects.exists()
     assert not MaintenanceWindow.objects.exists()
     assert ProblemReport.objects.get().status == "open"
+    assert ChangeRequest.objects.get().status == "pending"
     assert not ServerReport.objects.filter(read_at__isnull=False).exists()
     assert content_untouched(world.content_ids)
     assert_support_untouched(world)

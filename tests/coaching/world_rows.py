@@ -1,6 +1,7 @@
 """Coaching objects of tenant A / client A1 for the API isolation walk
 (tests/api/world.py): a coach, a paid coaching subscription with the A1 member
-enrolled, a booked session, a deliverable, a problem report and a maintenance."""
+enrolled, a booked session, a deliverable, a problem report, a change request and a
+maintenance."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from clausier.accounts.models import ClientOrganisation, Person, Provider, Role,
 from clausier.billing import services as billing_services
 from clausier.billing.models import SubscriptionStatus
 from clausier.coaching.models import (
+    ChangeRequest,
     Coach,
     CoachingSession,
     Deliverable,
@@ -82,12 +84,22 @@ def coaching_rows(
         announced_at=now,
         scope="Application",
     )
+    change_request = ChangeRequest.objects.create(
+        session=session,
+        sender=member,
+        received_at=now,
+        kind="unspecified",
+        subject="SECRET-A1 report",
+        text="SECRET-A1 demande",
+        message_id="secret-a1@mail.example",
+    )
     return {
         "coach": coach,
         "interruption": interruption,
         "session": session,
         "deliverable": deliverable,
         "problem": problem,
+        "change_request": change_request,
         # Named apart from the hosting `subscription_id` the other rows of the walk use.
         "coaching_subscription": subscription,
     }

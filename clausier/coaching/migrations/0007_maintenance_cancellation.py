@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coaching', '0005_problem_reports_within_24_hours'),
+        ('coaching', '0006_change_requests_by_email'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
