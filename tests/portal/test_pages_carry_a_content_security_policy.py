@@ -1,7 +1,9 @@
 """Every HTML page carries one Content-Security-Policy (clausier.core.csp, settings'
 CONTENT_SECURITY_POLICY): scripts from the site only, no plugin, no framing. The coaching
 room adds JaaS (8x8.vc) for its own page; a served upload keeps its stricter policy;
-non-HTML answers get none. No template has an inline script or `on*=` handler left."""
+non-HTML answers get none. No page template has an inline script, an `on*=` handler, a
+`<style>` block or a `style` attribute left (PDF templates excepted: WeasyPrint reads them,
+no browser does)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,17 @@ from tests.coaching.keys import APP_ID, KEY_ID, WEBHOOK_SECRET, key_pair
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[2] / "clausier"
+# Rendered to PDF on the server (WeasyPrint), never served as a page.
+PDF_TEMPLATES = {
+    "billing/invoice.html",
+    "billing/mandate_pdf.html",
+    "training/documents/attendance_sheet.html",
+    "training/documents/certificate.html",
+    "training/documents/convention.html",
+    "support/documents/report.html",
+}
 EXPECTED = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
@@ -116,4 +127,20 @@ def test_no_template_has_an_inline_script_or_handler():
             if 'type="application/json"' not in match.group(0):
                 found.append(f"{template}: {match.group(0)}")
         found += [f"{template}: {m}" for m in re.findall(r"\son[a-z]+=", text)]
+    assert found == []
+
+
+def page_templates() -> list[Path]:
+    return [
+        path
+        for path in TEMPLATES.rglob("templates/**/*.html")
+        if path.as_posix().split("/templates/", 1)[1] not in PDF_TEMPLATES
+    ]
+
+
+def test_no_page_template_has_an_inline_style():
+    found = []
+    for template in page_templates():
+        text = template.read_text()
+        found += [f"{template}: {m}" for m in re.findall(r"<style\b|\sstyle=", text)]
     assert found == []
