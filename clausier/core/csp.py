@@ -39,6 +39,12 @@ def is_html(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").split(";")[0].strip() == "text/html"
 
 
+def is_debug_page(response: HttpResponse) -> bool:
+    """With DEBUG, Django's technical 404/500 pages, which need their inline styles and
+    scripts; never in production (DEBUG=0, the default)."""
+    return settings.DEBUG and response.status_code >= 400
+
+
 class ContentSecurityPolicyMiddleware:
     """Sets the settings' policy on HTML responses that have none of their own."""
 
@@ -48,7 +54,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if HEADER not in response and is_html(response):
+        if HEADER not in response and is_html(response) and not is_debug_page(response):
             response[HEADER] = self.header
         return response
 

@@ -80,6 +80,12 @@ def test_the_back_office_carries_it(client):
         assert answer.status_code == 200 and answer[HEADER] == EXPECTED
 
 
+def test_with_debug_on_djangos_technical_error_pages_keep_their_inline_styles(client, settings):
+    settings.DEBUG = True
+    assert HEADER not in client.get("/nulle-part/")
+    assert client.get("/connexion/")[HEADER] == EXPECTED
+
+
 def test_json_answers_get_none(client):
     assert HEADER not in client.get("/api/openapi.json")
 
