@@ -183,8 +183,9 @@ SESSION_COOKIE_HTTPONLY = True
 # A CSRF failure on an htmx request reloads the page (a fresh token); else Django's page.
 CSRF_FAILURE_VIEW = "clausier.core.htmx_session_expiry.csrf_failure"
 
-# Content-Security-Policy of every HTML page (clausier.core.csp; docs/portal.md "Content
-# Security Policy"). Scripts come from the site only: no inline script, handler or eval.
+# Content-Security-Policy of every HTML page (clausier.core.csp; docs/configuration.md
+# "Page security headers"). Scripts and styles come from the site only: no inline script,
+# handler, style or eval anywhere (a test keeps the templates so).
 # A view needing more adds it (the coaching room: JaaS); served uploads keep their own.
 CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
