@@ -180,8 +180,8 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 SESSION_COOKIE_HTTPONLY = True
-# A CSRF failure on an htmx request reloads the page (a fresh token); else Django's page.
-CSRF_FAILURE_VIEW = "clausier.core.htmx_session_expiry.csrf_failure"
+# A CSRF failure on an htmx request reloads the page (a fresh token); else our 403 page.
+CSRF_FAILURE_VIEW = "clausier.portal.errors.csrf_failure"
 
 # Content-Security-Policy of every HTML page (clausier.core.csp; docs/configuration.md
 # "Page security headers"). Scripts and styles come from the site only: no inline script,

@@ -6,7 +6,7 @@ page into the fragment. Instead it gets an empty 200 with `HX-Redirect`, and htm
 the browser itself to the login page, whose `next` is the page the person was on
 (`HX-Current-URL`), not the fragment's address. A CSRF failure (the token rotated by a
 login in another tab) makes htmx reload the page, which carries a fresh token
-(docs/portal.md "HTMX").
+(`page_reload`, answered by the portal's CSRF_FAILURE_VIEW; docs/portal.md "HTMX").
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.csrf import csrf_failure as django_csrf_failure
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -74,11 +73,10 @@ class HtmxLoginRedirectMiddleware:
         return answer
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """CSRF_FAILURE_VIEW: htmx reloads the page (a fresh token); others get Django's page."""
-    if not is_htmx_request(request):
-        return django_csrf_failure(request, reason=reason)
-    # htmx reads HX-Refresh before it looks at the status: the 403 stays honest in logs.
+def page_reload() -> HttpResponse:
+    """The answer to an htmx request whose CSRF token failed: htmx reloads the page, which
+    carries a fresh token. It reads HX-Refresh before it looks at the status, so the 403
+    stays honest in the logs."""
     answer = HttpResponse(status=403)
     answer["HX-Refresh"] = "true"
     answer["Cache-Control"] = "no-store"

@@ -1,8 +1,8 @@
 """An htmx request whose session has ended (expired, or logged out everywhere) is not
 answered with the login page swapped into a fragment: it gets `HX-Redirect` to the login
 page, coming back to the page the person was on (`HX-Current-URL`, this host only). A CSRF
-failure on an htmx request makes the page reload; without htmx both stay as they were
-(docs/portal.md "HTMX")."""
+failure on an htmx request makes the page reload; without htmx the login redirect stays,
+and a CSRF failure shows the portal's own page (docs/portal.md "HTMX")."""
 
 from __future__ import annotations
 
@@ -79,10 +79,22 @@ def test_a_csrf_failure_on_an_htmx_request_reloads_the_page():
     assert answer.content == b""
 
 
-def test_a_csrf_failure_without_htmx_keeps_djangos_page():
+def test_a_csrf_failure_without_htmx_says_so_on_the_portals_page():
     w = billing_world(ServiceLine.MANAGED_HOSTING, timezone.now() - timedelta(days=2))
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(w["accountant"])
     answer = browser.post("/profil/", {"first_name": "A"})
     assert answer.status_code == 403 and "HX-Refresh" not in answer
-    assert b"CSRF" in answer.content
+    html = answer.content.decode()
+    assert "Formulaire expiré" in html and "Rechargez la page" in html and "<style" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("de", "Formular abgelaufen"), ("en", "Form expired")]
+)
+def test_the_csrf_failure_page_speaks_the_persons_language(language, title):
+    w = billing_world(ServiceLine.MANAGED_HOSTING, timezone.now() - timedelta(days=2))
+    Person.objects.filter(pk=w["accountant"].pk).update(language=language)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(w["accountant"])
+    assert title in browser.post("/profil/", {"first_name": "A"}).content.decode()
