@@ -83,12 +83,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but for security: every HTML answer, error pages included, gets the policy.
+    "clausier.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An htmx request sent to the login page gets HX-Redirect instead (session expired).
+    "clausier.core.htmx_session_expiry.HtmxLoginRedirectMiddleware",
     "clausier.accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A staff login that must enrol a TOTP authenticator first reaches nothing else.
@@ -176,6 +180,23 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 SESSION_COOKIE_HTTPONLY = True
+# A CSRF failure on an htmx request reloads the page (a fresh token); else our 403 page.
+CSRF_FAILURE_VIEW = "clausier.portal.errors.csrf_failure"
+
+# Content-Security-Policy of every HTML page (clausier.core.csp; docs/configuration.md
+# "Page security headers"). Scripts and styles come from the site only: no inline script,
+# handler, style or eval anywhere (a test keeps the templates so).
+# A view needing more adds it (the coaching room: JaaS); served uploads keep their own.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 # HTTPS. The embedded default serves plain HTTP on loopback; production (CLAUSIER_EMBEDDED=0)
 # defaults to secure cookies and a redirect to HTTPS. `check --deploy` is clean with the

@@ -26,6 +26,7 @@ from clausier.coaching import (
     agenda,
     availability,
     feeds,
+    jaas,
     ledger,
     problems,
     requests,
@@ -43,6 +44,7 @@ from clausier.coaching.models import (
     RequestStatus,
     SessionStatus,
 )
+from clausier.core.csp import content_security_policy_adding
 from clausier.core.errors import DomainError
 from clausier.core.htmx import is_htmx, render_page_or_fragment
 
@@ -267,7 +269,17 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
+# The room page loads JaaS's script and frames its room (jaas.JAAS_DOMAIN, over HTTPS).
+JAAS_ORIGIN = f"https://{jaas.JAAS_DOMAIN}"
+JOIN_PAGE_SOURCES = {
+    "script-src": [JAAS_ORIGIN],
+    "frame-src": [JAAS_ORIGIN],
+    "connect-src": [JAAS_ORIGIN],
+}
+
+
 @login_required
+@content_security_policy_adding(JOIN_PAGE_SOURCES)
 def join_page(request: HttpRequest, session_id: int) -> HttpResponse:
     person, now = current_person(request), timezone.now()
     try:

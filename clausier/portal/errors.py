@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from clausier.core.htmx_session_expiry import is_htmx_request, page_reload
+
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     return render(request, "portal/error.html", {"title": title, "text": text}, status=status)
@@ -17,6 +19,22 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, 403, _("Accès refusé"), _("Vous n'avez pas accès à cette page."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: htmx reloads the page (a fresh token); a form post gets our own
+    page (Django's has an inline <style>, which the pages' CSP refuses)."""
+    if is_htmx_request(request):
+        return page_reload()
+    return _page(
+        request,
+        403,
+        _("Formulaire expiré"),
+        _(
+            "Ce formulaire a expiré ou a été ouvert avant une nouvelle connexion. "
+            "Rechargez la page, puis recommencez."
+        ),
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -34,11 +34,25 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def csp_violations(driver: Any) -> list[str]:
+    """The Content-Security-Policy violations Chromium wrote to its console since the last
+    call (chromedriver hands each console entry out once)."""
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+
+
 @pytest.fixture
 def browser(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Any]:
-    """A fresh Chromium (own profile directory) for one test."""
+    """A fresh Chromium (own profile directory) for one test. A test that passed must
+    also have loaded its pages without a Content-Security-Policy violation
+    (clausier.core.csp): a blocked script or style is a broken page."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: run scripts/ensure-chromium to install it")
     if not CHROMEDRIVER.exists():
@@ -52,6 +66,8 @@ def browser(
     profile = tmp_path_factory.mktemp("chromium-profile")
     options.add_argument(f"--user-data-dir={profile}")
     options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    # The console (CSP violations are logged there), read back with get_log("browser").
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
     service = Service(executable_path=str(CHROMEDRIVER), log_output=str(log))
     driver = webdriver.Chrome(service=service, options=options)
@@ -59,6 +75,10 @@ def browser(
     driver.set_script_timeout(WAIT_SECONDS)
     try:
         yield driver
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.passed:
+            violations = csp_violations(driver)
+            assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
     finally:
         driver.quit()
 
