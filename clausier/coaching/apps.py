@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from clausier.core import navigation, scheduler
+from clausier.notify.templates import register_template
 
 
 class CoachingConfig(AppConfig):
@@ -20,6 +21,10 @@ class CoachingConfig(AppConfig):
         ):
             predicate = f"clausier.coaching.selectors.menu_{key.split('.')[1]}"
             navigation.register(navigation.NavItem(key, label, url_name, order, predicate))
+        # A change asked by e-mail: the coach is told, the sender gets the reception time.
+        common = {"session_ref", "provider", "label", "starts_at", "received_at", "clause"}
+        register_template("change_request_to_coach", frozenset(common | {"sender", "text", "url"}))
+        register_template("change_request_received", frozenset(common | {"coach"}))
         # Reminders 24 h and 1 h before; sessions whose room closed are held or no-shows.
         scheduler.register(
             scheduler.Job("coaching reminders", 300.0, "clausier.coaching.notices.send_reminders")

@@ -27,6 +27,7 @@ from icalendar import Calendar
 
 from clausier.accounts.models import Person, Provider, Role
 from clausier.accounts.scoping import client_ids
+from clausier.coaching import notices
 from clausier.coaching.models import ChangeRequest, CoachingSession, RequestKind
 from clausier.core import audit
 from clausier.notify import imap
@@ -39,7 +40,7 @@ SESSION_IN_SUBJECT = re.compile(r"\[#S-(\d{1,12})\]")
 # Outbox idempotency keys of the session mails (coaching.notices): the invitation names the
 # session by its iCalendar UID, the reminders and the cancellation by its id.
 _INVITATION_KEY = re.compile(r"^coaching:(?P<uid>.+):\d+:request:\d+$")
-_SESSION_KEY = re.compile(r"^coaching:(?P<pk>\d+):(reminder|cancel):")
+_SESSION_KEY = re.compile(r"^coaching:(?P<pk>\d+):(reminder|cancel|change-request):")
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ def ingest(raw: bytes, provider: Provider, now: datetime) -> Outcome:
         client=session.client,
         details={"session": session.pk, "kind": request.kind, "received_at": now.isoformat()},
     )
+    notices.send_change_request_notices(request, now)
     return Outcome("recorded", request.pk)
 
 

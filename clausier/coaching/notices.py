@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from clausier.accounts.models import Person, Role
 from clausier.billing.models import Subscription, SubscriptionStatus
 from clausier.coaching import ical, jaas, ledger
-from clausier.coaching.models import CoachingSession, SessionStatus
+from clausier.coaching.models import ChangeRequest, CoachingSession, SessionStatus
 from clausier.notify.services import Attachment, Draft, enqueue_many
 from clausier.terms.zone import contract_zone
 
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
+# The notice of a change asked by e-mail: art. 10.1 for coaching (10.3 says the same of
+# the other products, by mail to the expert).
+CHANGE_CLAUSE = "art. 10.1"
 # A session is closed (held or no-show) once its room cannot be entered any more.
 ROOM_CLOSES_AFTER = jaas.END_MARGIN
 
@@ -195,4 +198,47 @@ def send_period_end_reminders(now: datetime) -> int:
                     subscription.provider,
                 )
             )
+    return enqueue_many(drafts, now)
+
+
+def send_change_request_notices(request: ChangeRequest, now: datetime) -> int:
+    """A change request received by e-mail (art. 10.1, 10.3): the coach is told there is
+    one to decide, and the sender that it was received at `received_at` — the instant the
+    48-hour notice is judged at, whoever decides and whenever. Once each (the keys)."""
+    session = request.session
+    clause = CHANGE_CLAUSE
+    zone = contract_zone()
+    received = f"{request.received_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+    coach = session.coach.person
+    common = {
+        "session_ref": session.pk,
+        "provider": session.provider.legal_name,
+        "label": session.subscription.label,
+        "received_at": received,
+        "clause": clause,
+    }
+    drafts = [
+        Draft(
+            "change_request_to_coach",
+            coach.email,
+            coach.language,
+            {
+                **common,
+                "starts_at": _when(session, coach),
+                "sender": request.sender.email,
+                "text": request.text[:1000],
+                "url": settings.SITE_URL + reverse("portal:coaching_requests"),
+            },
+            f"coaching:{session.pk}:change-request:{request.pk}:coach",
+            session.provider,
+        ),
+        Draft(
+            "change_request_received",
+            request.sender.email,
+            request.sender.language,
+            {**common, "starts_at": _when(session, request.sender), "coach": str(session.coach)},
+            f"coaching:{session.pk}:change-request:{request.pk}:sender",
+            session.provider,
+        ),
+    ]
     return enqueue_many(drafts, now)

@@ -341,3 +341,40 @@ def test_the_stored_instant_is_read_from_the_fetch_answer_and_never_after_now():
     assert stored_at(line, NOW + timedelta(days=9)) == FREE_UNTIL
     assert stored_at(line, NOW) == NOW  # a server clock ahead of ours is capped
     assert stored_at(b"1 (UID 7 BODY[] {12}", NOW) == NOW
+
+
+def test_the_coach_is_told_and_the_sender_gets_the_reception_time_once(smtp_server):
+    from email.header import decode_header, make_header
+
+    from clausier.notify.services import deliver_due
+
+    w = coaching_world(ORDERED, PAID)
+    session = booked(w)
+    w.members[0].language = "de"
+    w.members[0].save()
+    raw = eml(w.members[0].email, headers=reply_to_invitation(w, session))
+    outcome = mailin.ingest(raw, w.provider, FREE_UNTIL)
+    assert mailin.ingest(raw, w.provider, FREE_UNTIL).action == "duplicate"
+    to_coach = OutboxMessage.objects.get(template="change_request_to_coach")
+    assert to_coach.to_email == w.coach.person.email
+    assert w.members[0].email in to_coach.body and "art. 10.1" in to_coach.body
+    assert "/seances/demandes/" in to_coach.body and f"[#S-{session.pk}]" in to_coach.subject
+    received = OutboxMessage.objects.get(template="change_request_received")
+    assert received.to_email == w.members[0].email
+    assert "Frist" in received.body and "2027-03-17 10:00" in received.body  # Paris time
+    # A reply to the acknowledgement finds the same session.
+    deliver_due(FREE_UNTIL)
+    again = mailin.ingest(
+        eml(
+            w.members[0].email,
+            subject="Re: Eingang",
+            headers=f"In-Reply-To: {received.message_id}\r\n",
+        ),
+        w.provider,
+        FREE_UNTIL + timedelta(minutes=5),
+    )
+    assert ChangeRequest.objects.get(pk=again.request_id).session == session
+    assert outcome.request_id != again.request_id
+    subjects = [str(make_header(decode_header(m["Subject"]))) for m in smtp_server.messages]
+    assert any("Ihre Anfrage zur Sitzung" in subject for subject in subjects), subjects
+    assert any("demande de changement" in subject for subject in subjects), subjects
