@@ -589,7 +589,7 @@ def schedule_maintenance(request: HttpRequest, payload: MaintenanceIn) -> Status
     return Status(201, _interruption_out(row))
 
 
-class MaintenanceCancelIn(Schema):
+class MaintenanceCancelIn(StrictIn):
     reason: str = Field(max_length=300)
 
 
