@@ -40,3 +40,25 @@ def test_unseen_messages_are_ingested_once(dovecot):
     assert poll(mailbox, w["provider"], now) == {"opened": 1, "ignored": 1}
     assert Ticket.objects.get().subject == "Le site est lent depuis ce matin"
     assert sum(poll(mailbox, w["provider"], now).values()) == 0
+
+
+def test_the_command_polls_with_the_password_from_the_environment(dovecot, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    w = support_world()
+    user = f"support-{uuid.uuid4().hex[:8]}"
+    with imaplib.IMAP4(HOST, IMAP_PORT) as imap:
+        imap.login(user, "x")
+        imap.append(
+            "INBOX", "", imaplib.Time2Internaldate(0), (MAIL / "new_from_client.eml").read_bytes()
+        )
+    monkeypatch.setenv("SUPPORT_IMAP_PASSWORD", "x")
+    out = StringIO()
+    options = {"provider": w["provider"].slug, "host": HOST, "port": IMAP_PORT, "user": user}
+    call_command("support_imap_poll", stdout=out, **options)
+    assert out.getvalue().strip() == "opened=1"
+    assert Ticket.objects.count() == 1
+    with pytest.raises(CommandError, match="unknown provider"):
+        call_command("support_imap_poll", **{**options, "provider": "nobody"})

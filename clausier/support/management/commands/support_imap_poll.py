@@ -4,38 +4,18 @@ SUPPORT_IMAP_PASSWORD_FILE, never on the command line)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from collections import Counter
+from datetime import datetime
 
 from clausier.accounts.models import Provider
-from clausier.core.env import env_secret
-from clausier.support.services.imap import Mailbox, poll
+from clausier.notify.imap import Mailbox
+from clausier.notify.imap_command import ImapPollCommand
+from clausier.support.services.imap import poll
 
 
-class Command(BaseCommand):
+class Command(ImapPollCommand):
     help = "Poll a provider's support mailbox over IMAP."
+    password_env = "SUPPORT_IMAP_PASSWORD"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--provider", required=True)
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=143)
-        parser.add_argument("--user", required=True)
-        parser.add_argument("--folder", default="INBOX")
-        parser.add_argument("--ssl", action="store_true")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        provider = Provider.objects.filter(slug=options["provider"]).first()
-        if provider is None:
-            raise CommandError(f"unknown provider {options['provider']!r}")
-        mailbox = Mailbox(
-            options["host"],
-            options["port"],
-            options["user"],
-            env_secret("SUPPORT_IMAP_PASSWORD") or "",
-            options["folder"],
-            options["ssl"],
-        )
-        outcomes = poll(mailbox, provider, timezone.now())
-        self.stdout.write(" ".join(f"{k}={v}" for k, v in sorted(outcomes.items())) or "none")
+    def poll(self, mailbox: Mailbox, provider: Provider, now: datetime) -> Counter[str]:
+        return poll(mailbox, provider, now)
