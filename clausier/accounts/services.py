@@ -460,6 +460,21 @@ def may_log_in(person: Person) -> bool:
 
 # Who edits a client organisation besides its own administrators.
 CLIENT_EDITORS: frozenset[str] = frozenset({Role.OWNER.value, Role.ACCOUNTANT.value})
+# What a client's own administrator may change: where its invoices go and in which
+# language. Its legal identity (name, SIREN, VAT number: the buyer on every invoice and
+# Factur-X file), its nature (it files the provider's BPF) and its e-mail domains (who may
+# be invited into it) are the provider's to record.
+CLIENT_ADMIN_FIELDS: frozenset[str] = frozenset(
+    {
+        "address_line1",
+        "address_line2",
+        "postal_code",
+        "city",
+        "country",
+        "billing_email",
+        "billing_language",
+    }
+)
 
 
 def update_client(
@@ -477,9 +492,16 @@ def update_client(
         actor, {Role.CLIENT_ADMIN}
     ):
         raise NotAllowed(_("Vous ne pouvez pas modifier cette organisation."))
-    if "kind" in changes and client.provider_id not in editors:
-        # The client's nature files the provider's BPF: the provider's call, not the client's.
-        raise NotAllowed(_("Seul le prestataire qualifie la nature du client."))
+    if client.provider_id not in editors:
+        if "kind" in changes:
+            raise NotAllowed(_("Seul le prestataire qualifie la nature du client."))
+        if set(changes) - CLIENT_ADMIN_FIELDS:
+            raise NotAllowed(
+                _(
+                    "Seul le prestataire modifie la raison sociale, le SIREN, le numéro de"
+                    " TVA et les domaines de messagerie du client : écrivez-lui."
+                )
+            )
     for name, value in changes.items():
         setattr(client, name, value)
     client.full_clean()
