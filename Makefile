@@ -67,7 +67,7 @@ test-postgres: $(STAMP) messages system-deps
 	PYTEST_ARGS="$(PG_SKIP)"; $(PYTEST_RUN)
 
 bench: $(STAMP)
-	@if [ -x scripts/ensure-wrk ]; then scripts/ensure-wrk; fi
+	@if [ -x scripts/ensure-bench-tools ]; then scripts/ensure-bench-tools; fi
 	$(BIN)/python -m bench
 
 clean:

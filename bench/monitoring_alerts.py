@@ -7,6 +7,13 @@ fresh SQLite database watches SERVICES TCP checks against a closed loopback port
 through the outbox; an SMTP server in this process (aiosmtpd, like the mail catcher)
 notes when it accepts each message. Latency = accepted − the hard change's time
 (`StateChange.at`), for every e-mail of every problem alert (client people + provider).
+
+`python -m bench.monitoring_alerts SERVICES SECONDS FAILING` measures the same in a
+monitored fleet rather than a storm: SERVICES checks every 60 s (50 per server) against
+listening loopback ports, one full round first (each service's first result is its first
+history entry, once in its life); then the listener of FAILING of them, spread evenly
+through the schedule, is shut and those go HARD CRITICAL at their next check while the rest
+keep being checked; SECONDS is how long the bench waits after the shutdown.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +55,53 @@ MonitoredService.objects.bulk_create([
     for i in range(COUNT)
 ])
 """
+FLEET = """
+from clausier.monitoring.models import ManagedServer, MonitoredService
+from tests.helpers import make_client, make_client_user, make_provider
+provider = make_provider("Kalanda")
+client = make_client(provider, "Boulangerie")
+make_client_user(client)
+# bulk_create: no post_save hook, so no LAMP template; only the bench's TCP services.
+servers = ManagedServer.objects.bulk_create([
+    ManagedServer(provider=provider, client=client, name=f"www-{s}", address="127.0.0.1")
+    for s in range((COUNT + 49) // 50)
+])
+STEP = COUNT // FAILING
+MonitoredService.objects.bulk_create([
+    MonitoredService(server=servers[i // 50], name=f"tcp-{i:05d}", kind="tcp",
+                     params={"port": DOOMED if i % STEP == 0 else STEADY},
+                     check_interval=60, retry_interval=10, max_check_attempts=1)
+    for i in range(COUNT)
+], batch_size=2000)
+"""
+ROUND = 60.0
+
+
+class _Listener:
+    """A loopback TCP server that accepts and closes, until it is shut: then its port
+    refuses connections (the checks against it go CRITICAL)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4096)
+        self.port = int(self.sock.getsockname()[1])
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _address = self.sock.accept()
+            except OSError:
+                return
+            connection.close()
+
+    def shut(self) -> None:
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+
+
 # Checks fall due only once `clausier run` is warm (see run()): the first round of the
 # scheduler's jobs (reminders, ...) takes seconds and is start-up, not steady state.
 WARMUP = float(os.environ.get("BENCH_ALERT_WARMUP", "30"))
@@ -93,13 +148,15 @@ def _spread_due(db: Path, count: int, spread: float) -> None:
         )
 
 
-def run(count: int, seconds: float) -> dict[str, Any]:
+def run(count: int, seconds: float, failing: int = 0) -> dict[str, Any]:
     closed = _free_port()  # bound then released: nothing listens there
     smtp_port = _free_port()
     stamp = _Stamp()
     catcher = Controller(stamp, hostname="127.0.0.1", port=smtp_port)
     catcher.start()
-    spread = max(10.0, seconds - 15)
+    spread = ROUND if failing else max(10.0, seconds - 15)
+    steady, doomed = (_Listener(), _Listener()) if failing else (None, None)
+    load0 = load1 = 0.0
     try:
         with tempfile.TemporaryDirectory(prefix="clausier-bench-alerts-") as var:
             env = {
@@ -117,11 +174,19 @@ def run(count: int, seconds: float) -> dict[str, Any]:
             subprocess.run(  # noqa: S603 - our own interpreter and manage.py
                 [*manage, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True
             )
-            setup = (
-                SETUP.replace("PORT", str(closed))
-                .replace("COUNT", str(count))
-                .replace("SPREAD", str(int(spread) + 60))
-            )
+            if steady is not None and doomed is not None:
+                setup = (
+                    FLEET.replace("COUNT", str(count))
+                    .replace("FAILING", str(failing))
+                    .replace("DOOMED", str(doomed.port))
+                    .replace("STEADY", str(steady.port))
+                )
+            else:
+                setup = (
+                    SETUP.replace("PORT", str(closed))
+                    .replace("COUNT", str(count))
+                    .replace("SPREAD", str(int(spread) + 60))
+                )
             subprocess.run(  # noqa: S603
                 [*manage, "shell", "-c", setup], env=env, cwd=ROOT, check=True
             )
@@ -136,10 +201,18 @@ def run(count: int, seconds: float) -> dict[str, Any]:
             try:
                 time.sleep(WARMUP)
                 _spread_due(db, count, spread)
+                if doomed is not None:
+                    # One full round against listening ports, then the doomed ones shut.
+                    time.sleep(ROUND + 15)
+                    load0 = os.getloadavg()[0]
+                    doomed.shut()
                 time.sleep(seconds)
+                load1 = os.getloadavg()[0]
             finally:
                 server.terminate()
                 server.wait(timeout=60)
+                if steady is not None:
+                    steady.shut()
             with sqlite3.connect(db) as connection:
                 changes = dict(
                     connection.execute(
@@ -150,6 +223,9 @@ def run(count: int, seconds: float) -> dict[str, Any]:
                 )
                 queued = connection.execute(
                     "select count(*) from notify_outboxmessage where template = 'monitoring_alert'"
+                ).fetchone()[0]
+                checked = connection.execute(
+                    "select count(*) from monitoring_checkresult"
                 ).fetchone()[0]
     finally:
         catcher.stop()
@@ -165,6 +241,9 @@ def run(count: int, seconds: float) -> dict[str, Any]:
 
     return {
         "services": count,
+        "failing": failing,
+        "checks": checked,
+        "load_average": [round(load0, 1), round(load1, 1)] if failing else None,
         "hard_changes": len(changes),
         "mails_queued": queued,
         "mails_accepted": len(latencies),
@@ -188,4 +267,12 @@ def report() -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    print(json.dumps(run(int(args[0]) if args else 200, float(args[1]) if len(args) > 1 else 75)))
+    print(
+        json.dumps(
+            run(
+                int(args[0]) if args else 200,
+                float(args[1]) if len(args) > 1 else 75,
+                int(args[2]) if len(args) > 2 else 0,
+            )
+        )
+    )

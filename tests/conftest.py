@@ -91,6 +91,42 @@ def _private_var_dir(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path / "var"
 
 
+# What gives a test the database, directly or through its fixtures (`fixturenames` is the
+# closure of every fixture the test pulls in; not `django_db_blocker`, which pytest-django's
+# autouse fixtures pull into every test).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (`make test-postgres`, the second pass of CI) only the tests that reach
+    the database run: the others (contract rules, parsers, the simulator's loader, the
+    layering checks...) gave their answer in the SQLite pass and would give it again.
+    Tests that spawn processes on a database of their own name it themselves."""
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept, deselected = [], []
+    for item in items:
+        (kept if uses_the_database(item) else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """`make test` runs the suite on SQLite, `make test-postgres` again on PostgreSQL: a
     test that needs PostgreSQL (`postgres`) runs in the second only; a test of the real

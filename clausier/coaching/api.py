@@ -18,6 +18,7 @@ from clausier.accounts.api.people import caller
 from clausier.accounts.models import Person
 from clausier.accounts.scoping import client_ids
 from clausier.apikit.pagination import Page
+from clausier.apikit.schemas import StrictIn
 from clausier.coaching import (
     access,
     agenda,
@@ -366,12 +367,12 @@ def reserve_deliverable(
     )
 
 
-class ProblemIn(Schema):
+class ProblemIn(StrictIn):
     kind: str = Field(max_length=16)
     description: str = Field(default="", max_length=2000)
 
 
-class ResolutionIn(Schema):
+class ResolutionIn(StrictIn):
     upheld: bool
     resolution: str = Field(max_length=500)
 

@@ -185,6 +185,21 @@ def schedule_maintenance(
     return row
 
 
+def cancel_refusal(row: ServiceInterruption, now: datetime) -> CoachingError | None:
+    """Why this interruption cannot be called off at `now` (art. 7.4), or None: only a
+    maintenance, once, before it starts (under way or over, it happened). The service
+    below decides races with a conditional UPDATE; the simulator asks this directly."""
+    if row.kind != InterruptionKind.MAINTENANCE:
+        return CoachingError(_("Seule une maintenance programmée s'annule."), "not_a_maintenance")
+    if row.cancelled_at is not None:
+        return CoachingError(_("Cette maintenance est déjà annulée."), "already_cancelled")
+    if row.starts_at <= now:
+        return CoachingError(
+            _("Cette maintenance a commencé : elle ne s'annule plus."), "maintenance_started"
+        )
+    return None
+
+
 def cancel_maintenance(
     *, now: datetime, actor: Any, row: ServiceInterruption, reason: str
 ) -> ServiceInterruption:
@@ -192,8 +207,9 @@ def cancel_maintenance(
     extends nothing, and leaves the banner. Once: the conditional UPDATE decides a race;
     a maintenance under way or over is not cancelled (it happened)."""
     _require_recorder(actor, row.provider)
-    if row.kind != InterruptionKind.MAINTENANCE:
-        raise CoachingError(_("Seule une maintenance programmée s'annule."), "not_a_maintenance")
+    refusal = cancel_refusal(row, now)
+    if refusal is not None:
+        raise refusal
     reason = _text(reason, 300)
     if not reason:
         raise CoachingError(_("Indiquez le motif de l'annulation."), "cancel_reason_missing")
@@ -201,11 +217,10 @@ def cancel_maintenance(
         pk=row.pk, cancelled_at__isnull=True, starts_at__gt=now
     ).update(cancelled_at=now, cancelled_by=actor, cancel_reason=reason)
     if cancelled != 1:
+        # Another request won the race (cancelled it) or the start passed meanwhile.
         row.refresh_from_db()
-        if row.cancelled_at is not None:
-            raise CoachingError(_("Cette maintenance est déjà annulée."), "already_cancelled")
-        raise CoachingError(
-            _("Cette maintenance a commencé : elle ne s'annule plus."), "maintenance_started"
+        raise cancel_refusal(row, now) or CoachingError(
+            _("Cette maintenance est déjà annulée."), "already_cancelled"
         )
     row.refresh_from_db()
     cache.delete(_banner_key(row.provider_id))

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
+from clausier.apikit.schemas import StrictIn
 from clausier.monitoring.services.alerts import state_label
 
 
@@ -60,7 +61,7 @@ class ServiceOut(Schema):
         )
 
 
-class ServiceIn(Schema):
+class ServiceIn(StrictIn):
     name: str = Field(..., min_length=1, max_length=80)
     kind: str
     params: dict[str, Any] = {}
@@ -70,7 +71,7 @@ class ServiceIn(Schema):
     escalate_in_hno: bool = False
 
 
-class ServicePatch(Schema):
+class ServicePatch(StrictIn):
     params: dict[str, Any] | None = None
     check_interval: int | None = None
     retry_interval: int | None = None
@@ -98,7 +99,7 @@ class StateChangeOut(Schema):
         return str(state_label(obj.service, obj.state))
 
 
-class AcknowledgementIn(Schema):
+class AcknowledgementIn(StrictIn):
     comment: str = Field(..., min_length=1, max_length=2000)
 
 
@@ -110,7 +111,7 @@ class AcknowledgementOut(Schema):
     at: datetime
 
 
-class DowntimeIn(Schema):
+class DowntimeIn(StrictIn):
     starts_at: datetime
     ends_at: datetime
     reason: str = Field(..., min_length=1, max_length=300)
@@ -142,7 +143,7 @@ class MaintenanceWindowIO(Schema):
     start: str = Field(..., pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM local")
 
 
-class MaintenanceWindowsIn(Schema):
+class MaintenanceWindowsIn(StrictIn):
     windows: list[MaintenanceWindowIO]
 
 
@@ -154,7 +155,7 @@ class MaintenanceWindowsOut(Schema):
     windows: list[MaintenanceWindowIO]
 
 
-class MaintenanceIn(Schema):
+class MaintenanceIn(StrictIn):
     starts_at: datetime
     ends_at: datetime
     reason: str = Field(..., min_length=1, max_length=300)
@@ -181,5 +182,5 @@ class ReportOut(Schema):
         return bool(obj.overdue(timezone.now()))
 
 
-class ReportReadIn(Schema):
+class ReportReadIn(StrictIn):
     comment: str = Field(..., min_length=1, max_length=4000)

@@ -1,12 +1,13 @@
 """The application's interruptions and the end of access (coaching contract art. 7.2.2,
-7.3, 7.4): events `outage`, `app_maintenance` and `access_end`.
+7.3, 7.4): events `outage`, `app_maintenance`, `app_maintenance_cancel` and `access_end`.
 
 Event names are one namespace across the contracts (the hosting `maintenance` of art. 6
 already exists), hence `app_maintenance`. The handlers build the same unsaved rows the
 services store and call the same functions on them: `coaching.access.interruption_extension`
 (what `training.interruptions.apply_interruption` grants each enrolment), its day rounding
 `training.interruptions.extension_days`, the access window `training.access.window_of`, and
-`coaching.access.access_end`. Nothing is saved: the rows only carry the values.
+`coaching.access.access_end`, and `coaching.interruptions.cancel_refusal` for calling a
+maintenance off. Nothing is saved: the rows only carry the values.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from __future__ import annotations
 from clausier.accounts.models import Provider
 from clausier.billing.models import Subscription as SubscriptionRow
 from clausier.coaching import access as coaching_access
+from clausier.coaching.interruptions import cancel_refusal
 from clausier.coaching.models import InterruptionKind, ServiceInterruption
 from clausier.simulate.context import Context, Handler
 from clausier.simulate.loader import Event
 from clausier.simulate.output import JsonValue, day, instant
+from clausier.simulate.state import AppMaintenance
 from clausier.terms.rules.coaching_training import maintenance_notice, outage_outcome
 from clausier.training import access as training_access
 from clausier.training.interruptions import extension_days
@@ -137,8 +140,48 @@ def app_maintenance(context: Context, event: Event) -> None:
     # The duration is planned, so the extension is known now; it is granted at the end
     # (`extended_at`), to the enrolments open at the start that exist when it is announced.
     extensions = _extend(context, event, row)
+    context.coaching.maintenances[event.id] = AppMaintenance(
+        event.id,
+        start,
+        end,
+        {str(e["enrolment"]): int(e["days"]) for e in extensions if isinstance(e, dict)},
+    )
     fields.update(outcome="accepted", extended_at=instant(end, zone), extensions=extensions)
     context.emit("app_maintenance", event.id, notice.clause, fields)
+
+
+def app_maintenance_cancel(context: Context, event: Event) -> None:
+    """Art. 7.4: staff call an accepted maintenance off before it starts; it interrupts
+    and extends nothing, so the access days it was to grant are withdrawn. Under way, over
+    or already called off: refused with the service's code."""
+    ref = event.text("maintenance")
+    planned = context.coaching.maintenances.get(ref)
+    if planned is None:
+        raise event.error("maintenance", f"{ref} was refused: there is nothing to call off")
+    row = ServiceInterruption(
+        kind=InterruptionKind.MAINTENANCE,
+        starts_at=planned.starts_at,
+        ends_at=planned.ends_at,
+        cancelled_at=planned.cancelled_at,
+    )
+    zone = context.scenario.zone
+    fields: dict[str, JsonValue] = {
+        "start": instant(planned.starts_at, zone),
+        "end": instant(planned.ends_at, zone),
+    }
+    clause = context.pack.clause("maintenance.notice")
+    refusal = cancel_refusal(row, context.now)
+    if refusal is not None:
+        fields.update(outcome="refused", refused_because=refusal.code)
+        context.emit("app_maintenance_cancel", ref, clause, fields)
+        return
+    planned.cancelled_at = context.now
+    withdrawn: list[JsonValue] = []
+    for enrolment_id, days in planned.granted.items():
+        context.coaching.enrolments[enrolment_id].extended_days -= days
+        withdrawn.append({"enrolment": enrolment_id, "days": days})
+    fields.update(outcome="cancelled", extensions_withdrawn=withdrawn)
+    context.emit("app_maintenance_cancel", ref, clause, fields)
 
 
 def access_end(context: Context, event: Event) -> None:
@@ -163,5 +206,6 @@ def access_end(context: Context, event: Event) -> None:
 HANDLERS: dict[str, Handler] = {
     "outage": outage,
     "app_maintenance": app_maintenance,
+    "app_maintenance_cancel": app_maintenance_cancel,
     "access_end": access_end,
 }

@@ -68,8 +68,15 @@ def _open_books(context: Context) -> Books:
     if existing is not None:
         return existing
     now = context.now
+    slug = f"simulation-{int(now.timestamp())}"
+    # Scenarios run one after the other on one database (a test) may start at the same
+    # instant: each keeps books of its own.
+    taken = set(Provider.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
+    slug = next(
+        s for s in (slug, *(f"{slug}-{n}" for n in range(2, len(taken) + 2))) if s not in taken
+    )
     provider = Provider.objects.create(
-        slug=f"simulation-{int(now.timestamp())}",
+        slug=slug,
         legal_name="Simulation SAS",
         service_line=context.scenario.service_line,
         siren="812345676",

@@ -287,6 +287,14 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "participant_absent": _spec(_CT, session=_BOOKED),
         "provider_cancel_force_majeure": _spec(_CT, session=_BOOKED),
         "booked_session_cancel": _spec(_CT, session=_BOOKED),
+        # Art. 10.1: a change asked by e-mail to the coach, judged at its reception.
+        "session_change_by_email": _spec(
+            _CT,
+            session=_BOOKED,
+            action=FieldSpec(_enum("cancel", "postpone")),
+            received_at=_INSTANT,
+            new_starts_at=FieldSpec(parse_instant, optional=True),
+        ),
         "deliverable_posted": _spec(_CT, True, subscription=_SUBSCRIPTION),
         "deliverable_reserved": _spec(_CT, deliverable=_ref("deliverable_posted")),
         "first_invoice_paid": _spec(_CT, subscription=_SUBSCRIPTION),
@@ -311,6 +319,7 @@ EVENT_TYPES: Mapping[str, EventSpec] = MappingProxyType(
         "app_maintenance": _spec(
             _CT, True, start=_INSTANT, end=_INSTANT, announced_at=_INSTANT, emergency=_flag(False)
         ),
+        "app_maintenance_cancel": _spec(_CT, maintenance=_ref("app_maintenance")),
         "access_end": _spec(_CT, subscription=_SUBSCRIPTION),
     }
 )

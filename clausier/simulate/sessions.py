@@ -5,6 +5,9 @@ services on the simulator's books (coaching art. 10.1, 15, 28).
 scenario says so), `session_held` closes it with its attendance (absent seats are
 no-shows), `provider_cancel_force_majeure` returns its seats, `booked_session_cancel`
 applies the 48-clock-hour rule; each reports the subscription's `allowance`.
+`session_change_by_email` sends a participant's e-mail through the coaching mail-in
+(`coaching.mailin.ingest`, received at `received_at`) and has the coach apply it at the
+event's instant (`coaching.requests.apply_request`): the notice is judged at reception.
 `deliverable_posted` / `deliverable_reserved` report a `deliverable` outcome (art. 15);
 one still without reservation at the end is reported accepted once its window closed.
 """
@@ -13,15 +16,18 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
 
 from clausier.accounts.models import Membership, Person, Role
 from clausier.billing.models import Subscription
 from clausier.billing.subscriptions.contracts import pack_of
-from clausier.coaching import booking, changes, deliverables, ledger, services
+from clausier.coaching import booking, changes, deliverables, ledger, mailin, requests, services
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import (
     AvailabilityException,
+    ChangeRequest,
     Coach,
     CoachingSession,
     Deliverable,
@@ -104,19 +110,23 @@ def _emit_allowance(context: Context, desk: Desk, session: CoachingSession) -> N
     context.emit("allowance", desk.subscription_refs[subscription.pk], clause, fields)
 
 
-def session_booked(context: Context, event: Event) -> None:
-    books, desk, subscription = _subscription(context, event)
-    starts_at = event.instant("starts_at")
-    people = _members(
-        books, desk, event.text("subscription"), subscription, event.count("participants") or 1
-    )
-    # The coach offers exactly this slot: the scenario says the booking happened.
+def _offer(desk: Desk, starts_at: datetime) -> None:
+    """The coach offers exactly this slot: the scenario says the booking happened."""
     AvailabilityException.objects.create(
         coach=desk.coach,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=desk.coach.slot_minutes),
         available=True,
     )
+
+
+def session_booked(context: Context, event: Event) -> None:
+    books, desk, subscription = _subscription(context, event)
+    starts_at = event.instant("starts_at")
+    people = _members(
+        books, desk, event.text("subscription"), subscription, event.count("participants") or 1
+    )
+    _offer(desk, starts_at)
     try:
         session = services.book_session(
             now=context.now,
@@ -164,11 +174,11 @@ def session_held(context: Context, event: Event) -> None:
 
 
 def _change_fields(
-    context: Context, session: CoachingSession, outcome: str
+    context: Context, session: CoachingSession, outcome: str, action: str = "cancel"
 ) -> dict[str, JsonValue]:
     zone = context.scenario.zone
     return {
-        "action": "cancel",
+        "action": action,
         "starts_at": instant(session.starts_at, zone),
         "outcome": outcome,
         "counted_as_done": outcome == "late",
@@ -202,6 +212,68 @@ def booked_session_cancel(context: Context, event: Event) -> None:
     fields["request_by"] = instant(change.rule.request_by, context.scenario.zone)
     context.emit("session_change", event.text("session"), change.rule.clause, fields)
     _emit_allowance(context, desk, session)
+
+
+def _request_mail(event: Event, session: CoachingSession, received_at: datetime) -> bytes:
+    """What a participant writes to the coach: the session's tag in the subject, as a
+    reply to its invitation would carry it."""
+    seat = session.participants.select_related("person").order_by("pk").first()
+    assert seat is not None
+    message = EmailMessage()
+    message["From"] = seat.person.email
+    message["To"] = f"coaching@{session.provider.slug}.example"
+    message["Subject"] = f"Séance [#S-{session.pk}] : {event.text('action')}"
+    message["Date"] = format_datetime(received_at)
+    message["Message-ID"] = f"<{event.index}.{event.text('session')}@scenario.example>"
+    message.set_content(f"{event.text('action')}, merci.")
+    return message.as_bytes()
+
+
+def session_change_by_email(context: Context, event: Event) -> None:
+    """Art. 10.1: the participant's e-mail, received at `received_at`, asks to cancel or
+    postpone; the coach applies it at the event's instant, the 48 clock hours judged at
+    the reception. Emits `session_change` (with `received_at` and `decided_at`) and
+    `allowance`."""
+    books, desk, session = _session(context, event)
+    ref, action = event.text("session"), event.text("action")
+    received_at = event.instant("received_at")
+    if received_at > context.now:
+        raise event.error("received_at", "the e-mail is received before the coach applies it")
+    new_start = event.values.get("new_starts_at")
+    if action == requests.POSTPONE and not isinstance(new_start, datetime):
+        raise event.error("new_starts_at", "a postponement by e-mail names the new start")
+    raw = _request_mail(event, session, received_at)
+    recorded = mailin.ingest(raw, books.provider, received_at)
+    if recorded.request_id is None:
+        reason = recorded.reason or recorded.action
+        raise event.error("session", f"the e-mail is not a change request ({reason})")
+    request = ChangeRequest.objects.get(pk=recorded.request_id)
+    if isinstance(new_start, datetime):
+        _offer(desk, new_start)
+    try:
+        change = requests.apply_request(
+            now=context.now,
+            actor=desk.coach.person,
+            request=request,
+            action=action,
+            starts_at=new_start if isinstance(new_start, datetime) else None,
+        )
+    except DomainError as exc:
+        raise event.error("session", str(exc.message)) from exc
+    session.refresh_from_db()
+    zone = context.scenario.zone
+    fields = _change_fields(context, session, "free" if change.in_time else "late", action)
+    fields.update(
+        request_by=instant(change.rule.request_by, zone),
+        received_at=instant(received_at, zone),
+        decided_at=instant(context.now, zone),
+        by="email",
+    )
+    if change.replacement is not None:
+        fields["new_starts_at"] = instant(change.replacement.starts_at, zone)
+        desk.sessions[ref] = change.replacement
+    context.emit("session_change", ref, change.rule.clause, fields)
+    _emit_allowance(context, desk, change.replacement or session)
 
 
 def deliverable_posted(context: Context, event: Event) -> None:
@@ -250,6 +322,7 @@ HANDLERS: dict[str, Handler] = {
     "participant_absent": participant_absent,
     "provider_cancel_force_majeure": provider_cancel_force_majeure,
     "booked_session_cancel": booked_session_cancel,
+    "session_change_by_email": session_change_by_email,
     "deliverable_posted": deliverable_posted,
     "deliverable_reserved": deliverable_reserved,
 }

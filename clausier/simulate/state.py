@@ -134,11 +134,24 @@ class Subscription:
 
 
 @dataclass
+class AppMaintenance:
+    """An accepted maintenance of the application (art. 7.4) and the access days it
+    granted each enrolment (withdrawn if it is called off before it starts)."""
+
+    id: str
+    starts_at: datetime
+    ends_at: datetime
+    granted: dict[str, int] = field(default_factory=dict)  # enrolment id -> days
+    cancelled_at: datetime | None = None
+
+
+@dataclass
 class CoachingState:
     sessions: dict[str, Session] = field(default_factory=dict)
     trainings: dict[str, Training] = field(default_factory=dict)
     enrolments: dict[str, TrainingEnrolment] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    maintenances: dict[str, AppMaintenance] = field(default_factory=dict)
 
 
 # -- invoices (both service lines) --------------------------------------------------------

@@ -108,7 +108,7 @@ class QuoteOut(Schema):
     enrolments: list[EnrolmentOut]
 
 
-class FundingIn(Schema):
+class FundingIn(StrictIn):
     funder_id: int
     file_number: str
     amount_ht: Decimal
@@ -116,7 +116,7 @@ class FundingIn(Schema):
     scheme: str = FundingScheme.SKILLS_PLAN.value
 
 
-class ProgressIn(Schema):
+class ProgressIn(StrictIn):
     minutes: int
     completed: bool = False
 
@@ -503,7 +503,7 @@ class InterruptionOut(Schema):
     training_extensions: int
 
 
-class OutageIn(Schema):
+class OutageIn(StrictIn):
     provider_id: int
     starts_at: AwareDatetime
     ends_at: AwareDatetime
@@ -559,7 +559,7 @@ def record_outage(request: HttpRequest, payload: OutageIn) -> Status[Any]:
     return Status(201, _interruption_out(row))
 
 
-class MaintenanceIn(Schema):
+class MaintenanceIn(StrictIn):
     provider_id: int
     starts_at: AwareDatetime
     ends_at: AwareDatetime

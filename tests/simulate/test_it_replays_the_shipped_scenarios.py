@@ -43,6 +43,7 @@ def test_there_is_a_scenario_per_rule_family() -> None:
         "managed_hosting/alerts_out_of_hours",
         "managed_hosting/maintenance_windows",
         "coaching_training/app_interruptions",
+        "coaching_training/session_changes_by_email",
     } <= names
 
 

@@ -178,3 +178,70 @@ def test_bad_events_are_scenario_errors(events, field):
     with pytest.raises(ScenarioError) as raised:
         results(coaching(*events))
     assert raised.value.field == field
+
+
+MAINTENANCE_START = datetime(2026, 3, 20, 9, tzinfo=PARIS)
+MAINTENANCE = (
+    "{at: 2026-03-16T09:00, type: app_maintenance, id: m1, start: 2026-03-20T09:00, "
+    "end: 2026-03-20T12:00, announced_at: 2026-03-16T09:00}"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cancel_at", "outcome", "code"),
+    [
+        (MAINTENANCE_START - timedelta(days=1), "cancelled", None),
+        (MAINTENANCE_START - timedelta(minutes=1), "cancelled", None),
+        (MAINTENANCE_START, "refused", "maintenance_started"),  # under way: it happened
+        (MAINTENANCE_START + timedelta(days=1), "refused", "maintenance_started"),
+    ],
+)
+def test_a_maintenance_is_called_off_as_the_service_does(cancel_at, outcome, code):
+    cancel = f"{{at: {_iso(cancel_at)}, type: app_maintenance_cancel, maintenance: m1}}"
+    found = results(coaching(*TRAINING, MAINTENANCE, cancel))
+    (called_off,) = [r for r in found if r["kind"] == "app_maintenance_cancel"]
+    (planned,) = [r for r in found if r["kind"] == "app_maintenance"]
+    assert called_off["clause"] == "Art. 7.4"
+    assert called_off["outcome"] == outcome
+    assert called_off.get("refused_because") == code
+    granted = [e["days"] for e in planned["extensions"]]
+    assert granted == [1]
+    if outcome == "cancelled":
+        assert called_off["extensions_withdrawn"] == [{"enrolment": "e1", "days": 1}]
+    w = training_world()
+    row, _sent = interruptions.schedule_maintenance(
+        now=datetime(2026, 3, 16, 9, tzinfo=PARIS),
+        actor=w["owner"],
+        provider=w["provider"],
+        starts_at=MAINTENANCE_START,
+        ends_at=MAINTENANCE_START + timedelta(hours=3),
+        scope="app",
+    )
+    try:
+        interruptions.cancel_maintenance(now=cancel_at, actor=w["owner"], row=row, reason="r")
+    except CoachingError as exc:
+        assert exc.code == code
+    else:
+        assert code is None
+
+
+@pytest.mark.django_db
+def test_a_maintenance_is_called_off_once_and_a_refused_one_not_at_all():
+    twice = (
+        "{at: 2026-03-17T09:00, type: app_maintenance_cancel, maintenance: m1}",
+        "{at: 2026-03-18T09:00, type: app_maintenance_cancel, maintenance: m1}",
+    )
+    found = results(coaching(*TRAINING, MAINTENANCE, *twice), "app_maintenance_cancel")
+    assert [r["outcome"] for r in found] == ["cancelled", "refused"]
+    assert found[1]["refused_because"] == "already_cancelled"
+    refused = (
+        "{at: 2026-03-19T09:00, type: app_maintenance, id: m2, start: 2026-03-20T09:00, "
+        "end: 2026-03-20T12:00, announced_at: 2026-03-19T09:00}"
+    )
+    cancel = "{at: 2026-03-19T10:00, type: app_maintenance_cancel, maintenance: m2}"
+    with pytest.raises(ScenarioError) as caught:
+        results(coaching(*TRAINING, refused, cancel))
+    assert caught.value.field == "maintenance"
+    with pytest.raises(ScenarioError):
+        results(coaching(*TRAINING, "{at: 2026-03-19T10:00, type: app_maintenance_cancel}"))
