@@ -1,6 +1,7 @@
 """The coaching back-office, scoped to the staff member's provider: coaches and their
 availability, plans' delivery terms, the JaaS account (secrets write-only), and the
-sessions, ledger and deliverables read-only (they change through the services)."""
+sessions, ledger, deliverables and change requests by e-mail read-only (they change
+through the services: a change request is applied or dismissed on its portal page)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from clausier.accounts.admin_scoping import ProviderScopedAdmin, ReadOnlyScopedAdmin
 from clausier.coaching.models import (
     AvailabilityException,
+    ChangeRequest,
     Coach,
     CoachingSession,
     Deliverable,
@@ -117,3 +119,16 @@ class LedgerEntryAdmin(ReadOnlyScopedAdmin):
 @admin.register(Deliverable)
 class DeliverableAdmin(ReadOnlyScopedAdmin):
     list_display = ("title", "client", "posted_at", "reserved_at")
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyScopedAdmin):
+    """Art. 10.1: the e-mails asking to change a session, as received, and what became of
+    them; the coach or an owner decides on `/seances/demandes/`."""
+
+    provider_path = "session__provider_id"
+    list_display = ("received_at", "session", "sender", "kind", "status", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("subject", "sender__email")
+    date_hierarchy = "received_at"
+    list_select_related = ("session", "sender")

@@ -72,6 +72,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "coaching.coachingsession": ("v", "v", "v", "v", "", ""),
     "coaching.ledgerentry": ("v", "v", "v", "v", "", ""),
     "coaching.deliverable": ("v", "v", "v", "v", "", ""),
+    # Change requests by e-mail are decided on their portal page (coaching.requests).
+    "coaching.changerequest": ("v", "v", "v", "v", "", ""),
     # Trainings: the catalogue is the owner's and the coaches'; the declaration the owner's;
     # quotes, funding and attendance evidence change only through the training services.
     "training.training": ("vac", "v", "vac", "v", "", ""),

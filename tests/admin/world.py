@@ -75,6 +75,7 @@ def coaching_objects(rows: dict[str, Any], now: Any) -> dict[str, Model]:
             at=now,
         ),
         "coaching.deliverable": rows["deliverable"],
+        "coaching.changerequest": rows["change_request"],
     }
 
 

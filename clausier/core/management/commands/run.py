@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
+from clausier.core import heap
 from clausier.core.mailcatcher import start_mailcatcher
 from clausier.core.scheduler import start_daemons, start_schedulers
 
@@ -60,8 +61,10 @@ class Command(BaseCommand):
             f"Clausier is running:\n  portal      {base}/\n  back-office {base}/admin/\n"
             f"  API         {base}/api/docs (OpenAPI: {base}/api/openapi.json)\n"
         )
+        application = get_wsgi_application()
+        heap.settle()  # after the daemons and the app are loaded, before the first request
         try:
-            serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="Clausier")
+            serve(application, host=host, port=port, threads=threads, ident="Clausier")
         finally:
             for daemon in daemons:
                 daemon.stop()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from clausier.core import heap
 from clausier.monitoring.monitor import configured_monitor
 
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 loop.add_signal_handler(sig, monitor.stop)
             await monitor.run()
 
+        heap.settle()
         self.stdout.write(f"Monitor {monitor.node} running")
         self.stdout.flush()
         asyncio.run(main())
