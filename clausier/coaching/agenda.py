@@ -1,5 +1,6 @@
-"""The day / week calendar: a viewer's sessions and free slots, day by day, in the
-viewer's time zone (issue 14, "coach = calendar (day/week)").
+"""The day / week / month calendar: a viewer's sessions and free slots, day by day, in the
+viewer's time zone (issue 14, "coach = calendar (day/week)"; the month as the whole weeks
+that hold it, Monday to Sunday, its free slots counted per day).
 
 Who sees what is `selectors`' business, never decided here: a coach sees the sessions they
 hold and their own free slots; a collaborator the sessions they take part in and the free
@@ -26,8 +27,8 @@ from clausier.coaching import access, availability, selectors
 from clausier.coaching.errors import CoachingError
 from clausier.coaching.models import ACTIVE_STATUSES, Coach, CoachingSession
 
-DAY, WEEK = "day", "week"
-VIEWS = (DAY, WEEK)
+DAY, WEEK, MONTH = "day", "week", "month"
+VIEWS = (DAY, WEEK, MONTH)
 # As far as bookings open (booking.BOOKING_HORIZON), each way.
 HORIZON = timedelta(days=400)
 
@@ -69,6 +70,10 @@ class Day:
     def free_slots(self) -> list[Entry]:
         return [e for e in self.entries if e.kind == "free"]
 
+    @property
+    def free_count(self) -> int:
+        return sum(1 for e in self.entries if e.kind == "free")
+
 
 @dataclass(slots=True)
 class Agenda:
@@ -92,6 +97,11 @@ class Agenda:
     @property
     def empty(self) -> bool:
         return not any(d.entries for d in self.days)
+
+    @property
+    def weeks(self) -> list[list[Day]]:
+        """The days seven by seven (the month view's rows)."""
+        return [self.days[i : i + 7] for i in range(0, len(self.days), 7)]
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -130,9 +140,21 @@ def parse_day(text: str | None, today: date) -> date:
     return asked
 
 
+def _month_bounds(day: date) -> tuple[date, date]:
+    """The first day of `day`'s month and the first day of the next."""
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1)
+
+
 def _days(view: str, day: date, zone: ZoneInfo) -> list[Day]:
-    first = day - timedelta(days=day.weekday()) if view == WEEK else day
-    count = 7 if view == WEEK else 1
+    if view == MONTH:
+        first_of_month, next_month = _month_bounds(day)
+        first = first_of_month - timedelta(days=first_of_month.weekday())
+        last = next_month - timedelta(days=1)
+        count = (last - first).days + 7 - last.weekday()  # through the last week's Sunday
+    else:
+        first = day - timedelta(days=day.weekday()) if view == WEEK else day
+        count = 7 if view == WEEK else 1
     dates = [first + timedelta(days=i) for i in range(count + 1)]
     return [
         Day(d, local_midnight(d, zone), local_midnight(n, zone))
@@ -149,13 +171,14 @@ def agenda(
     zone: str | None = None,
     coach_id: int | None = None,
 ) -> Agenda:
-    """The viewer's sessions and free slots of the day or the week holding `day`.
+    """The viewer's sessions and free slots of the day, the week or the month holding
+    `day` (a month: the Monday-to-Sunday weeks that hold it).
 
     Raises CoachingError on a bad view, date, zone or coach, and access.AccessEnded
     when every coaching subscription of a client person is past its window (art. 7.2.2).
     """
     if view not in VIEWS:
-        raise CoachingError(_("Vue inconnue : jour ou semaine."), code="bad_view")
+        raise CoachingError(_("Vue inconnue : jour, semaine ou mois."), code="bad_view")
     tz = viewer_zone(person, zone)
     today = now.astimezone(tz).date()
     asked = parse_day(day, today)
@@ -191,14 +214,19 @@ def agenda(
         else:
             # A session begun the day before the window still shows on its first day.
             days[0].entries.append(entry)
-    step = timedelta(days=7 if view == WEEK else 1)
+    if view == MONTH:
+        first_of_month, next_month = _month_bounds(asked)
+        previous, following = _month_bounds(first_of_month - timedelta(days=1))[0], next_month
+    else:
+        step = timedelta(days=7 if view == WEEK else 1)
+        previous, following = asked - step, asked + step
     return Agenda(
         view=view,
         zone=tz,
         day=asked,
         today=today,
-        previous=asked - step,
-        next=asked + step,
+        previous=previous,
+        next=following,
         days=days,
         is_coach=own_coach is not None,
     )

@@ -1,7 +1,7 @@
 """The coaching calendar in a real headless Chromium (issue 14): a coach reads the week
 with a booked session, goes to the next week, back to today, opens a day; a collaborator
 books a free slot from the calendar; at 390 px the week is a list of days that does not
-scroll sideways."""
+scroll sideways; the month shows the sessions and the free slots to book from the day."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from clausier.coaching import services
 from clausier.coaching.models import AvailabilityException, CoachingSession, WeeklySlot
+from tests.browser.test_pages_are_accessible import _check
+from tests.browser.test_pages_are_accessible import axe_source as axe_source
 from tests.browser.test_portal_in_a_browser import Page
 from tests.coaching.builders import coaching_world
 from tests.helpers import PASSWORD
@@ -96,3 +98,43 @@ def test_a_coach_browses_weeks_and_a_collaborator_books_from_the_calendar(
     page.driver.set_window_size(1280, size["height"])
     assert page.driver.execute_script(display) == "grid"
     page.driver.set_window_size(size["width"], size["height"])
+
+
+def test_the_month_lists_sessions_and_leads_to_the_day_to_book(
+    page: Page, screenshot: Callable[[str], Path], axe_source: str
+) -> None:
+    now = timezone.now()
+    w = coaching_world(now - timedelta(days=10), now - timedelta(days=9), members=1)
+    member = w.members[0]
+    WeeklySlot.objects.filter(coach=w.coach).delete()
+    today = now.astimezone(PARIS).date()
+    # Two days ahead (still within the month view of today, or the next one).
+    day = today + timedelta(days=2)
+    opens = datetime(day.year, day.month, day.day, 14, tzinfo=PARIS)
+    AvailabilityException.objects.create(
+        coach=w.coach, starts_at=opens, ends_at=opens + timedelta(hours=3), available=True
+    )
+    services.book_session(
+        now=now, actor=member, subscription=w.subscription, coach=w.coach, starts_at=opens
+    )
+    page.log_in(member.email, PASSWORD)
+    page.open(f"/agenda/?vue=month&date={day.isoformat()}")
+    cell = page.find(f"#day-{day.isoformat()}").find_element("xpath", "..")
+    assert "14:00" in cell.text
+    assert "2 créneaux libres" in cell.text
+    screenshot("collaborator month")
+    size = page.driver.get_window_size()
+    page.driver.set_window_size(390, size["height"])
+    assert page.driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+    display = "return getComputedStyle(document.querySelector('.agenda-days')).display"
+    assert page.driver.execute_script(display) == "block"
+    screenshot("collaborator month at 390 px")
+    _check(page, axe_source, [f"/agenda/?vue=month&date={day.isoformat()}"])
+    page.driver.set_window_size(size["width"], size["height"])
+    assert page.driver.execute_script(display) == "grid"
+    cell = page.find(f"#day-{day.isoformat()}").find_element("xpath", "..")  # reloaded by axe
+    page.navigates(cell.find_element("css selector", ".entry.free a").click)
+    assert f"vue=day&date={day.isoformat()}" in page.driver.current_url
+    assert len(page.driver.find_elements("css selector", ".entry.free button.book")) == 2

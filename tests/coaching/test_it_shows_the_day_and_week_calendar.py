@@ -172,7 +172,7 @@ def test_a_coach_sees_their_own_free_slots_only():
         ({"date": "21/10/2026"}, "bad_date"),
         ({"date": "9999-12-31"}, "bad_date"),
         ({"date": "2028-01-01"}, "bad_date"),
-        ({"view": "month"}, "bad_view"),
+        ({"view": "year"}, "bad_view"),
         ({"tz": "Mars/Olympus"}, "bad_zone"),
         ({"tz": "../../etc/passwd"}, "bad_zone"),
         ({"coach_id": "999999"}, "bad_coach"),
