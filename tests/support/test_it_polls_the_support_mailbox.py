@@ -1,13 +1,14 @@
 """E-mail in end to end over IMAP against the loopback dovecot (scripts/servers): two
 messages dropped in the support mailbox become a ticket and an ignored auto-reply, each
-flagged seen, so that a second poll finds nothing."""
+flagged seen, so that a second poll finds nothing; the ticket is received when dovecot
+stored the message (INTERNALDATE), not when the poll ran."""
 
 from __future__ import annotations
 
 import imaplib
 import socket
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,13 +33,16 @@ def dovecot():
 def test_unseen_messages_are_ingested_once(dovecot):
     w = support_world()
     mailbox = Mailbox(HOST, IMAP_PORT, f"support-{uuid.uuid4().hex[:8]}", "x")
+    now = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    stored = now - timedelta(minutes=25)  # the poll comes 25 minutes after delivery
     with imaplib.IMAP4(HOST, IMAP_PORT) as imap:
         imap.login(mailbox.user, mailbox.password)
         for name in ("new_from_client.eml", "mailing_list.eml"):
-            imap.append("INBOX", "", imaplib.Time2Internaldate(0), (MAIL / name).read_bytes())
-    now = datetime(2026, 1, 6, 9, tzinfo=UTC)
+            imap.append("INBOX", "", imaplib.Time2Internaldate(stored), (MAIL / name).read_bytes())
     assert poll(mailbox, w["provider"], now) == {"opened": 1, "ignored": 1}
-    assert Ticket.objects.get().subject == "Le site est lent depuis ce matin"
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Le site est lent depuis ce matin"
+    assert ticket.received_at == stored
     assert sum(poll(mailbox, w["provider"], now).values()) == 0
 
 
@@ -52,7 +56,10 @@ def test_the_command_polls_with_the_password_from_the_environment(dovecot, monke
     with imaplib.IMAP4(HOST, IMAP_PORT) as imap:
         imap.login(user, "x")
         imap.append(
-            "INBOX", "", imaplib.Time2Internaldate(0), (MAIL / "new_from_client.eml").read_bytes()
+            "INBOX",
+            "",
+            imaplib.Time2Internaldate(datetime.now(UTC)),
+            (MAIL / "new_from_client.eml").read_bytes(),
         )
     monkeypatch.setenv("SUPPORT_IMAP_PASSWORD", "x")
     out = StringIO()

@@ -1,5 +1,7 @@
 """Polling the provider's support mailbox over IMAP (`clausier.notify.imap`): each unseen
-message is ingested at the poll's `now`, then flagged \\Seen."""
+message is ingested as received when our mail server stored it (INTERNALDATE, at most the
+poll's `now`: the art. 5 acknowledgement clock starts at reception, not at the poll), then
+flagged \\Seen."""
 
 from __future__ import annotations
 
@@ -16,4 +18,6 @@ __all__ = ["Mailbox", "poll"]
 
 def poll(mailbox: Mailbox, provider: Provider, now: datetime, limit: int = 500) -> Counter[str]:
     """Ingest up to `limit` unseen messages; the count of each outcome."""
-    return imap.poll(mailbox, lambda raw, _stored: ingest(raw, provider, now).action, now, limit)
+    return imap.poll(
+        mailbox, lambda raw, stored_at: ingest(raw, provider, stored_at).action, now, limit
+    )
