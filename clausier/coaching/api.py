@@ -154,9 +154,10 @@ class AgendaQuery(Schema):
 
 @router.get("/coaching/calendar", response=AgendaOut)
 def get_calendar(request: HttpRequest, query: Query[AgendaQuery]) -> dict[str, Any]:
-    """The caller's sessions and free slots of a day, a week or a month (`view` day|week|month, `date`
-    YYYY-MM-DD, default today), day by day in the caller's zone (`tz`, default the coach's
-    own zone, else Europe/Paris): the same data as the portal's agenda page."""
+    """The caller's sessions and free slots of a day, a week or a month (`view`
+    day|week|month, `date` YYYY-MM-DD, default today), day by day in the caller's zone
+    (`tz`, default the coach's own zone, else Europe/Paris): the same data as the portal's
+    agenda page."""
     person = caller(request)
     found = agenda.agenda(
         person=person,
