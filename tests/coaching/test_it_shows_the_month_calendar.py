@@ -112,7 +112,7 @@ def test_an_empty_month_says_what_to_do_next(client):
         page = client.get(
             reverse("portal:coaching_calendar"), {"vue": "month", "date": "2027-01-10"}
         )
-    assert "Aucune séance ni créneau libre sur cette période" in page.content.decode()
+    assert "passez au mois suivant ou réservez depuis" in page.content.decode()
     assert (
         len(agenda.agenda(person=w.members[0], now=NOW, view="month", day="2027-01-10").days) == 35
     )
