@@ -98,11 +98,6 @@ class Agenda:
     def empty(self) -> bool:
         return not any(d.entries for d in self.days)
 
-    @property
-    def weeks(self) -> list[list[Day]]:
-        """The days seven by seven (the month view's rows)."""
-        return [self.days[i : i + 7] for i in range(0, len(self.days), 7)]
-
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant a local day starts (a midnight skipped by DST: the first instant

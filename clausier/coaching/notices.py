@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 
 from clausier.accounts.models import Person, Role
 from clausier.billing.models import Subscription, SubscriptionStatus
+from clausier.billing.subscriptions.contracts import pack_of
 from clausier.coaching import ical, jaas, ledger
 from clausier.coaching.models import ChangeRequest, CoachingSession, SessionStatus
 from clausier.notify.services import Attachment, Draft, enqueue_many
 from clausier.terms.zone import contract_zone
 
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
-# The notice of a change asked by e-mail: art. 10.1 for coaching (10.3 says the same of
-# the other products, by mail to the expert).
-CHANGE_CLAUSE = "art. 10.1"
 # A session is closed (held or no-show) once its room cannot be entered any more.
 ROOM_CLOSES_AFTER = jaas.END_MARGIN
 
@@ -206,7 +204,8 @@ def send_change_request_notices(request: ChangeRequest, now: datetime) -> int:
     one to decide, and the sender that it was received at `received_at` — the instant the
     48-hour notice is judged at, whoever decides and whenever. Once each (the keys)."""
     session = request.session
-    clause = CHANGE_CLAUSE
+    # The 48-hour notice of the subscription's own terms (art. 10.1).
+    clause = str(pack_of(session.subscription).clause("sessions.postponement_notice"))
     zone = contract_zone()
     received = f"{request.received_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
     coach = session.coach.person

@@ -239,9 +239,13 @@ def session_change_by_email(context: Context, event: Event) -> None:
     received_at = event.instant("received_at")
     if received_at > context.now:
         raise event.error("received_at", "the e-mail is received before the coach applies it")
+    if received_at < session.created_at:
+        raise event.error("received_at", "the e-mail is received after the session is booked")
     new_start = event.values.get("new_starts_at")
     if action == requests.POSTPONE and not isinstance(new_start, datetime):
         raise event.error("new_starts_at", "a postponement by e-mail names the new start")
+    if action == requests.CANCEL and new_start is not None:
+        raise event.error("new_starts_at", "a cancellation has no new start")
     raw = _request_mail(event, session, received_at)
     recorded = mailin.ingest(raw, books.provider, received_at)
     if recorded.request_id is None:

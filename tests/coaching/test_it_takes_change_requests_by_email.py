@@ -357,7 +357,7 @@ def test_the_coach_is_told_and_the_sender_gets_the_reception_time_once(smtp_serv
     assert mailin.ingest(raw, w.provider, FREE_UNTIL).action == "duplicate"
     to_coach = OutboxMessage.objects.get(template="change_request_to_coach")
     assert to_coach.to_email == w.coach.person.email
-    assert w.members[0].email in to_coach.body and "art. 10.1" in to_coach.body
+    assert w.members[0].email in to_coach.body and "Art. 10.1" in to_coach.body
     assert "/seances/demandes/" in to_coach.body and f"[#S-{session.pk}]" in to_coach.subject
     received = OutboxMessage.objects.get(template="change_request_received")
     assert received.to_email == w.members[0].email

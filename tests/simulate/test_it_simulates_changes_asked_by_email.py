@@ -98,6 +98,19 @@ def test_a_postponement_moves_the_session_and_later_events_follow_it():
             "action",
             "not one of",
         ),
+        (
+            "{at: 2027-03-14T09:00, type: session_change_by_email, session: s1,"
+            " action: cancel, received_at: 2027-03-12T09:00, new_starts_at: 2027-03-18T14:00}",
+            "new_starts_at",
+            "no new start",
+        ),
+        (
+            # Before the booking (1 March 11:00): no such session to write about yet.
+            "{at: 2027-03-14T09:00, type: session_change_by_email, session: s1,"
+            " action: cancel, received_at: 2027-03-01T10:59}",
+            "received_at",
+            "after the session is booked",
+        ),
     ],
 )
 def test_a_bad_change_names_its_field(extra_event, field, message):
