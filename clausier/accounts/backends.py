@@ -11,6 +11,10 @@ from django.http import HttpRequest
 from clausier.accounts.models import Person
 from clausier.accounts.reach import reach_of, remember_reach
 from clausier.accounts.services import may_log_in
+from clausier.core.prepared import INT, Prepared
+
+# Read on every signed-in request: compiled once (core.prepared).
+_PERSON = Prepared(lambda pk: Person.objects.filter(pk=pk).order_by()[:1], INT)
 
 
 class EmailBackend(ModelBackend):
@@ -40,7 +44,8 @@ class EmailBackend(ModelBackend):
         """The session's person, if they may still be signed in (`may_log_in`: active,
         with a live membership, or a superuser). Their live memberships are read here
         once and kept for the request's menus and selectors (accounts.reach)."""
-        person = Person.objects.filter(pk=user_id).first()
+        found = _PERSON.objects(user_id)
+        person = found[0] if found else None
         if person is None or not person.is_active:
             return None
         person_reach = reach_of(person)

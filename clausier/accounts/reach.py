@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from clausier.accounts.models import Membership, Role
+from clausier.core.prepared import INT, Prepared
 
 STAFF = "staff"
 CLIENT_ADMIN = "client_admin"
@@ -69,6 +70,19 @@ class Reach:
         return set(self.staff) | self.client_provider_ids
 
 
+# Read on every signed-in request: compiled once (core.prepared).
+_LIVE_MEMBERSHIPS = Prepared(
+    lambda person_id: (
+        Membership.objects.filter(person_id=person_id)
+        .active()
+        # No ordering: Membership's default one joins three tables for nothing here.
+        .order_by()
+        .values_list("role", "provider_id", "client_id")
+    ),
+    INT,
+)
+
+
 def reach_of(person: Any) -> Reach:
     """One query over the person's live memberships.
 
@@ -83,14 +97,7 @@ def reach_of(person: Any) -> Reach:
     staff: dict[int, set[str]] = {}
     clients: dict[int, set[str]] = {}
     client_providers: dict[int, int] = {}
-    rows = (
-        Membership.objects.filter(person=person)
-        .active()
-        # No ordering: Membership's default one joins three tables for nothing here.
-        .order_by()
-        .values_list("role", "provider_id", "client_id")
-    )
-    for role, provider_id, client_id in rows:
+    for role, provider_id, client_id in _LIVE_MEMBERSHIPS.rows(person.pk):
         if client_id is None:
             staff.setdefault(provider_id, set()).add(role)
         else:

@@ -9,8 +9,20 @@ from django.utils import timezone
 
 from clausier.accounts.models import Membership
 from clausier.accounts.views import current_person
+from clausier.core.prepared import INT, Prepared
 from clausier.portal import dashboards
 from clausier.portal.reach import CLIENT_ADMIN, COLLABORATOR, STAFF, request_reach
+
+# Compiled once (core.prepared), like the dashboards' queries.
+_MEMBERSHIPS = Prepared(
+    lambda person_id: (
+        Membership.objects.filter(person_id=person_id)
+        .active()
+        .select_related("provider", "client")
+        .only("role", "provider__legal_name", "client__legal_name")
+    ),
+    INT,
+)
 
 
 @login_required
@@ -26,11 +38,6 @@ def home(request: HttpRequest) -> HttpResponse:
     elif reach.kind == COLLABORATOR:
         context["collaborator"] = dashboards.collaborator(reach, person)
     context["memberships"] = (
-        Membership.objects.filter(person=person)
-        .active()
-        .select_related("provider", "client")
-        .only("role", "provider__legal_name", "client__legal_name")
-        if reach.kind in {STAFF, CLIENT_ADMIN, COLLABORATOR}
-        else []
+        _MEMBERSHIPS.objects(person.pk) if reach.kind in {STAFF, CLIENT_ADMIN, COLLABORATOR} else []
     )
     return render(request, "portal/home.html", context)
