@@ -17,8 +17,11 @@ the rows with the compiler of that first call (Django's converters, `select_rela
 annotations), so results are exactly the queryset's. A list argument (`INTS`) makes
 one placeholder per item: the SQL is kept per length. A queryset that cannot be
 prepared this way (a value Django transforms, such as `__year`) fails on its first call,
-in the tests, not silently; an empty list runs the plain queryset (Django answers it
-without a query).
+in the tests, not silently. An empty list is a length like another: Django leaves its
+condition out of an OR, and a query that can have no row is answered without one.
+
+Slices are written into the SQL by Django (LIMIT/OFFSET), not sent as parameters: a
+paged list prepares one query per page (`Pages`).
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Value
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -62,7 +66,7 @@ class _Compiled:
 
 def _marker(kind: Kind, index: int, variant: int, length: int) -> Any:
     # Values no real argument takes, different per argument and per variant.
-    base = 900_000_000 + 1_000 * index + 100 * variant
+    base = 900_000_000 + 10_000_000 * index + 1_000_000 * variant
     if kind is INT:
         return base
     if kind is INTS:
@@ -109,6 +113,9 @@ class Prepared(Generic[M]):
             compiler = queryset.query.get_compiler(using=alias)
             try:
                 sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                # Django knows there are no rows (an empty IN on which all depends).
+                sql, params = "", []
             except (ValueError, TypeError, OverflowError) as error:
                 # A marker Django could not take as it is (a year, a transform...).
                 raise NotPreparable(
@@ -139,18 +146,18 @@ class Prepared(Generic[M]):
             slots.append(("arg", *found[0]))
         return _Compiled(sql, tuple(slots), compiler, iterable)
 
-    def _run(self, args: Sequence[Any], using: str) -> tuple[_Compiled | None, list[Any]]:
+    def _run(self, args: Sequence[Any], using: str) -> tuple[_Compiled, list[Any]]:
         values = self._normalise(args)
         connection = connections[using]
         lengths = tuple(len(v) if k is INTS else 0 for k, v in zip(self.kinds, values, strict=True))
-        if any(k is INTS and not v for k, v in zip(self.kinds, values, strict=True)):
-            return None, list(self.build(*values).using(using))
         # Kept on the connection object: one per thread, so the compiler's converters use
         # this thread's connection.
         cache = connection.__dict__.setdefault("_clausier_prepared", {})
         compiled = cache.get((self._key, lengths))
         if compiled is None:
             compiled = cache[(self._key, lengths)] = self._compile(connection, using, lengths)
+        if not compiled.sql:
+            return compiled, []
         adapted = [_adapt(connection, k, v) for k, v in zip(self.kinds, values, strict=True)]
         params = [
             slot[1] if slot[0] == "const" else adapted[slot[1]][slot[2]] for slot in compiled.slots
@@ -163,10 +170,17 @@ class Prepared(Generic[M]):
             rows = [row[: compiler.col_count] for row in rows]
         return compiled, list(compiler.results_iter([rows], tuple_expected=True))
 
+    def results(self, *args: Any, using: str = "default") -> list[Any]:
+        """Rows or model instances, as the queryset gives them."""
+        compiled, rows = self._run(args, using)
+        if compiled.iterable is ModelIterable:
+            return list(_instances(compiled.compiler, rows, using))
+        return rows
+
     def rows(self, *args: Any, using: str = "default") -> list[tuple[Any, ...]]:
         """The rows of a `values_list()` queryset, converted as Django converts them."""
         compiled, rows = self._run(args, using)
-        if compiled is not None and compiled.iterable is not ValuesListIterable:
+        if compiled.iterable is not ValuesListIterable:
             raise NotPreparable("rows() is for values_list() querysets")
         return rows
 
@@ -174,8 +188,6 @@ class Prepared(Generic[M]):
         """The model instances of a model queryset, with its select_related objects and
         annotations, as Django's ModelIterable builds them."""
         compiled, rows = self._run(args, using)
-        if compiled is None:
-            return rows
         if compiled.iterable is not ModelIterable:
             raise NotPreparable("objects() is for model querysets")
         return list(_instances(compiled.compiler, rows, using))
@@ -196,3 +208,68 @@ def _instances(compiler: SQLCompiler, rows: Iterable[tuple[Any, ...]], db: str) 
         for name, position in annotation_col_map.items():
             setattr(obj, name, row[position])
         yield obj
+
+
+class Pages:
+    """A list read page by page (Django's Paginator over `listing(*args)`): its count in
+    one prepared query, each of its first `kept` pages in a prepared query of its own;
+    pages further on run as plain querysets."""
+
+    def __init__(
+        self, build: Callable[..., QuerySet[Any, Any]], *kinds: Kind, per_page: int, kept: int = 20
+    ) -> None:
+        self.build = build
+        self.kinds = kinds
+        self.per_page = per_page
+        self.kept = kept
+        self._count: Prepared[Any] = Prepared(
+            lambda *args: (
+                build(*args)
+                .order_by()
+                # Grouped by a constant: one row, the count, on every database.
+                .annotate(_all=Value(1))
+                .values("_all")
+                .annotate(n=Count("pk"))
+                .values_list("n")
+            ),
+            *kinds,
+        )
+        self._pages: dict[int, Prepared[Any]] = {}
+
+    def listing(self, *args: Any) -> PagedList:
+        return PagedList(self, args)
+
+    def count(self, args: Sequence[Any]) -> int:
+        rows = self._count.rows(*args)
+        return int(rows[0][0]) if rows else 0
+
+    def page(self, number: int, args: Sequence[Any]) -> list[Any]:
+        start = (number - 1) * self.per_page
+        if number > self.kept:
+            return list(self.build(*args)[start : start + self.per_page])
+        prepared = self._pages.get(number)
+        if prepared is None:
+            prepared = self._pages[number] = Prepared(
+                lambda *a: self.build(*a)[start : start + self.per_page], *self.kinds
+            )
+        return prepared.results(*args)
+
+
+class PagedList:
+    """What Django's Paginator pages through: `count()` and slices of one page."""
+
+    def __init__(self, pages: Pages, args: Sequence[Any]) -> None:
+        self.pages = pages
+        self.args = args
+
+    def count(self) -> int:
+        return self.pages.count(self.args)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        if not isinstance(window, slice) or (window.start or 0) % self.pages.per_page:
+            raise TypeError("a PagedList is read one page at a time")
+        start = window.start or 0
+        return self.pages.page(start // self.pages.per_page + 1, self.args)

@@ -9,12 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clausier.coaching import interruptions
-from clausier.core.navigation import NavLink, links_for, visible_keys
+from clausier.core.navigation import NavLink, links_for, static_url, visible_keys
 from clausier.portal.reach import CLIENT_ADMIN, STAFF, request_reach, sees_billing
 
 
@@ -53,7 +52,7 @@ def shell_links(request: HttpRequest) -> list[NavLink]:
             continue
         if entry.kinds is not None and reach.kind not in entry.kinds:
             continue
-        links.append(_link(entry.key, entry.label, reverse(entry.url_name), request.path))
+        links.append(_link(entry.key, entry.label, static_url(entry.url_name), request.path))
     return links
 
 

@@ -154,3 +154,46 @@ def test_arguments_and_result_kinds_are_checked(world: dict[str, Any]) -> None:
     dicts = Prepared(lambda pk: Person.objects.filter(pk=pk).values("email"), INT)
     with pytest.raises(NotPreparable):
         dicts.rows(1)
+
+
+def test_pages_read_the_same_rows_as_djangos_paginator(world: dict[str, Any]) -> None:
+    from django.core.paginator import Paginator
+
+    from clausier.core.prepared import Pages
+
+    kalanda = world["providers"][0]
+    for n in range(7):
+        make_client(kalanda, f"Client{n}")
+
+    def people(ids: Any) -> Any:
+        return ClientOrganisation.objects.filter(provider_id__in=ids).order_by("legal_name", "pk")
+
+    pages = Pages(lambda ids: people(ids).values_list("pk", "legal_name"), INTS, per_page=4, kept=2)
+    expected = Paginator(people([kalanda.pk]).values_list("pk", "legal_name"), 4)
+    listing = Paginator(pages.listing([kalanda.pk]), 4)
+    assert listing.count == expected.count == 9
+    assert listing.num_pages == 3
+    # Pages 1 and 2 prepared, page 3 beyond `kept` read as a plain queryset: all the same.
+    for number in (1, 2, 3, 2):
+        assert list(listing.page(number).object_list) == list(expected.page(number).object_list)
+    assert Paginator(pages.listing([]), 4).count == 0
+    with pytest.raises(TypeError):
+        pages.listing([kalanda.pk])[1:3]
+
+
+def test_an_or_with_an_empty_list_keeps_the_other_branch(world: dict[str, Any]) -> None:
+    from django.db.models import Q
+
+    kalanda, other = world["providers"]
+    garage = world["clients"][2]
+    either = Prepared(
+        lambda providers, clients: ClientOrganisation.objects.filter(
+            Q(provider_id__in=providers) | Q(pk__in=clients)
+        ).order_by("pk"),
+        INTS,
+        INTS,
+    )
+    assert [c.pk for c in either.objects([], [garage.pk])] == [garage.pk]
+    assert [c.pk for c in either.objects([kalanda.pk], [])] == [c.pk for c in world["clients"][:2]]
+    assert either.objects([], []) == []
+    assert len(either.objects([kalanda.pk, other.pk], [garage.pk])) == 3

@@ -84,9 +84,15 @@ def _paid(invoice: Invoice) -> Decimal:
     return to_cents(paid)
 
 
+def balance_of(total_ttc: Decimal, paid_total: Decimal, credited_total: Decimal) -> Decimal:
+    """What is left to pay, from an invoice's total and the two sums `with_balances`
+    reads (for rows read as values, without a model instance)."""
+    return to_cents(total_ttc - to_cents(paid_total + credited_total))
+
+
 def annotated_balance(invoice: Invoice) -> Decimal:
     """The balance of an invoice loaded through `with_balances`."""
-    return to_cents(invoice.total_ttc - _paid(invoice))
+    return balance_of(invoice.total_ttc, invoice.paid_total, invoice.credited_total)  # type: ignore[attr-defined]
 
 
 def amount_paid(invoice: Invoice) -> Decimal:

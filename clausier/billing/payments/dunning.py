@@ -36,6 +36,7 @@ from clausier.billing.payments.reminders import send_reminders as send_reminders
 from clausier.billing.subscriptions.contracts import policy_of
 from clausier.core import audit
 from clausier.core.formatting import format_date
+from clausier.core.prepared import INT, Prepared
 from clausier.terms.policies import ContractPolicy
 from clausier.terms.rules import managed_hosting
 
@@ -154,6 +155,17 @@ def terminate_for_non_payment(*, now: datetime, actor: Person, invoice: Invoice)
     return subscription
 
 
+# The subscription an invoice bills, read on every invoice page: compiled once.
+_SUBSCRIPTION_OF_INVOICE = Prepared(
+    lambda invoice_id: (
+        Subscription.objects.filter(invoice_lines__invoice_id=invoice_id)
+        .select_related("plan", "acceptance")
+        .order_by("pk")[:1]
+    ),
+    INT,
+)
+
+
 def dispute_window(invoice: Invoice, now: datetime) -> Any:
     """The window in which the client may still dispute `invoice` (coaching art. 8.3: ten
     days from its receipt, i.e. its issue in the client area), if it is open at `now`;
@@ -161,13 +173,10 @@ def dispute_window(invoice: Invoice, now: datetime) -> Any:
     The portal shows its dispute button from this."""
     if invoice.kind != "invoice" or invoice.funder_id is not None:
         return None
-    subscription = (
-        Subscription.objects.filter(invoice_lines__invoice=invoice)
-        .select_related("plan", "acceptance")
-        .first()
-    )
-    if subscription is None:
+    found = _SUBSCRIPTION_OF_INVOICE.objects(invoice.pk)
+    if not found:
         return None
+    subscription = found[0]
     window = policy_of(subscription).invoice_dispute(invoice.issued_at, now)
     return window if window is not None and window.acted_in_time else None
 

@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clausier.core.formatting import format_money
+from clausier.core.formatting import language as formatting_language
 
 register = template.Library()
 
@@ -40,10 +41,11 @@ def _short(value: date | datetime, language: str | None) -> str:
 
 
 @register.simple_tag
-def invoice_rows(rows: list[dict[str, Any]]) -> SafeString:
-    """`rows`: dicts with `invoice` (an Invoice, client loaded) and `balance` (None for a
-    credit note). Every value from the database is escaped; the labels are escaped once."""
+def invoice_rows(rows: list[Any]) -> SafeString:
+    """`rows`: the list's `ListedInvoice`s (billing.views.invoices). Every value from the
+    database is escaped; the labels are escaped once."""
     language = get_language()
+    money_lang = formatting_language(language)
     number, client, payer = escape(_("Numéro")), escape(_("Organisation")), escape(_("Adressée à"))
     issued, due, total = escape(_("Date")), escape(_("Échéance")), escape(_("Total TTC"))
     left = escape(_("Reste dû"))
@@ -51,24 +53,23 @@ def invoice_rows(rows: list[dict[str, Any]]) -> SafeString:
     base = escape(reverse("portal:invoices"))
     out = []
     for row in rows:
-        invoice, balance = row["invoice"], row["balance"]
-        currency = invoice.currency
+        balance, currency = row.balance, row.currency
         if balance is None:
             balance_html = ""
         elif balance > 0:
-            balance_html = f"<strong>{escape(format_money(balance, currency))}</strong>"
+            balance_html = f"<strong>{escape(format_money(balance, currency, money_lang))}</strong>"
         else:
-            balance_html = escape(format_money(balance, currency))
+            balance_html = escape(format_money(balance, currency, money_lang))
         out.append(
-            f'<tr><td data-label="{number}"><a href="{base}{int(invoice.pk)}/">'
-            f"{escape(invoice.display_number)}</a>"
-            f"{credit_note if invoice.kind == 'credit_note' else ''}</td>"
-            f'<td data-label="{client}">{escape(str(invoice.client))}</td>'
-            f'<td data-label="{payer}">{escape(invoice.payer.name)}</td>'
-            f'<td data-label="{issued}">{escape(_short(invoice.issued_at, language))}</td>'
-            f'<td data-label="{due}">{escape(_short(invoice.due_on, language))}</td>'
+            f'<tr><td data-label="{number}"><a href="{base}{int(row.pk)}/">'
+            f"{escape(row.display_number)}</a>"
+            f"{credit_note if row.kind == 'credit_note' else ''}</td>"
+            f'<td data-label="{client}">{escape(row.client_name)}</td>'
+            f'<td data-label="{payer}">{escape(row.payer_name)}</td>'
+            f'<td data-label="{issued}">{escape(_short(row.issued_at, language))}</td>'
+            f'<td data-label="{due}">{escape(_short(row.due_on, language))}</td>'
             f'<td data-label="{total}" class="num">'
-            f"{escape(format_money(invoice.total_ttc, currency))}</td>"
+            f"{escape(format_money(row.total_ttc, currency, money_lang))}</td>"
             f'<td data-label="{left}" class="num">{balance_html}</td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 -- every value above is escaped

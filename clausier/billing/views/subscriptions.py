@@ -18,18 +18,30 @@ from clausier.accounts.errors import AccountsError
 from clausier.accounts.models import Person
 from clausier.accounts.views import current_person
 from clausier.billing.models import Subscription
-from clausier.billing.selectors import visible_subscriptions
+from clausier.billing.selectors import (
+    subscription_reach,
+    subscriptions_of,
+    visible_subscriptions,
+)
 from clausier.billing.termination import check_may_terminate, terminate, termination_plan
+from clausier.core.prepared import INTS, Prepared
+
+# Compiled once (core.prepared).
+_LIST = Prepared(
+    lambda providers, clients: (
+        subscriptions_of(providers, clients)
+        .select_related("client", "plan")
+        .order_by("-ordered_at")
+    ),
+    INTS,
+    INTS,
+)
 
 
 @login_required
 def subscription_list(request: HttpRequest) -> HttpResponse:
-    subscriptions = visible_subscriptions(current_person(request)).select_related("client", "plan")
-    return render(
-        request,
-        "billing/subscriptions/list.html",
-        {"subscriptions": subscriptions.order_by("-ordered_at")},
-    )
+    subscriptions = _LIST.objects(*subscription_reach(current_person(request)))
+    return render(request, "billing/subscriptions/list.html", {"subscriptions": subscriptions})
 
 
 @login_required
