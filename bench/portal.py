@@ -4,8 +4,9 @@
 fresh database with the demo and BENCH_PORTAL_INVOICES invoices for the demo client;
 each page is loaded by BENCH_PORTAL_CONNECTIONS keep-alive connections for
 BENCH_PORTAL_SECONDS, with the session cookie of the role that uses it, after a warm-up
-of BENCH_PORTAL_WARM_UP_SECONDS per page. The login page is measured first and again
-last; the reference rate is the mean of the two.
+of BENCH_PORTAL_WARM_UP_SECONDS per page. Each page is measured right after the login
+page, BENCH_PORTAL_ROUNDS times; its share of the login page's rate is the median of
+those pairs' ratios (figures: medians).
 
 `wrk` is used when it is installed (`command -v wrk`); otherwise a small asyncio client
 (below) does the same: N connections, HTTP/1.1 keep-alive, one request in flight per
@@ -37,8 +38,9 @@ from pathlib import Path
 ROOT = Path(os.environ.get("BENCH_PORTAL_ROOT") or Path(__file__).resolve().parent.parent)
 PASSWORD = "Clausier-demo-2026"
 CONNECTIONS = int(os.environ.get("BENCH_PORTAL_CONNECTIONS", "50"))
-SECONDS = float(os.environ.get("BENCH_PORTAL_SECONDS", "5"))
+SECONDS = float(os.environ.get("BENCH_PORTAL_SECONDS", "4"))
 WARM_UP_SECONDS = float(os.environ.get("BENCH_PORTAL_WARM_UP_SECONDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_PORTAL_ROUNDS", "3"))
 INVOICES = int(os.environ.get("BENCH_PORTAL_INVOICES", "40"))
 ADMIN = "admin@boulangerie-martin.example"
 MEMBER = "lea@boulangerie-martin.example"
@@ -217,6 +219,46 @@ def _measure(base: str, port: int, path: str, cookie: str | None, seconds: float
     return asyncio.run(_load(port, path, cookie, seconds))
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _report_pairs(
+    base: str, port: int, pages: list[tuple[str, str | None, str]], cookies: dict[str, str]
+) -> None:
+    """Each page right after the login page, ROUNDS times: a page's share is the median
+    of its rate over the login page's just before. On a machine whose speed drifts (a
+    shared or throttled host: the login page alone swung from 218 to 292 req/s within
+    one pass), a ratio taken a minute apart measures the drift, not the page."""
+    login_path = pages[0][2]
+    rows: dict[str, list[tuple[Result, float]]] = {label: [] for label, _, _ in pages[1:]}
+    logins: list[Result] = []
+    for _round in range(ROUNDS):
+        for label, who, path in pages[1:]:
+            login = _measure(base, port, login_path, None, SECONDS)
+            page = _measure(base, port, path, cookies[who] if who else None, SECONDS)
+            logins.append(login)
+            rows[label].append((page, page.rate / login.rate))
+    print(
+        f"  {'login page':30} {_median([r.rate for r in logins]):7.0f} req/s  "
+        f"p50 {_median([r.p(0.5) for r in logins]):6.0f} ms  "
+        f"p99 {_median([r.p(0.99) for r in logins]):6.0f} ms  "
+        f"(min {min(r.rate for r in logins):.0f}, max {max(r.rate for r in logins):.0f} req/s)"
+    )
+    for label, measured in rows.items():
+        results = [result for result, _ in measured]
+        errors = sum(result.errors for result in results)
+        print(
+            f"  {label:30} {_median([r.rate for r in results]):7.0f} req/s  "
+            f"p50 {_median([r.p(0.5) for r in results]):6.0f} ms  "
+            f"p99 {_median([r.p(0.99) for r in results]):6.0f} ms  "
+            f"{100 * _median([share for _, share in measured]):4.0f}% of login"
+            + (f"  ({errors} not 200)" if errors else "")
+        )
+
+
 def report() -> None:
     tool = "wrk" if shutil.which("wrk") else "asyncio client (wrk is not installed)"
     with tempfile.TemporaryDirectory(prefix="clausier-portal-bench-") as var:
@@ -242,31 +284,16 @@ def report() -> None:
             cookies = {who: _session(base, who) for who in {w for _, w, _ in PAGES if w}}
             print(
                 f"bench: portal pages, {CONNECTIONS} connections x {SECONDS:.0f} s each, "
+                f"{ROUNDS} rounds of (login page, page), "
                 f"{INVOICES + 1} invoices for the demo client, {os.cpu_count()} cores, {tool}"
             )
             pages = [(label, who, path.format(invoice=invoice)) for label, who, path in PAGES]
             # Warm-up, not counted: every page once under load, so that the server's
             # start (the scheduler's first jobs, the monitor's first round of the demo's
-            # checks, each thread's first queries) is over before the login page, first,
-            # sets the reference.
+            # checks, each thread's first queries) is over before measuring.
             for _label, who, path in pages:
                 _measure(base, port, path, cookies[who] if who else None, WARM_UP_SECONDS)
-            results = []
-            for label, who, path in pages:
-                result = _measure(base, port, path, cookies[who] if who else None, SECONDS)
-                results.append((label, result))
-            # The login page again, last: the reference is the mean of both runs, and their
-            # difference shows how steady the machine was during the pass.
-            again = _measure(base, port, pages[0][2], None, SECONDS)
-            login_rate = (results[0][1].rate + again.rate) / 2
-            results.append(("login page, again (last)", again))
-            for label, result in results:
-                share = 100 * result.rate / login_rate
-                print(
-                    f"  {label:30} {result.rate:7.0f} req/s  p50 {result.p(0.5):6.0f} ms  "
-                    f"p99 {result.p(0.99):6.0f} ms  {share:4.0f}% of login"
-                    + (f"  ({result.errors} not 200)" if result.errors else "")
-                )
+            _report_pairs(base, port, pages, cookies)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -101,7 +101,13 @@ _SHOWN_INVOICES = Prepared(
     INTS,
 )
 _CLIENTS = Prepared(
-    lambda ids: ClientOrganisation.objects.filter(pk__in=ids).order_by("legal_name"), INTS
+    # What the home shows of them: their name (and provider, for the terms to accept).
+    lambda ids: (
+        ClientOrganisation.objects.filter(pk__in=ids)
+        .only("pk", "legal_name", "provider_id")
+        .order_by("legal_name")
+    ),
+    INTS,
 )
 _ACCEPTED = Prepared(
     lambda ids: Acceptance.objects.filter(client_id__in=ids).values_list("terms_id", "client_id"),
@@ -109,15 +115,22 @@ _ACCEPTED = Prepared(
 )
 _PUBLISHED_TERMS = Prepared(
     lambda provider_ids: (
-        published_terms(provider_ids).select_related("provider").order_by("-published_at")
+        published_terms(provider_ids)
+        .select_related("provider")
+        .only("pk", "version", "provider_id", "published_at", "provider__legal_name")
+        .order_by("-published_at")
     ),
     INTS,
 )
 _LIVE_SUBSCRIPTIONS = Prepared(
-    lambda ids: Subscription.objects.filter(
-        client_id__in=ids,
-        status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PENDING],
-    ).order_by("billed_until", "pk"),
+    lambda ids: (
+        Subscription.objects.filter(
+            client_id__in=ids,
+            status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PENDING],
+        )
+        .only("pk", "client_id", "status", "label", "price_ht", "billed_until")
+        .order_by("billed_until", "pk")
+    ),
     INTS,
 )
 _WITH_MANDATE = Prepared(
