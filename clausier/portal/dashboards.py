@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from clausier.accounts.models import ClientOrganisation, Membership, Person, Role
 from clausier.billing import services as billing
@@ -48,7 +48,24 @@ class OpenInvoices:
     total: Decimal = ZERO
     overdue_count: int = 0
     overdue_total: Decimal = ZERO
-    first: list[Invoice] = field(default_factory=list)
+    first: list[OpenInvoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """One of the first open invoices a client administrator's home lists."""
+
+    pk: int
+    series: str
+    number: int
+    due_on: date
+    currency: str
+    balance: Decimal
+    overdue: bool
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.series}-{self.number:06d}"
 
 
 def _year_bounds(today: date) -> tuple[datetime, datetime]:
@@ -63,14 +80,16 @@ def _year_bounds(today: date) -> tuple[datetime, datetime]:
 # The homes' figures, compiled once (core.prepared): building and compiling these
 # querysets took nine tenths of a home page's query time. `by` is the invoices' column
 # the ids are of: their clients (a client administrator) or providers (staff).
-def _open_rows(by: str) -> Prepared[Invoice]:
-    """(id, due date, balance) of the invoices with something left to pay."""
+def _open_rows(by: str, *shown: str) -> Prepared[Invoice]:
+    """(id, due date, balance, *shown) of the invoices with something left to pay:
+    a client administrator's home lists the first ones (`shown`: what it shows of
+    them), a staff home counts them (an owner's list can be long: nothing more)."""
     return Prepared(
         lambda ids: (
-            with_balances(Invoice.objects.filter(**{f"{by}__in": ids}, kind="invoice"))  # type: ignore[misc]
+            with_balances(Invoice.objects.filter(**{f"{by}__in": ids}, kind="invoice"))
             .filter(Q(balance_total__gt=0))
             .order_by("due_on", "pk")
-            .values_list("pk", "due_on", "balance_total")
+            .values_list("pk", "due_on", "balance_total", *shown)
         ),
         INTS,
     )
@@ -92,19 +111,22 @@ def _year_sums(by: str) -> Prepared[Invoice]:
     )
 
 
-_OPEN_ROWS = {"client_id": _open_rows("client_id"), "provider_id": _open_rows("provider_id")}
+_OPEN_ROWS = {
+    "client_id": _open_rows("client_id", "series", "number", "currency"),
+    "provider_id": _open_rows("provider_id"),
+}
 _YEAR_SUMS = {"client_id": _year_sums("client_id"), "provider_id": _year_sums("provider_id")}
-_SHOWN_INVOICES = Prepared(
-    lambda ids: Invoice.objects.filter(pk__in=ids).only(
-        "pk", "series", "number", "due_on", "currency"
-    ),
-    INTS,
-)
 _CLIENTS = Prepared(
-    # What the home shows of them: their name (and provider, for the terms to accept).
+    # What the home shows of them: their name, their provider (for the terms to accept)
+    # and whether a SEPA mandate is active.
     lambda ids: (
         ClientOrganisation.objects.filter(pk__in=ids)
         .only("pk", "legal_name", "provider_id")
+        .annotate(
+            has_mandate=Exists(
+                Mandate.objects.filter(client_id=OuterRef("pk"), status=MandateStatus.ACTIVE)
+            )
+        )
         .order_by("legal_name")
     ),
     INTS,
@@ -130,14 +152,6 @@ _LIVE_SUBSCRIPTIONS = Prepared(
         )
         .only("pk", "client_id", "status", "label", "price_ht", "billed_until")
         .order_by("billed_until", "pk")
-    ),
-    INTS,
-)
-_WITH_MANDATE = Prepared(
-    lambda ids: (
-        Mandate.objects.filter(client_id__in=ids, status=MandateStatus.ACTIVE)
-        .order_by()
-        .values_list("client_id")
     ),
     INTS,
 )
@@ -198,20 +212,17 @@ def _open_invoices(by: str, ids: set[int], today: date, shown_count: int = SHOWN
     light query (no model rows: an owner's list can be long), then the SHOWN first ones."""
     rows = _OPEN_ROWS[by].rows(ids)
     result = OpenInvoices(count=len(rows))
-    for _pk, due_on, balance_total in rows:
+    for _pk, due_on, balance_total, *_shown in rows:
         balance = to_cents(balance_total)
         result.total += balance
         if due_on < today:
             result.overdue_count += 1
             result.overdue_total += balance
-    # Staff homes show the totals only (shown_count 0): no second query.
-    shown = {pk: to_cents(balance) for pk, _due, balance in rows[:shown_count]}
-    if shown:
-        first = _SHOWN_INVOICES.objects(shown)
-        for invoice in first:
-            invoice.balance = shown[invoice.pk]  # type: ignore[attr-defined]
-            invoice.overdue = invoice.due_on < today  # type: ignore[attr-defined]
-        result.first = sorted(first, key=lambda i: (i.due_on, i.pk))
+    # Staff homes show the totals only (shown_count 0).
+    result.first = [
+        OpenInvoice(pk, series, number, due_on, currency, to_cents(balance), due_on < today)
+        for pk, due_on, balance, series, number, currency in rows[:shown_count]
+    ]
     return result
 
 
@@ -240,7 +251,6 @@ def client_admin(reach: Reach, now: datetime) -> dict[str, Any]:
         if client.provider_id == terms.provider_id and (terms.pk, client.pk) not in accepted
     ]
     subscriptions = _LIVE_SUBSCRIPTIONS.objects(client_ids)
-    with_mandate = {client_id for (client_id,) in _WITH_MANDATE.rows(client_ids)}
     subscribed = {s.client_id for s in subscriptions}
     upcoming = [
         s for s in subscriptions if s.status == SubscriptionStatus.ACTIVE and s.billed_until
@@ -253,7 +263,7 @@ def client_admin(reach: Reach, now: datetime) -> dict[str, Any]:
         "year": today.year,
         "subscriptions": subscriptions,
         "next_subscription": upcoming[0] if upcoming else None,
-        "without_mandate": [c for c in clients if c.pk in subscribed and c.pk not in with_mandate],
+        "without_mandate": [c for c in clients if c.pk in subscribed and not c.has_mandate],
     }
 
 
