@@ -57,7 +57,13 @@ def format_date(day: date, lang: str | None = None, form: str = "long") -> str:
         raise TypeError("format_date takes a date; give a moment to format_datetime with a zone")
     code = language(lang)
     pattern = NUMERIC_DATE[code] if form == "numeric" else form
-    return str(babel_dates.format_date(day, format=pattern, locale=BABEL_LOCALES[code]))
+    return _date(day, pattern, BABEL_LOCALES[code])
+
+
+@lru_cache(maxsize=4096)
+def _date(day: date, pattern: str, locale: str) -> str:
+    # Kept: pages repeat the same few days (due dates, periods), ~15 us each in babel.
+    return str(babel_dates.format_date(day, format=pattern, locale=_parsed(locale)))
 
 
 def format_datetime(
