@@ -221,6 +221,19 @@ def _instances(compiler: SQLCompiler, rows: Iterable[tuple[Any, ...]], db: str) 
         yield obj
 
 
+def counted(queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    """`queryset.count()` as a queryset that can be prepared: one row, `(count,)`.
+    (`count()` runs at once; grouped by a constant, the count is one row on every
+    database.)"""
+    return (
+        queryset.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+
+
 class Pages:
     """A list read page by page (Django's Paginator over `listing(*args)`): its count in
     one prepared query, each of its first `kept` pages in a prepared query of its own;
@@ -233,18 +246,7 @@ class Pages:
         self.kinds = kinds
         self.per_page = per_page
         self.kept = kept
-        self._count: Prepared[Any] = Prepared(
-            lambda *args: (
-                build(*args)
-                .order_by()
-                # Grouped by a constant: one row, the count, on every database.
-                .annotate(_all=Value(1))
-                .values("_all")
-                .annotate(n=Count("pk"))
-                .values_list("n")
-            ),
-            *kinds,
-        )
+        self._count: Prepared[Any] = Prepared(lambda *args: counted(build(*args)), *kinds)
         self._pages: dict[int, Prepared[Any]] = {}
 
     def listing(self, *args: Any) -> PagedList:

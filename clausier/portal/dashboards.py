@@ -31,7 +31,7 @@ from clausier.billing.models import (
     SubscriptionStatus,
 )
 from clausier.core.money import to_cents
-from clausier.core.prepared import DATE, DATETIME, INTS, Prepared
+from clausier.core.prepared import DATE, DATETIME, INTS, Prepared, counted
 from clausier.portal.reach import Reach, billing_provider_ids
 from clausier.terms.models import Acceptance
 from clausier.terms.selectors import published_terms
@@ -156,34 +156,17 @@ _LIVE_SUBSCRIPTIONS = Prepared(
     INTS,
 )
 _CLIENT_COUNT = Prepared(
-    lambda ids: (
-        ClientOrganisation.objects.filter(provider_id__in=ids)
-        .order_by()
-        .values("provider_id")
-        .annotate(n=Count("pk"))
-        .values_list("n")
-    ),
+    lambda ids: counted(ClientOrganisation.objects.filter(provider_id__in=ids)),
     INTS,
 )
 _ACTIVE_SUBSCRIPTION_COUNT = Prepared(
-    lambda ids: (
+    lambda ids: counted(
         Subscription.objects.filter(provider_id__in=ids, status=SubscriptionStatus.ACTIVE)
-        .order_by()
-        .values("provider_id")
-        .annotate(n=Count("pk"))
-        .values_list("n")
     ),
     INTS,
 )
 _TO_ISSUE_COUNT = Prepared(
-    lambda ids, today: (
-        billing.due_subscriptions(today)
-        .filter(provider_id__in=ids)
-        .order_by()
-        .values("provider_id")
-        .annotate(n=Count("pk"))
-        .values_list("n")
-    ),
+    lambda ids, today: counted(billing.due_subscriptions(today).filter(provider_id__in=ids)),
     INTS,
     DATE,
 )
@@ -235,8 +218,9 @@ def _year_total(by: str, ids: set[int], today: date) -> Decimal:
 
 
 def _total(prepared: Prepared[Any], *args: Any) -> int:
-    """The sum of a grouped count's rows (one per provider)."""
-    return sum(n for (n,) in prepared.rows(*args))
+    """A prepared `counted()` query's count."""
+    rows = prepared.rows(*args)
+    return int(rows[0][0]) if rows else 0
 
 
 def client_admin(reach: Reach, now: datetime) -> dict[str, Any]:
