@@ -8,6 +8,9 @@ A `Prepared` query is written as an ordinary queryset, by a function of its argu
     PERSON = Prepared(lambda pk: Person.objects.filter(pk=pk)[:1], INT)
     person = next(iter(PERSON.objects(user_id)), None)
 
+`build` must not branch on its arguments' values (only their number of items may
+change the SQL): the SQL is written once from markers.
+
 The first call on a database connection builds the queryset twice, with two sets of
 markers for the arguments, and compiles both: the SQL must be the same, and every
 parameter that differs between the two must be one of the markers, as Django adapted
@@ -27,7 +30,7 @@ paged list prepares one query per page (`Pages`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -204,7 +207,9 @@ class Prepared(Generic[M]):
         return list(_instances(compiled.compiler, rows, using))
 
 
-def _instances(compiler: SQLCompiler, rows: Iterable[tuple[Any, ...]], db: str) -> Any:
+def _instances(compiler: SQLCompiler, rows: list[tuple[Any, ...]], db: str) -> Any:
+    if not rows:
+        return
     select, klass_info = compiler.select, compiler.klass_info
     annotation_col_map = compiler.annotation_col_map or {}
     model_cls = klass_info["model"]
