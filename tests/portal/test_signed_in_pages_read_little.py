@@ -81,13 +81,28 @@ def test_the_invoice_list_costs_four_queries_once_the_menu_is_known(
         assert annotated_balance(invoice) == services.balance_due(invoice)
 
 
-def test_the_subscriptions_page_costs_three_queries(client, django_assert_max_num_queries):
+@pytest.mark.parametrize("more", [0, 54])
+def test_the_subscriptions_page_costs_four_queries_and_pages_by_fifty(
+    client, django_assert_max_num_queries, more
+):
     w = _world(1)
-    client.force_login(w["admin"])
+    for _ in range(more):
+        services.subscribe(now=ORDER, actor=w["admin"], client=w["client"], plan=w["plan"])
+    client.force_login(w["owner"])
     client.get("/abonnements/")
-    with django_assert_max_num_queries(SIGNED_IN + 1):
+    # Person, memberships, the count for the pager, the page.
+    with django_assert_max_num_queries(SIGNED_IN + 2):
         html = client.get("/abonnements/").content.decode()
     assert w["client"].legal_name in html
+    rows = html.count('<td data-label="Organisation">')
+    assert rows == min(more + 1, 50)
+    if more:
+        assert 'rel="next"' in html and "Page 1 sur 2" in html
+        second = client.get("/abonnements/?page=2").content.decode()
+        assert second.count('<td data-label="Organisation">') == more + 1 - 50
+        assert 'rel="prev"' in second and 'rel="next"' not in second
+    else:
+        assert "Page 1 sur" not in html
 
 
 def test_the_menu_is_asked_once_per_person_and_roles(client, probe):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,24 +25,35 @@ from clausier.billing.selectors import (
     visible_subscriptions,
 )
 from clausier.billing.termination import check_may_terminate, terminate, termination_plan
-from clausier.core.prepared import INTS, Prepared
+from clausier.core.prepared import INTS, Pages
 
 # Compiled once (core.prepared).
-_LIST = Prepared(
+PAGE_SIZE = 50
+# Compiled once per page (core.prepared), paged like the invoice list: a provider's
+# staff may see thousands.
+_PAGES = Pages(
     lambda providers, clients: (
         subscriptions_of(providers, clients)
         .select_related("client", "plan")
-        .order_by("-ordered_at")
+        .order_by("-ordered_at", "-pk")
     ),
     INTS,
     INTS,
+    per_page=PAGE_SIZE,
 )
 
 
 @login_required
 def subscription_list(request: HttpRequest) -> HttpResponse:
-    subscriptions = _LIST.objects(*subscription_reach(current_person(request)))
-    return render(request, "billing/subscriptions/list.html", {"subscriptions": subscriptions})
+    listing = _PAGES.listing(*subscription_reach(current_person(request)))
+    page: Page[Subscription] = Paginator(listing, PAGE_SIZE).get_page(  # type: ignore[arg-type]
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "billing/subscriptions/list.html",
+        {"subscriptions": page.object_list, "page": page},
+    )
 
 
 @login_required
